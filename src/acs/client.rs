@@ -1,0 +1,637 @@
+//! The ACS Chat REST client: read operations, retries, timeouts, paging, and an exchange log.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::endpoint::{
+    DEFAULT_API_VERSION, Endpoint, encode_segment, validate_message_id, validate_thread_id,
+};
+use super::error::{AcsError, ServiceError, TransportKind, parse_error_body};
+use super::exchange::{Exchange, RequestLog};
+use super::models::{
+    ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem, ChatThreadProperties,
+    Page,
+};
+use super::retry::{RetryPolicy, is_retryable_status};
+use super::secret::AccessToken;
+
+/// Bodies larger than this are refused rather than held in memory.
+pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Something the client reports while it works (the TUI shows these).
+#[derive(Debug, Clone)]
+pub enum ClientEvent {
+    /// Waiting before retry `attempt` of `max`.
+    Retrying {
+        attempt: u32,
+        max: u32,
+        delay: Duration,
+        reason: String,
+    },
+    /// An exchange finished (success or not) and was logged.
+    Logged(Arc<Exchange>),
+}
+
+type Observer = Arc<dyn Fn(ClientEvent) + Send + Sync>;
+
+/// Settings of a client.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub endpoint: Endpoint,
+    pub token: AccessToken,
+    pub api_version: String,
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    pub max_body: usize,
+}
+
+impl ClientConfig {
+    pub fn new(endpoint: Endpoint, token: AccessToken) -> Self {
+        Self {
+            endpoint,
+            token,
+            api_version: DEFAULT_API_VERSION.to_string(),
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            max_body: DEFAULT_MAX_BODY,
+        }
+    }
+}
+
+/// An answer and the exchange it came from (for raw views and tickets).
+#[derive(Debug, Clone)]
+pub struct Fetched<T> {
+    pub value: T,
+    pub exchange: Arc<Exchange>,
+}
+
+/// Options of the list operations; `None` leaves the service's default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListOptions {
+    pub max_page_size: Option<u32>,
+    /// Messages: the earliest time to list after. Threads: the earliest time up to.
+    pub start_time: Option<String>,
+    /// Participants and read receipts: the offset to start at.
+    pub skip: Option<u32>,
+}
+
+/// A cheap-to-clone client; clones share the HTTP connection pool, the log and the sequence numbers.
+#[derive(Clone)]
+pub struct ChatClient {
+    http: reqwest::Client,
+    config: Arc<ClientConfig>,
+    log: RequestLog,
+    seq: Arc<AtomicU64>,
+    observer: Option<Observer>,
+}
+
+impl std::fmt::Debug for ChatClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChatClient")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ChatClient {
+    pub fn new(config: ClientConfig) -> Result<Self, AcsError> {
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("acs-chat-inspector/", env!("CARGO_PKG_VERSION")))
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| AcsError::BadInput(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self::with_http(http, config))
+    }
+
+    /// A client on an existing HTTP client (one connection pool for the whole program).
+    pub fn with_http(http: reqwest::Client, config: ClientConfig) -> Self {
+        Self {
+            http,
+            config: Arc::new(config),
+            log: RequestLog::default(),
+            seq: Arc::new(AtomicU64::new(1)),
+            observer: None,
+        }
+    }
+
+    /// The same client, reporting retries and finished exchanges to `observer`.
+    pub fn with_observer(&self, observer: impl Fn(ClientEvent) + Send + Sync + 'static) -> Self {
+        Self {
+            observer: Some(Arc::new(observer)),
+            ..self.clone()
+        }
+    }
+
+    /// The same client and log with another api-version.
+    pub fn with_api_version(&self, api_version: &str) -> Self {
+        let mut config = (*self.config).clone();
+        config.api_version = api_version.to_string();
+        Self {
+            config: Arc::new(config),
+            ..self.clone()
+        }
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    pub fn log(&self) -> &RequestLog {
+        &self.log
+    }
+
+    /// `GET /chat/threads/{id}`.
+    pub async fn get_thread(
+        &self,
+        thread_id: &str,
+    ) -> Result<Fetched<ChatThreadProperties>, AcsError> {
+        self.get_json(self.thread_url(thread_id, "")?).await
+    }
+
+    /// `GET /chat/threads/{id}/messages/{mid}`.
+    pub async fn get_message(
+        &self,
+        thread_id: &str,
+        message_id: &str,
+    ) -> Result<Fetched<ChatMessage>, AcsError> {
+        let mid = encode_segment(validate_message_id(message_id)?);
+        self.get_json(self.thread_url(thread_id, &format!("/messages/{mid}"))?)
+            .await
+    }
+
+    /// `GET /chat/threads/{id}/messages`, newest first.
+    pub fn list_messages(
+        &self,
+        thread_id: &str,
+        options: &ListOptions,
+    ) -> Result<Pager<ChatMessage>, AcsError> {
+        self.list_messages_as(thread_id, options)
+    }
+
+    /// Like [`Self::list_messages`] into any item type (`serde_json::Value` keeps items exactly as sent).
+    pub fn list_messages_as<T: DeserializeOwned>(
+        &self,
+        thread_id: &str,
+        options: &ListOptions,
+    ) -> Result<Pager<T>, AcsError> {
+        let url = self.list_url(self.thread_url(thread_id, "/messages")?, options, false);
+        Ok(Pager::new(self.clone(), url))
+    }
+
+    /// `GET /chat/threads/{id}/participants`.
+    pub fn list_participants(
+        &self,
+        thread_id: &str,
+        options: &ListOptions,
+    ) -> Result<Pager<ChatParticipant>, AcsError> {
+        self.list_participants_as(thread_id, options)
+    }
+
+    pub fn list_participants_as<T: DeserializeOwned>(
+        &self,
+        thread_id: &str,
+        options: &ListOptions,
+    ) -> Result<Pager<T>, AcsError> {
+        let url = self.list_url(self.thread_url(thread_id, "/participants")?, options, true);
+        Ok(Pager::new(self.clone(), url))
+    }
+
+    /// `GET /chat/threads/{id}/readReceipts`.
+    pub fn list_read_receipts(
+        &self,
+        thread_id: &str,
+        options: &ListOptions,
+    ) -> Result<Pager<ChatMessageReadReceipt>, AcsError> {
+        self.list_read_receipts_as(thread_id, options)
+    }
+
+    pub fn list_read_receipts_as<T: DeserializeOwned>(
+        &self,
+        thread_id: &str,
+        options: &ListOptions,
+    ) -> Result<Pager<T>, AcsError> {
+        let url = self.list_url(self.thread_url(thread_id, "/readReceipts")?, options, true);
+        Ok(Pager::new(self.clone(), url))
+    }
+
+    /// `GET /chat/threads`: the threads the token's user belongs to.
+    pub fn list_threads(&self, options: &ListOptions) -> Pager<ChatThreadItem> {
+        self.list_threads_as(options)
+    }
+
+    pub fn list_threads_as<T: DeserializeOwned>(&self, options: &ListOptions) -> Pager<T> {
+        let url = self.list_url(self.config.endpoint.join("chat/threads"), options, false);
+        Pager::new(self.clone(), url)
+    }
+
+    /// The URL of a thread (plus a suffix), with `api-version`.
+    pub fn thread_url(&self, thread_id: &str, suffix: &str) -> Result<Url, AcsError> {
+        let tid = encode_segment(validate_thread_id(thread_id)?);
+        let mut url = self
+            .config
+            .endpoint
+            .join(&format!("chat/threads/{tid}{suffix}"));
+        url.query_pairs_mut()
+            .append_pair("api-version", &self.config.api_version);
+        Ok(url)
+    }
+
+    fn list_url(&self, mut url: Url, options: &ListOptions, offset_paging: bool) -> Url {
+        if url.query().is_none() {
+            url.query_pairs_mut()
+                .append_pair("api-version", &self.config.api_version);
+        }
+        let mut q = url.query_pairs_mut();
+        if let Some(n) = options.max_page_size {
+            q.append_pair("maxPageSize", &n.to_string());
+        }
+        if let Some(t) = &options.start_time {
+            q.append_pair("startTime", t);
+        }
+        if let (true, Some(skip)) = (offset_paging, options.skip) {
+            q.append_pair("skip", &skip.to_string());
+        }
+        drop(q);
+        url
+    }
+
+    /// Resolves a `nextLink`: absolute links are followed as given, but always on the endpoint's own
+    /// scheme, host and port, so a link naming another host can never receive the token.
+    pub fn resolve_next_link(&self, link: &str) -> Option<Url> {
+        let base = self.config.endpoint.url();
+        let mut url = Url::parse(link)
+            .or_else(|_| base.join(link.trim_start_matches('/')))
+            .ok()?;
+        if url.origin() != base.origin() {
+            url.set_scheme(base.scheme()).ok()?;
+            url.set_host(base.host_str()).ok()?;
+            url.set_port(base.port()).ok()?;
+        }
+        if !url.query_pairs().any(|(k, _)| k == "api-version") {
+            url.query_pairs_mut()
+                .append_pair("api-version", &self.config.api_version);
+        }
+        Some(url)
+    }
+
+    /// GETs a URL (with retries) and decodes its JSON body.
+    pub async fn get_json<T: DeserializeOwned>(&self, url: Url) -> Result<Fetched<T>, AcsError> {
+        let exchange = self.get(url).await?;
+        let value = decode_body(&exchange)?;
+        Ok(Fetched { value, exchange })
+    }
+
+    /// GETs a URL with retries; a success status gives its exchange, anything else an error.
+    pub async fn get(&self, url: Url) -> Result<Arc<Exchange>, AcsError> {
+        let started_at = Utc::now();
+        let started = Instant::now();
+        let max = self.config.retry.max_retries;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = self.send_once(&url).await;
+            let retry_reason = match &outcome {
+                Ok(answer) if is_retryable_status(answer.status) => {
+                    Some(format!("{} from the service", answer.status))
+                }
+                Err(e) if e.kind == TransportKind::Reset => Some("connection reset".to_string()),
+                _ => None,
+            };
+            if let (Some(reason), true) = (retry_reason, attempt <= max) {
+                let headers = outcome
+                    .as_ref()
+                    .map(|a| a.headers.as_slice())
+                    .unwrap_or(&[]);
+                let delay = self.config.retry.delay(attempt, headers, Utc::now());
+                let reason = match &outcome {
+                    Ok(a) if a.status == 429 => "throttled".to_string(),
+                    Ok(a) if a.status == 503 => "service unavailable".to_string(),
+                    _ => reason,
+                };
+                tracing::info!(url = %url.path(), attempt, delay_ms = delay.as_millis() as u64, %reason, "retrying");
+                self.notify(ClientEvent::Retrying {
+                    attempt,
+                    max,
+                    delay,
+                    reason,
+                });
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            let exchange = self.record(&url, started_at, started.elapsed(), attempt, &outcome);
+            return match outcome {
+                Ok(answer) if (200..300).contains(&answer.status) => Ok(exchange),
+                Ok(answer) => Err(service_error(answer, &exchange)),
+                Err(e) => Err(AcsError::Transport {
+                    kind: e.kind,
+                    message: e.message,
+                }),
+            };
+        }
+    }
+
+    fn notify(&self, event: ClientEvent) {
+        if let Some(observer) = &self.observer {
+            observer(event);
+        }
+    }
+
+    fn record(
+        &self,
+        url: &Url,
+        started_at: chrono::DateTime<Utc>,
+        duration: Duration,
+        attempts: u32,
+        outcome: &Result<RawAnswer, TransportError>,
+    ) -> Arc<Exchange> {
+        let (status, headers, body, error) = match outcome {
+            Ok(a) => (
+                Some(a.status),
+                a.headers.clone(),
+                a.body.clone(),
+                a.error.clone(),
+            ),
+            Err(e) => (None, Vec::new(), String::new(), Some(e.message.clone())),
+        };
+        let exchange = Arc::new(Exchange {
+            seq: self.seq.fetch_add(1, Ordering::Relaxed),
+            started_at,
+            method: "GET".into(),
+            url: url.to_string(),
+            status,
+            duration,
+            attempts,
+            headers,
+            body,
+            error,
+        });
+        tracing::debug!(
+            seq = exchange.seq,
+            path = %url.path(),
+            status = ?exchange.status,
+            ms = duration.as_millis() as u64,
+            ms_cv = exchange.ms_cv().unwrap_or(""),
+            "exchange"
+        );
+        self.log.push(exchange.clone());
+        self.notify(ClientEvent::Logged(exchange.clone()));
+        exchange
+    }
+
+    async fn send_once(&self, url: &Url) -> Result<RawAnswer, TransportError> {
+        let response = self
+            .http
+            .get(url.clone())
+            .bearer_auth(self.config.token.expose())
+            .header(reqwest::header::ACCEPT, "application/json")
+            .send()
+            .await
+            .map_err(TransportError::from_reqwest)?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let (body, error) = read_body(response, self.config.max_body).await?;
+        Ok(RawAnswer {
+            status,
+            headers,
+            body,
+            error,
+        })
+    }
+}
+
+/// What one attempt got back.
+struct RawAnswer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+    /// Set when the body was cut off at the size limit.
+    error: Option<String>,
+}
+
+struct TransportError {
+    kind: TransportKind,
+    message: String,
+}
+
+impl TransportError {
+    fn from_reqwest(e: reqwest::Error) -> Self {
+        let chain = error_chain(&e);
+        let lower = chain.to_ascii_lowercase();
+        let kind = if e.is_timeout() {
+            TransportKind::Timeout
+        } else if lower.contains("certificate")
+            || lower.contains("tls")
+            || lower.contains("handshake")
+        {
+            TransportKind::Tls
+        } else if e.is_connect() {
+            TransportKind::Connect
+        } else if e.is_body()
+            || e.is_decode()
+            || lower.contains("reset")
+            || lower.contains("incomplete")
+            || lower.contains("closed")
+        {
+            TransportKind::Reset
+        } else {
+            TransportKind::Other
+        };
+        let what = match kind {
+            TransportKind::Timeout => "timed out",
+            TransportKind::Connect => "could not connect",
+            TransportKind::Tls => "TLS failed",
+            TransportKind::Reset => "connection reset before the whole answer arrived",
+            TransportKind::Other => "request failed",
+        };
+        let url = e
+            .url()
+            .map(|u| format!(" ({}{})", u.origin().ascii_serialization(), u.path()))
+            .unwrap_or_default();
+        Self {
+            kind,
+            message: format!("{what}{url}: {chain}"),
+        }
+    }
+}
+
+/// The error and its causes on one line (reqwest's own Display hides the cause).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+async fn read_body(
+    mut response: reqwest::Response,
+    max: usize,
+) -> Result<(String, Option<String>), TransportError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(TransportError::from_reqwest)?
+    {
+        if body.len() + chunk.len() > max {
+            return Ok((
+                String::from_utf8_lossy(&body[..body.len().min(4096)]).into_owned(),
+                Some(format!(
+                    "the body is larger than {} MiB and was not read",
+                    max / (1024 * 1024)
+                )),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((
+        String::from_utf8(body)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        None,
+    ))
+}
+
+fn service_error(answer: RawAnswer, exchange: &Exchange) -> AcsError {
+    let parsed = parse_error_body(answer.body.as_bytes());
+    AcsError::Service(Box::new(ServiceError {
+        status: answer.status,
+        code: parsed.code,
+        message: parsed.message,
+        target: parsed.target,
+        ms_cv: exchange.ms_cv().map(str::to_string),
+        retry_after: super::retry::retry_after(&answer.headers, Utc::now()),
+        body: answer.body,
+    }))
+}
+
+/// Decodes a successful exchange's body, with an error that says what was wrong with it.
+pub fn decode_body<T: DeserializeOwned>(exchange: &Exchange) -> Result<T, AcsError> {
+    let status = exchange.status.unwrap_or(0);
+    let fail = |message: String| AcsError::Decode {
+        status,
+        message,
+        ms_cv: exchange.ms_cv().map(str::to_string),
+        body_preview: exchange.body.chars().take(200).collect(),
+    };
+    if let Some(err) = &exchange.error {
+        return Err(fail(format!("{status} but {err}")));
+    }
+    if exchange.body.trim().is_empty() {
+        return Err(fail(format!(
+            "{status} with an empty body where JSON was expected"
+        )));
+    }
+    serde_json::from_str(&exchange.body).map_err(|e| {
+        let what = if e.is_eof() {
+            "the JSON body is truncated"
+        } else if e.is_syntax() {
+            "the body is not JSON"
+        } else {
+            "the JSON body does not have the expected shape"
+        };
+        fail(format!(
+            "{status} but {what} ({e}; {} bytes)",
+            exchange.body.len()
+        ))
+    })
+}
+
+/// Pages of a list, fetched one at a time as the caller asks, so the first page shows before the last arrives.
+/// Stops at a missing `nextLink`, at an empty page (the service's usual last page), or at a link that repeats.
+pub struct Pager<T> {
+    client: ChatClient,
+    next: Option<Url>,
+    last: Option<Url>,
+    pages: usize,
+    _item: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned> Pager<T> {
+    fn new(client: ChatClient, first: Url) -> Self {
+        Self {
+            client,
+            next: Some(first),
+            last: None,
+            pages: 0,
+            _item: PhantomData,
+        }
+    }
+
+    /// Pages fetched so far.
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// Whether another page may exist.
+    pub fn has_more(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// The URL the next page will come from.
+    pub fn next_url(&self) -> Option<&Url> {
+        self.next.as_ref()
+    }
+
+    /// Fetches the next page; `None` once the list is complete. After an error the pager can be retried.
+    pub async fn next_page(&mut self) -> Option<Result<Fetched<Page<T>>, AcsError>> {
+        let url = self.next.clone()?;
+        match self.client.get_json::<Page<T>>(url.clone()).await {
+            Ok(page) => {
+                self.pages += 1;
+                self.next = page
+                    .value
+                    .next_link
+                    .as_deref()
+                    .filter(|_| !page.value.value.is_empty())
+                    .and_then(|link| self.client.resolve_next_link(link))
+                    .filter(|next| Some(next) != self.last.as_ref() && *next != url);
+                self.last = Some(url);
+                Some(Ok(page))
+            }
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// Every item, up to `max`, calling `on_page(pages, items)` after each page.
+    pub async fn collect_all(
+        mut self,
+        max: Option<usize>,
+        mut on_page: impl FnMut(usize, usize),
+    ) -> Result<Vec<T>, AcsError> {
+        let mut items = Vec::new();
+        while let Some(page) = self.next_page().await {
+            items.extend(page?.value.value);
+            let full = max.is_some_and(|max| items.len() >= max);
+            if let Some(max) = max {
+                items.truncate(max);
+            }
+            on_page(self.pages, items.len());
+            if full {
+                break;
+            }
+        }
+        Ok(items)
+    }
+}

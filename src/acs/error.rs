@@ -1,0 +1,272 @@
+//! Errors of the ACS client, and the error bodies the service really sends.
+//!
+//! The spec promises `{"error":{"code","message"}}`; production sends `{"CommunicationError":{"Code",...}}`,
+//! older `{"Error":{...}}`, bare `{"Code","Message"}`, bodies without `Message`, and empty 401 bodies.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// An error answer from the service, after retries.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ServiceError {
+    pub status: u16,
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub target: Option<String>,
+    /// The `MS-CV` correlation vector the service team needs.
+    pub ms_cv: Option<String>,
+    /// How long the service asked to wait (429/503).
+    pub retry_after: Option<Duration>,
+    /// The body as received, for the raw view.
+    pub body: String,
+}
+
+impl ServiceError {
+    /// `403 Forbidden (Forbidden): User is not allowed ... [MS-CV: ...]`
+    pub fn summary(&self) -> String {
+        let reason = status_reason(self.status);
+        let mut line = format!("{} {reason}", self.status);
+        if let Some(code) = &self.code {
+            line.push_str(&format!(" ({code})"));
+        }
+        match &self.message {
+            Some(m) if !m.trim().is_empty() => line.push_str(&format!(": {}", m.trim())),
+            _ if self.body.trim().is_empty() => line.push_str(": (empty body)"),
+            _ => {}
+        }
+        if let Some(cv) = &self.ms_cv {
+            line.push_str(&format!(" [MS-CV: {cv}]"));
+        }
+        line
+    }
+
+    /// What a support engineer should try next.
+    pub fn hint(&self) -> &'static str {
+        status_hint(self.status)
+    }
+}
+
+/// The canonical reason phrase, for statuses the tool meets.
+pub fn status_reason(status: u16) -> &'static str {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
+}
+
+/// A hint for a status, as a support engineer would act on it.
+pub fn status_hint(status: u16) -> &'static str {
+    match status {
+        400 => {
+            "The request was rejected as malformed: check the thread/message id format and the api-version."
+        }
+        401 => {
+            "The token is expired, invalid, or issued for another ACS resource: get a fresh token for this endpoint's resource."
+        }
+        403 => {
+            "The token's identity is not a participant of this thread (or lacks the chat scope): use a participant's token."
+        }
+        404 => {
+            "No such thread or message: check the id (19:...@thread.v2), or the thread was deleted (retention policy or DELETE)."
+        }
+        408 | 504 => "The service did not answer in time: retry, or raise --timeout.",
+        429 => "Throttled by the service's rate limits: wait and retry, or fetch less often.",
+        500 => {
+            "The service failed internally: retry; if it persists, open a ticket with the MS-CV."
+        }
+        502 | 503 => {
+            "The service is unavailable right now: retry later; if it persists, open a ticket with the MS-CV."
+        }
+        _ => "Unexpected status: keep the MS-CV and the raw response for a ticket.",
+    }
+}
+
+/// Code, message and target found in an error body of any known shape.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorBody {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub target: Option<String>,
+}
+
+/// Parses every error envelope the service is known to send; an empty or non-JSON body gives nothing.
+pub fn parse_error_body(body: &[u8]) -> ErrorBody {
+    let Ok(value) = serde_json::from_slice::<Value>(body) else {
+        return ErrorBody::default();
+    };
+    let Some(obj) = value.as_object() else {
+        return ErrorBody::default();
+    };
+    let inner = ["error", "communicationerror"]
+        .iter()
+        .find_map(|wrapper| get_ci(obj, wrapper))
+        .and_then(Value::as_object)
+        .unwrap_or(obj);
+    let field = |name: &str| get_ci(inner, name).and_then(scalar_string);
+    ErrorBody {
+        code: field("code"),
+        message: field("message"),
+        target: field("target"),
+    }
+}
+
+fn get_ci<'a>(obj: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
+    obj.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v)
+}
+
+fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Why no usable answer came back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportKind {
+    Timeout,
+    Connect,
+    /// The connection closed before the whole answer arrived.
+    Reset,
+    Tls,
+    Other,
+}
+
+/// Everything that can go wrong talking to the service.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum AcsError {
+    /// Caught before any request: a malformed endpoint, id or token.
+    #[error("{0}")]
+    BadInput(String),
+    /// The service answered with an error status.
+    #[error("{}", .0.summary())]
+    Service(Box<ServiceError>),
+    /// No answer: connection refused, DNS, TLS, timeout, reset.
+    #[error("{message}")]
+    Transport {
+        kind: TransportKind,
+        message: String,
+    },
+    /// An answer that is not the JSON expected (garbage, truncated, enormous).
+    #[error("{message}")]
+    Decode {
+        status: u16,
+        message: String,
+        ms_cv: Option<String>,
+        body_preview: String,
+    },
+    /// The user cancelled.
+    #[error("cancelled")]
+    Cancelled,
+}
+
+impl AcsError {
+    /// The exit code of the contract: 2 bad input, 3 service error, 4 no usable answer.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Self::BadInput(_) => 2,
+            Self::Service(_) => 3,
+            Self::Transport { .. } | Self::Decode { .. } | Self::Cancelled => 4,
+        }
+    }
+
+    pub fn ms_cv(&self) -> Option<&str> {
+        match self {
+            Self::Service(e) => e.ms_cv.as_deref(),
+            Self::Decode { ms_cv, .. } => ms_cv.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Service(e) => Some(e.status),
+            Self::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// A hint a support engineer can act on.
+    pub fn hint(&self) -> String {
+        match self {
+            Self::BadInput(_) => "Fix the input and try again.".into(),
+            Self::Service(e) => e.hint().into(),
+            Self::Transport { kind: TransportKind::Timeout, .. } => {
+                "No answer in time: the service or network is slow; retry or raise --timeout.".into()
+            }
+            Self::Transport { kind: TransportKind::Connect, .. } => {
+                "Could not connect: check the endpoint host name, DNS, proxy and firewall.".into()
+            }
+            Self::Transport { kind: TransportKind::Tls, .. } => {
+                "TLS failed: check the endpoint is https://<resource>.communication.azure.com and no proxy intercepts it.".into()
+            }
+            Self::Transport { .. } => "The connection broke: retry; a proxy or an unstable network may be in the way.".into(),
+            Self::Decode { .. } => {
+                "The answer was not the JSON expected: look at the raw response (r); a proxy or captive portal may have answered.".into()
+            }
+            Self::Cancelled => "Cancelled.".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_known_envelope_parses() {
+        let cases: [(&str, Option<&str>, Option<&str>); 6] = [
+            (
+                r#"{"error":{"code":"Forbidden","message":"m"}}"#,
+                Some("Forbidden"),
+                Some("m"),
+            ),
+            (
+                r#"{"CommunicationError":{"Code":"NotFound","Details":[]}}"#,
+                Some("NotFound"),
+                None,
+            ),
+            (
+                "{\r\n  \"Error\": {\r\n    \"Code\": \"NotFound\",\r\n    \"Message\": \"gone\"\r\n  }\r\n}",
+                Some("NotFound"),
+                Some("gone"),
+            ),
+            (
+                r#"{"Code":"Forbidden","Message":"not a participant"}"#,
+                Some("Forbidden"),
+                Some("not a participant"),
+            ),
+            ("", None, None),
+            ("<html>proxy</html>", None, None),
+        ];
+        for (body, code, message) in cases {
+            let parsed = parse_error_body(body.as_bytes());
+            assert_eq!(parsed.code.as_deref(), code, "{body}");
+            assert_eq!(parsed.message.as_deref(), message, "{body}");
+        }
+    }
+
+    #[test]
+    fn summary_matches_the_contract_line() {
+        let e = ServiceError {
+            status: 403,
+            code: Some("Forbidden".into()),
+            message: Some("User is not allowed to perform specified action.".into()),
+            ms_cv: Some("JduJle7LhkONxaJnLYlU7Q.0".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            e.summary(),
+            "403 Forbidden (Forbidden): User is not allowed to perform specified action. [MS-CV: JduJle7LhkONxaJnLYlU7Q.0]"
+        );
+        let empty = ServiceError {
+            status: 401,
+            ..Default::default()
+        };
+        assert_eq!(empty.summary(), "401 Unauthorized: (empty body)");
+    }
+}

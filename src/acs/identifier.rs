@@ -1,0 +1,281 @@
+//! `CommunicationIdentifierModel`: who sent, created, initiated or read something.
+//!
+//! The spec says `kind` is required in responses, but real traffic up to api-version 2024-03-07 never
+//! carries it, so the kind is inferred from the sub-object present and then from the `rawId` prefix.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The wire model, kept whole: unknown kinds and fields survive a decode/encode round trip.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommunicationIdentifierModel {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub communication_user: Option<CommunicationUserIdentifierModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<PhoneNumberIdentifierModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub microsoft_teams_user: Option<MicrosoftTeamsUserIdentifierModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub microsoft_teams_app: Option<MicrosoftTeamsAppIdentifierModel>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teams_extension_user: Option<TeamsExtensionUserIdentifierModel>,
+    /// Fields this version of the tool does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommunicationUserIdentifierModel {
+    #[serde(default)]
+    pub id: String,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PhoneNumberIdentifierModel {
+    #[serde(default)]
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_anonymous: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asserted_id: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MicrosoftTeamsUserIdentifierModel {
+    #[serde(default)]
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_anonymous: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MicrosoftTeamsAppIdentifierModel {
+    #[serde(default)]
+    pub app_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamsExtensionUserIdentifierModel {
+    #[serde(default)]
+    pub user_id: String,
+    #[serde(default)]
+    pub tenant_id: String,
+    #[serde(default)]
+    pub resource_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<String>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// What an identifier stands for, after inference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentifierKind {
+    CommunicationUser,
+    PhoneNumber,
+    MicrosoftTeamsUser,
+    MicrosoftTeamsApp,
+    TeamsExtensionUser,
+    /// `kind: "unknown"`, or a kind or prefix this tool does not know: shown as sent.
+    Unknown(String),
+}
+
+impl IdentifierKind {
+    /// The wire name of the kind (`communicationUser`, ...), or what the service sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CommunicationUser => "communicationUser",
+            Self::PhoneNumber => "phoneNumber",
+            Self::MicrosoftTeamsUser => "microsoftTeamsUser",
+            Self::MicrosoftTeamsApp => "microsoftTeamsApp",
+            Self::TeamsExtensionUser => "teamsExtensionUser",
+            Self::Unknown(s) => s,
+        }
+    }
+
+    fn from_wire(kind: &str) -> Self {
+        match kind {
+            "communicationUser" => Self::CommunicationUser,
+            "phoneNumber" => Self::PhoneNumber,
+            "microsoftTeamsUser" => Self::MicrosoftTeamsUser,
+            "microsoftTeamsApp" => Self::MicrosoftTeamsApp,
+            "teamsExtensionUser" => Self::TeamsExtensionUser,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+
+    /// Infers the kind from a raw id prefix, as the SDKs do (`8:acs:`, `4:`, `8:orgid:`, `28:orgid:` ...).
+    pub fn from_raw_id(raw_id: &str) -> Self {
+        const USER_PREFIXES: [&str; 4] = ["8:acs:", "8:gcch-acs:", "8:dod-acs:", "8:spool:"];
+        const TEAMS_USER_PREFIXES: [&str; 4] = ["8:orgid:", "8:teamsvisitor:", "8:gcch:", "8:dod:"];
+        const TEAMS_APP_PREFIXES: [&str; 3] = ["28:orgid:", "28:gcch:", "28:dod:"];
+        if USER_PREFIXES.iter().any(|p| raw_id.starts_with(p)) {
+            Self::CommunicationUser
+        } else if raw_id.starts_with("4:") {
+            Self::PhoneNumber
+        } else if TEAMS_USER_PREFIXES.iter().any(|p| raw_id.starts_with(p)) {
+            Self::MicrosoftTeamsUser
+        } else if TEAMS_APP_PREFIXES.iter().any(|p| raw_id.starts_with(p)) {
+            Self::MicrosoftTeamsApp
+        } else {
+            Self::Unknown("unknown".to_string())
+        }
+    }
+}
+
+impl std::fmt::Display for IdentifierKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl CommunicationIdentifierModel {
+    /// An ACS user identifier, as the emulator and tests build them.
+    pub fn communication_user(raw_id: &str) -> Self {
+        Self {
+            raw_id: Some(raw_id.to_string()),
+            communication_user: Some(CommunicationUserIdentifierModel {
+                id: raw_id.to_string(),
+                extra: Map::new(),
+            }),
+            ..Self::default()
+        }
+    }
+
+    /// The kind: as sent, else inferred from the sub-object, else from the raw id prefix.
+    pub fn kind(&self) -> IdentifierKind {
+        if let Some(kind) = self.kind.as_deref().filter(|k| !k.is_empty()) {
+            return IdentifierKind::from_wire(kind);
+        }
+        if self.communication_user.is_some() {
+            IdentifierKind::CommunicationUser
+        } else if self.phone_number.is_some() {
+            IdentifierKind::PhoneNumber
+        } else if self.microsoft_teams_user.is_some() {
+            IdentifierKind::MicrosoftTeamsUser
+        } else if self.microsoft_teams_app.is_some() {
+            IdentifierKind::MicrosoftTeamsApp
+        } else if self.teams_extension_user.is_some() {
+            IdentifierKind::TeamsExtensionUser
+        } else {
+            self.raw_id
+                .as_deref()
+                .map(IdentifierKind::from_raw_id)
+                .unwrap_or_else(|| IdentifierKind::Unknown("unknown".to_string()))
+        }
+    }
+
+    /// The raw id as sent, else rebuilt from the sub-object the way the SDKs do.
+    pub fn raw_id(&self) -> String {
+        if let Some(raw) = self.raw_id.as_deref().filter(|r| !r.is_empty()) {
+            return raw.to_string();
+        }
+        if let Some(user) = &self.communication_user {
+            return user.id.clone();
+        }
+        if let Some(phone) = &self.phone_number {
+            return format!("4:{}", phone.value);
+        }
+        if let Some(teams) = &self.microsoft_teams_user {
+            let prefix = if teams.is_anonymous == Some(true) {
+                "8:teamsvisitor:"
+            } else {
+                match teams.cloud.as_deref() {
+                    Some("gcch") => "8:gcch:",
+                    Some("dod") => "8:dod:",
+                    _ => "8:orgid:",
+                }
+            };
+            return format!("{prefix}{}", teams.user_id);
+        }
+        if let Some(app) = &self.microsoft_teams_app {
+            let prefix = match app.cloud.as_deref() {
+                Some("gcch") => "28:gcch:",
+                Some("dod") => "28:dod:",
+                _ => "28:orgid:",
+            };
+            return format!("{prefix}{}", app.app_id);
+        }
+        if let Some(ext) = &self.teams_extension_user {
+            return format!(
+                "8:acs:{}_{}_{}",
+                ext.resource_id, ext.tenant_id, ext.user_id
+            );
+        }
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(json: &str) -> CommunicationIdentifierModel {
+        serde_json::from_str(json).expect("identifier decodes")
+    }
+
+    #[test]
+    fn kind_is_inferred_from_sub_object_when_absent() {
+        let id = decode(r#"{"rawId":"8:acs:r_u","communicationUser":{"id":"8:acs:r_u"}}"#);
+        assert_eq!(id.kind(), IdentifierKind::CommunicationUser);
+        assert_eq!(id.raw_id(), "8:acs:r_u");
+    }
+
+    #[test]
+    fn kind_is_inferred_from_raw_id_prefix_alone() {
+        assert_eq!(
+            decode(r#"{"rawId":"4:+14255550123"}"#).kind(),
+            IdentifierKind::PhoneNumber
+        );
+        assert_eq!(
+            decode(r#"{"rawId":"8:orgid:abc"}"#).kind(),
+            IdentifierKind::MicrosoftTeamsUser
+        );
+        assert_eq!(
+            decode(r#"{"rawId":"28:orgid:abc"}"#).kind(),
+            IdentifierKind::MicrosoftTeamsApp
+        );
+        assert_eq!(decode(r#"{"rawId":"zz:what"}"#).kind().as_str(), "unknown");
+    }
+
+    #[test]
+    fn unknown_kinds_and_fields_are_kept() {
+        let json = r#"{"kind":"futureThing","rawId":"99:x","futureThing":{"a":1}}"#;
+        let id = decode(json);
+        assert_eq!(id.kind(), IdentifierKind::Unknown("futureThing".into()));
+        let back = serde_json::to_value(&id).unwrap();
+        assert_eq!(back["futureThing"]["a"], 1);
+    }
+
+    #[test]
+    fn raw_id_is_rebuilt_from_sub_objects() {
+        let phone = decode(r#"{"phoneNumber":{"value":"+1425"}}"#);
+        assert_eq!(phone.raw_id(), "4:+1425");
+        let visitor = decode(r#"{"microsoftTeamsUser":{"userId":"v1","isAnonymous":true}}"#);
+        assert_eq!(visitor.raw_id(), "8:teamsvisitor:v1");
+        let app = decode(r#"{"microsoftTeamsApp":{"appId":"a1","cloud":"gcch"}}"#);
+        assert_eq!(app.raw_id(), "28:gcch:a1");
+    }
+}

@@ -1,0 +1,22 @@
+//! The ACS Chat REST client. It knows HTTP and JSON, nothing of terminals, and is usable on its own.
+
+pub mod client;
+pub mod endpoint;
+pub mod error;
+pub mod exchange;
+pub mod identifier;
+pub mod models;
+pub mod retry;
+pub mod secret;
+pub mod time;
+pub mod token;
+
+pub use client::{ChatClient, ClientConfig, ClientEvent, Fetched, ListOptions, Pager};
+pub use endpoint::{DEFAULT_API_VERSION, Endpoint, KNOWN_API_VERSIONS};
+pub use error::{AcsError, ServiceError, TransportKind};
+pub use exchange::{Exchange, ExchangeSummary, RequestLog};
+pub use identifier::{CommunicationIdentifierModel, IdentifierKind};
+pub use models::*;
+pub use retry::RetryPolicy;
+pub use secret::AccessToken;
+pub use time::TimeDisplay;

@@ -1,0 +1,343 @@
+//! Command-line arguments: the outside contract in `docs/cli.md`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::acs::endpoint::{DEFAULT_API_VERSION, validate_api_version};
+use crate::acs::{AccessToken, AcsError, ClientConfig, Endpoint, RetryPolicy};
+
+/// A keyboard-driven inspector for Azure Communication Services Chat threads.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "acs-chat-inspector", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Use the built-in emulator (no Azure account needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+
+    /// Thread to open in the TUI (19:...@thread.v2).
+    #[arg(long, value_name = "ID")]
+    pub thread: Option<String>,
+
+    /// Message to open in the TUI.
+    #[arg(long, value_name = "ID")]
+    pub message: Option<String>,
+
+    #[command(flatten)]
+    pub emulator: EmulatorArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+const AFTER_HELP: &str = "Without a subcommand the interactive inspector starts. \
+Environment: AZURE_COMMUNICATION_ENDPOINT, AZURE_COMMUNICATION_ACCESS_TOKEN. \
+Exit codes: 0 success, 2 bad input, 3 service error, 4 no usable answer.";
+
+/// How to reach the service; every mode takes these.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// ACS endpoint (https://<resource>.communication.azure.com) or a whole connection string.
+    #[arg(
+        long,
+        env = "AZURE_COMMUNICATION_ENDPOINT",
+        global = true,
+        value_name = "URL"
+    )]
+    pub endpoint: Option<String>,
+
+    /// ACS user access token (never shown, logged or exported).
+    #[arg(
+        long,
+        env = "AZURE_COMMUNICATION_ACCESS_TOKEN",
+        hide_env_values = true,
+        global = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+
+    /// Read the token from a file (`-` reads standard input).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// REST api-version.
+    #[arg(long, global = true, default_value = DEFAULT_API_VERSION, value_name = "V")]
+    pub api_version: String,
+
+    /// Per-request timeout in seconds.
+    #[arg(long, global = true, default_value_t = 30.0, value_name = "SECS")]
+    pub timeout: f64,
+
+    /// Retries for 429, 503 and connection resets.
+    #[arg(long, global = true, default_value_t = 3, value_name = "N")]
+    pub retries: u32,
+
+    /// A named profile from the config file.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Mint a token from the connection string in this environment variable (with --user).
+    #[arg(long, global = true, value_name = "VAR")]
+    pub connection_string_env: Option<String>,
+
+    /// The identity (8:acs:...) to mint a token for.
+    #[arg(long, global = true, value_name = "RAWID")]
+    pub user: Option<String>,
+
+    /// Write a debug log here (never holds a secret).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+}
+
+/// How the built-in emulator misbehaves (for `emulator` and `--demo`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct EmulatorArgs {
+    /// Add a thread of N generated messages.
+    #[arg(long, global = true, value_name = "N")]
+    pub messages: Option<usize>,
+
+    /// Delay every emulator answer by this many milliseconds.
+    #[arg(long, global = true, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+
+    /// Fraction (0..1) of emulator answers that fail with 429 or 503.
+    #[arg(long, global = true, default_value_t = 0.0, value_name = "P")]
+    pub fail_rate: f64,
+
+    /// Make the emulator misbehave on purpose (repeatable).
+    #[arg(long = "fault", global = true, value_name = "KIND")]
+    pub faults: Vec<FaultKind>,
+}
+
+/// Faults the emulator can inject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum FaultKind {
+    /// Accept the request, never answer.
+    Stall,
+    /// Close the connection mid-body.
+    Reset,
+    /// Cut the JSON body short.
+    Truncate,
+    /// 200 with a non-JSON body.
+    Garbage,
+    /// A 10 MB message.
+    Huge,
+    /// Text, names and topics full of terminal escape sequences and control characters.
+    Escape,
+    /// Right-to-left text, emoji, combining marks, zero-width characters.
+    Unicode,
+    /// Tokens stop working after a few seconds (401).
+    Expire,
+    /// Unknown message types, identifier kinds and extra fields.
+    Unknown,
+}
+
+/// Paging flags of the list subcommands.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ListArgs {
+    /// Stop after N items.
+    #[arg(long, value_name = "N")]
+    pub max: Option<usize>,
+
+    /// Items per page (maxPageSize).
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<u32>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Thread properties as JSON.
+    Thread { thread_id: String },
+    /// One message as JSON.
+    Message {
+        thread_id: String,
+        message_id: String,
+    },
+    /// Every message of a thread (newest first) as a JSON array.
+    Messages {
+        thread_id: String,
+        #[command(flatten)]
+        list: ListArgs,
+        /// Only messages after this time (RFC 3339).
+        #[arg(long, value_name = "RFC3339")]
+        since: Option<String>,
+    },
+    /// Every participant of a thread as a JSON array.
+    Participants {
+        thread_id: String,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Every read receipt of a thread as a JSON array.
+    Receipts {
+        thread_id: String,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// The threads the token's user belongs to, as a JSON array.
+    Threads {
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Everything about one thread in one JSON document (never the token).
+    Bundle {
+        thread_id: String,
+        /// Write to this file instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Blank message text, display names and metadata values.
+        #[arg(long)]
+        redact: bool,
+    },
+    /// Decode an access token offline, or mint one.
+    #[command(args_conflicts_with_subcommands = true)]
+    Token {
+        #[command(subcommand)]
+        action: Option<TokenAction>,
+        /// The token (default: --token, --token-file or AZURE_COMMUNICATION_ACCESS_TOKEN).
+        token: Option<String>,
+    },
+    /// Serve the built-in ACS Chat emulator on loopback.
+    Emulator {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+        addr: String,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum TokenAction {
+    /// Issue a chat token through the Identity API; prints {"token","expiresOn","user"}.
+    Mint,
+}
+
+impl ConnectionArgs {
+    /// The token from --token, --token-file or the environment; `None` when none was given.
+    pub fn read_token(&self) -> Result<Option<AccessToken>, AcsError> {
+        if let Some(path) = &self.token_file {
+            let text = if path.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin()).map_err(|e| {
+                    AcsError::BadInput(format!("cannot read the token from standard input: {e}"))
+                })?
+            } else {
+                std::fs::read_to_string(path).map_err(|e| {
+                    AcsError::BadInput(format!("cannot read --token-file {}: {e}", path.display()))
+                })?
+            };
+            return Ok(Some(AccessToken::new(text)).filter(|t| !t.is_empty()));
+        }
+        Ok(self
+            .token
+            .as_deref()
+            .map(AccessToken::new)
+            .filter(|t| !t.is_empty()))
+    }
+
+    /// Validated endpoint, or a clear message.
+    pub fn endpoint(&self) -> Result<Endpoint, AcsError> {
+        Endpoint::parse(self.endpoint.as_deref().unwrap_or(""))
+    }
+
+    pub fn timeout(&self) -> Result<Duration, AcsError> {
+        if self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= 3600.0 {
+            Ok(Duration::from_secs_f64(self.timeout))
+        } else {
+            Err(AcsError::BadInput(format!(
+                "--timeout {} must be between 0 and 3600 seconds",
+                self.timeout
+            )))
+        }
+    }
+
+    /// A full client configuration with `token`, everything validated before any request.
+    pub fn client_config(
+        &self,
+        endpoint: Endpoint,
+        token: AccessToken,
+    ) -> Result<ClientConfig, AcsError> {
+        let mut config = ClientConfig::new(endpoint, token);
+        config.api_version = validate_api_version(&self.api_version)?.to_string();
+        config.timeout = self.timeout()?;
+        config.retry = RetryPolicy {
+            max_retries: self.retries.min(20),
+            ..RetryPolicy::default()
+        };
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contract_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "acs-chat-inspector",
+            "messages",
+            "19:a@thread.v2",
+            "--max",
+            "5",
+            "--page-size",
+            "2",
+            "--endpoint",
+            "https://x.communication.azure.com",
+            "--retries",
+            "1",
+        ])
+        .unwrap();
+        assert_eq!(cli.connection.retries, 1);
+        match cli.command {
+            Some(Command::Messages { list, .. }) => {
+                assert_eq!(list.max, Some(5));
+                assert_eq!(list.page_size, Some(2));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn token_subcommand_takes_a_token_or_mint() {
+        let cli = Cli::try_parse_from(["acs-chat-inspector", "token", "eyJ.x.y"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Token {
+                action: None,
+                token: Some(_)
+            })
+        ));
+        let cli = Cli::try_parse_from(["acs-chat-inspector", "token", "mint", "--user", "8:acs:x"])
+            .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Token {
+                action: Some(TokenAction::Mint),
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn emulator_flags_work_with_demo() {
+        let cli = Cli::try_parse_from([
+            "acs-chat-inspector",
+            "--demo",
+            "--fault",
+            "stall",
+            "--fault",
+            "escape",
+            "--fail-rate",
+            "0.3",
+        ])
+        .unwrap();
+        assert!(cli.demo);
+        assert_eq!(
+            cli.emulator.faults,
+            vec![FaultKind::Stall, FaultKind::Escape]
+        );
+    }
+}

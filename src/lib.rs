@@ -1,0 +1,49 @@
+//! acs-chat-inspector: a terminal inspector for Azure Communication Services Chat threads.
+//!
+//! - [`acs`]: the ACS Chat REST client (models, errors, paging, retries, tokens).
+//! - [`emulator`]: a local ACS Chat service for the demo, tests and benchmarks.
+//! - [`tui`]: the interactive inspector.
+//! - [`cli`], [`headless`], [`export`]: arguments, the JSON subcommands, bundles.
+
+pub mod acs;
+pub mod cli;
+pub mod emulator;
+pub mod export;
+pub mod headless;
+pub mod logging;
+pub mod sanitize;
+pub mod tui;
+
+use std::process::ExitCode;
+
+use cli::Cli;
+
+/// Runs the program for parsed arguments; returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let _log_guard = match logging::init(cli.connection.log_file.as_deref()) {
+        Ok(guard) => guard,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(4);
+        }
+    };
+    let code = runtime.block_on(async {
+        match &cli.command {
+            None => tui::run(&cli).await,
+            Some(_) => headless::run(&cli).await,
+        }
+    });
+    // Pending tasks (a stalled request, the emulator) must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}

@@ -1,0 +1,70 @@
+//! Service text made safe for a terminal.
+//!
+//! Message text, names, topics, metadata and error messages come from whoever wrote them. Control
+//! characters and escape sequences are shown visibly (`␛[31m`, `\u{7}`) and never reach the terminal,
+//! so a message cannot clear the screen, retitle the window, or write to the clipboard.
+
+use std::borrow::Cow;
+
+/// Replaces every control character (C0, DEL, C1) and bidi override with a visible stand-in.
+/// Newlines and tabs are kept only when `keep_newlines` is set (multi-line bodies).
+pub fn sanitize(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if !s.chars().any(|c| needs_escape(c, keep_newlines)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !needs_escape(c, keep_newlines) {
+            out.push(c);
+            continue;
+        }
+        match c {
+            '\u{1b}' => out.push('␛'),
+            '\t' => out.push_str("    "),
+            '\n' | '\r' => out.push('⏎'),
+            c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
+            '\u{7f}' => out.push('␡'),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One line: newlines become `⏎`.
+pub fn one_line(s: &str) -> Cow<'_, str> {
+    sanitize(s, false)
+}
+
+fn needs_escape(c: char, keep_newlines: bool) -> bool {
+    match c {
+        '\n' => !keep_newlines,
+        '\t' => true,
+        '\r' => true,
+        c if c.is_control() => true,
+        // Bidi embeddings, overrides and isolates can reorder what follows them on screen.
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_shown_not_executed() {
+        let hostile = "hi\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m";
+        let safe = one_line(hostile);
+        assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
+        assert_eq!(safe, "hi␛[2J␛]0;pwned␇\\u{9b}31m");
+    }
+
+    #[test]
+    fn plain_text_is_borrowed_and_unicode_kept() {
+        let text = "שלום 👋 café e\u{301}";
+        assert!(matches!(one_line(text), Cow::Borrowed(_)));
+        assert_eq!(sanitize("a\nb", true), "a\nb");
+        assert_eq!(sanitize("a\nb", false), "a⏎b");
+        assert_eq!(one_line("x\u{202e}y"), "x\\u{202e}y");
+    }
+}
