@@ -1,0 +1,114 @@
+//! Everything that can change the state: intents derived from keys, and results of requests.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui_textarea::Input;
+
+use crate::acs::{
+    AcsError, ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem,
+    ChatThreadProperties, Exchange, Fetched, Page,
+};
+
+use super::state::DetailTab;
+
+/// A result of one request.
+pub type Outcome<T> = Result<Fetched<T>, AcsError>;
+
+/// One page of a list and whether another one may follow.
+#[derive(Debug, Clone)]
+pub struct PageOutcome<T> {
+    pub request_id: u64,
+    pub result: Outcome<Page<T>>,
+    /// The pager has a next link to follow.
+    pub has_more: bool,
+}
+
+/// Plain data: the only way the state changes.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Leave the program.
+    Quit,
+    /// Move focus to the next field or panel.
+    FocusNext,
+    /// Move focus to the previous field or panel.
+    FocusPrev,
+    /// Leave the text field for the results (focus on the timeline).
+    LeaveField,
+    /// Validate the input fields and fetch everything they name.
+    Fetch,
+    /// Enter outside a field: open the selected item (message, thread) or fetch.
+    Activate,
+    /// Esc outside a field: close an overlay or prompt, cancel loading, or clear the filter.
+    Cancel,
+    /// Open or close the help overlay.
+    ToggleHelp,
+    /// Move the selection (or scroll) down one row.
+    ScrollDown,
+    /// Move the selection (or scroll) up one row.
+    ScrollUp,
+    /// Move down one screen.
+    PageDown,
+    /// Move up one screen.
+    PageUp,
+    /// Go to the first row.
+    First,
+    /// Go to the last row (loads further pages on the way).
+    Last,
+    /// Open the filter prompt for the timeline.
+    StartFilter,
+    /// Open the prompt to jump to a message id or sequence id.
+    StartJump,
+    /// Show the timeline oldest first instead of newest first, or back.
+    ToggleOrder,
+    /// Cycle the time display: UTC, local, relative.
+    CycleTime,
+    /// Show the token in clear in its field, or mask it again.
+    RevealToken,
+    /// Show the next detail tab.
+    NextTab,
+    /// Show the previous detail tab.
+    PrevTab,
+    /// Show one detail tab.
+    ShowTab(DetailTab),
+    /// A key reserved for a view this build does not have yet; says so.
+    Unavailable(&'static str),
+    /// A key typed into the focused text field or prompt.
+    TextInput(Input),
+    /// Text pasted into the terminal (bracketed paste).
+    Paste(String),
+    /// Enter in a prompt: apply the filter or jump.
+    PromptSubmit,
+    /// The terminal was resized.
+    Resize { width: u16, height: u16 },
+    /// Advances the spinner; only sent while something is loading.
+    Tick,
+    /// The thread's properties arrived (or failed).
+    ThreadLoaded {
+        request_id: u64,
+        result: Outcome<ChatThreadProperties>,
+    },
+    /// The message named in the message field arrived (or failed).
+    MessageLoaded {
+        request_id: u64,
+        result: Outcome<ChatMessage>,
+    },
+    /// A page of the timeline arrived.
+    MessagesPage(PageOutcome<ChatMessage>),
+    /// A page of participants arrived.
+    ParticipantsPage(PageOutcome<ChatParticipant>),
+    /// A page of read receipts arrived.
+    ReceiptsPage(PageOutcome<ChatMessageReadReceipt>),
+    /// A page of the token user's threads arrived.
+    ThreadsPage(PageOutcome<ChatThreadItem>),
+    /// A request is waiting before its next attempt.
+    Retrying {
+        request_id: u64,
+        attempt: u32,
+        max: u32,
+        delay: Duration,
+        reason: String,
+    },
+    /// An HTTP exchange finished and was logged.
+    ExchangeLogged(Arc<Exchange>),
+}

@@ -1,0 +1,190 @@
+//! The event loop: actions from tasks, terminal events, signals, and a spinner tick only while
+//! something loads. It draws only after something changed; idle means no wake-ups at all.
+
+use std::io::{self, IsTerminal};
+use std::time::Duration;
+
+use chrono::Utc;
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::EventStream;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+use crate::cli::Cli;
+use crate::emulator::{self, EmulatorConfig, RunningEmulator};
+
+use super::action::Action;
+use super::keymap;
+use super::state::{AppState, Field, Focus, Settings};
+use super::tasks::Tasks;
+use super::terminal;
+use super::update::update;
+use super::view;
+
+/// Spinner frame interval while loading.
+const TICK: Duration = Duration::from_millis(100);
+
+pub async fn run(cli: &Cli) -> i32 {
+    let mut state = match initial_state(cli) {
+        Ok(state) => state,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let _emulator = match prefill(cli, &mut state).await {
+        Ok(emulator) => emulator,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 4;
+        }
+    };
+    if !io::stdout().is_terminal() {
+        eprintln!("error: the interactive inspector needs a terminal; use a subcommand for JSON output");
+        return 2;
+    }
+    let mut terminal = match terminal::enter() {
+        Ok(terminal) => terminal,
+        Err(e) => {
+            terminal::leave();
+            eprintln!("error: cannot set up the terminal: {e}");
+            return 1;
+        }
+    };
+    let guard = terminal::Guard;
+    let result = run_loop(&mut terminal, state, cli.demo).await;
+    drop(guard);
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// State from the flags that do not depend on the input fields.
+pub fn initial_state(cli: &Cli) -> Result<AppState, String> {
+    let conn = &cli.connection;
+    let api_version = crate::acs::endpoint::validate_api_version(&conn.api_version)
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let settings = Settings {
+        api_version,
+        timeout: conn.timeout().map_err(|e| e.to_string())?,
+        retries: conn.retries.min(20),
+        ..Settings::default()
+    };
+    Ok(AppState::new(settings, Utc::now()))
+}
+
+/// Fills the fields from the flags, or from a demo emulator started here (kept alive by the caller).
+pub async fn prefill(cli: &Cli, state: &mut AppState) -> Result<Option<RunningEmulator>, String> {
+    if cli.demo {
+        let emulator = emulator::start(demo_config(cli))
+            .await
+            .map_err(|e| format!("cannot start the built-in emulator: {e}"))?;
+        let info = &emulator.info;
+        state.set_value(Field::Endpoint, &info.endpoint);
+        state.set_value(Field::Token, &info.token);
+        state.set_value(Field::Thread, &info.thread_id);
+        state.set_value(Field::Message, &info.message_id);
+        return Ok(Some(emulator));
+    }
+    let conn = &cli.connection;
+    state.set_value(Field::Endpoint, conn.endpoint.as_deref().unwrap_or(""));
+    match conn.read_token() {
+        Ok(token) => state.set_value(Field::Token, token.as_ref().map_or("", |t| t.expose())),
+        Err(e) => return Err(e.to_string()),
+    }
+    state.set_value(Field::Thread, cli.thread.as_deref().unwrap_or(""));
+    state.set_value(Field::Message, cli.message.as_deref().unwrap_or(""));
+    Ok(None)
+}
+
+fn demo_config(cli: &Cli) -> EmulatorConfig {
+    let args = &cli.emulator;
+    EmulatorConfig {
+        extra_messages: args.messages,
+        latency: Duration::from_millis(args.latency_ms),
+        fail_rate: args.fail_rate,
+        faults: args.faults.clone(),
+        ..EmulatorConfig::default()
+    }
+}
+
+/// Whether the app fetches at once: everything needed is filled in.
+pub fn starts_fetching(state: &AppState) -> bool {
+    [Field::Endpoint, Field::Token, Field::Thread]
+        .iter()
+        .all(|f| !state.value(*f).trim().is_empty())
+}
+
+/// Focus on the results and fetch, when the fields allow it. Returns the first effects.
+pub fn start(state: &mut AppState) -> Vec<super::update::Effect> {
+    if !starts_fetching(state) {
+        return vec![];
+    }
+    state.focus = Focus::Timeline;
+    state.sync_field_styles();
+    update(state, Action::Fetch)
+}
+
+async fn run_loop(terminal: &mut DefaultTerminal, mut state: AppState, _demo: bool) -> io::Result<()> {
+    let size = terminal.size()?;
+    state.size = (size.width, size.height);
+    let (tx, mut rx) = unbounded_channel();
+    let mut tasks = Tasks::new(tx);
+    let effects = start(&mut state);
+    tasks.run(effects);
+    let mut events = EventStream::new();
+    let mut ticker = tokio::time::interval(TICK);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    terminal.draw(|frame| view::render(&state, frame))?;
+    loop {
+        let ticking = state.is_loading() || state.retry.is_some();
+        let action = tokio::select! {
+            biased;
+            Some(action) = rx.recv() => action,
+            event = events.next() => match event {
+                Some(Ok(event)) => match keymap::action_for_event(&state, event) {
+                    Some(action) => action,
+                    None => continue,
+                },
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            _ = term.recv() => Action::Quit,
+            _ = hangup.recv() => Action::Quit,
+            _ = interrupt.recv() => Action::Quit,
+            _ = ticker.tick(), if ticking => Action::Tick,
+        };
+        if apply(&mut state, &mut tasks, action, &mut rx) {
+            return Ok(());
+        }
+        terminal.draw(|frame| view::render(&state, frame))?;
+    }
+}
+
+/// Applies an action and everything already queued behind it, so one draw covers them all.
+/// Returns `true` to quit.
+fn apply(
+    state: &mut AppState,
+    tasks: &mut Tasks,
+    action: Action,
+    rx: &mut UnboundedReceiver<Action>,
+) -> bool {
+    let mut next = Some(action);
+    while let Some(action) = next {
+        state.now = Utc::now();
+        if tasks.run(update(state, action)) || state.quit {
+            return true;
+        }
+        next = rx.try_recv().ok();
+    }
+    false
+}

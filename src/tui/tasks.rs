@@ -1,0 +1,224 @@
+//! Runs effects: each request is a tokio task with its own cancellation token; results come back
+//! as actions tagged with the request id.
+
+use std::collections::HashMap;
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::acs::{
+    AcsError, ChatClient, ClientConfig, ClientEvent, Fetched, ListOptions, Page, Pager,
+};
+
+use super::action::{Action, PageOutcome};
+use super::update::{Effect, Request};
+
+struct Running {
+    cancel: CancellationToken,
+    more: Option<UnboundedSender<()>>,
+    handle: JoinHandle<()>,
+}
+
+/// Spawns and cancels requests.
+pub struct Tasks {
+    tx: UnboundedSender<Action>,
+    client: Option<(String, ChatClient)>,
+    running: HashMap<u64, Running>,
+}
+
+impl Tasks {
+    pub fn new(tx: UnboundedSender<Action>) -> Self {
+        Self {
+            tx,
+            client: None,
+            running: HashMap::new(),
+        }
+    }
+
+    /// Runs effects; returns `true` when the program should quit.
+    pub fn run(&mut self, effects: Vec<Effect>) -> bool {
+        let mut quit = false;
+        for effect in effects {
+            match effect {
+                Effect::Fetch {
+                    request_id,
+                    config,
+                    request,
+                } => self.spawn(request_id, *config, request),
+                Effect::Cancel(id) => {
+                    if let Some(running) = self.running.remove(&id) {
+                        running.cancel.cancel();
+                    }
+                }
+                Effect::MoreMessages(id) => {
+                    if let Some(more) = self.running.get(&id).and_then(|r| r.more.as_ref()) {
+                        let _ = more.send(());
+                    }
+                }
+                Effect::Quit => quit = true,
+            }
+        }
+        self.running.retain(|_, r| !r.handle.is_finished());
+        quit
+    }
+
+    /// Requests still running.
+    pub fn active(&self) -> usize {
+        self.running.values().filter(|r| !r.handle.is_finished()).count()
+    }
+
+    /// One client per connection setting, so requests share a connection pool and a log.
+    fn client(&mut self, config: ClientConfig) -> Result<ChatClient, AcsError> {
+        let key = format!(
+            "{}|{}|{}|{:?}|{}",
+            config.endpoint,
+            config.token.expose(),
+            config.api_version,
+            config.timeout,
+            config.retry.max_retries
+        );
+        if let Some((k, client)) = &self.client {
+            if *k == key {
+                return Ok(client.clone());
+            }
+        }
+        let client = ChatClient::new(config)?;
+        self.client = Some((key, client.clone()));
+        Ok(client)
+    }
+
+    fn spawn(&mut self, id: u64, config: ClientConfig, request: Request) {
+        let tx = self.tx.clone();
+        let client = match self.client(config) {
+            Ok(client) => observed(&client, id, tx.clone()),
+            Err(e) => {
+                let _ = tx.send(failure(id, &request, e));
+                return;
+            }
+        };
+        let cancel = CancellationToken::new();
+        let (more_tx, more_rx) = unbounded_channel();
+        let more = matches!(request, Request::Messages { .. }).then_some(more_tx);
+        let token = cancel.clone();
+        let handle = tokio::spawn(async move {
+            tokio::select! {
+                _ = token.cancelled() => {}
+                _ = perform(client, id, request, tx, more_rx) => {}
+            }
+        });
+        self.running.insert(id, Running { cancel, more, handle });
+    }
+}
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        for running in self.running.values() {
+            running.cancel.cancel();
+        }
+    }
+}
+
+/// The client, reporting its retries and exchanges as actions.
+fn observed(client: &ChatClient, id: u64, tx: UnboundedSender<Action>) -> ChatClient {
+    client.with_observer(move |event| {
+        let action = match event {
+            ClientEvent::Retrying { attempt, max, delay, reason } => Action::Retrying {
+                request_id: id,
+                attempt,
+                max,
+                delay,
+                reason,
+            },
+            ClientEvent::Logged(exchange) => Action::ExchangeLogged(exchange),
+        };
+        let _ = tx.send(action);
+    })
+}
+
+async fn perform(
+    client: ChatClient,
+    id: u64,
+    request: Request,
+    tx: UnboundedSender<Action>,
+    more: UnboundedReceiver<()>,
+) {
+    let send = |action| {
+        let _ = tx.send(action);
+    };
+    match request {
+        Request::Thread { thread_id } => {
+            let result = client.get_thread(&thread_id).await;
+            send(Action::ThreadLoaded { request_id: id, result });
+        }
+        Request::Message { thread_id, message_id } => {
+            let result = client.get_message(&thread_id, &message_id).await;
+            send(Action::MessageLoaded { request_id: id, result });
+        }
+        Request::Messages { thread_id, page_size } => {
+            let options = ListOptions { max_page_size: Some(page_size), ..Default::default() };
+            let pager = client.list_messages(&thread_id, &options);
+            stream(pager, id, &tx, Some(more), Action::MessagesPage).await;
+        }
+        Request::Participants { thread_id } => {
+            let pager = client.list_participants(&thread_id, &ListOptions::default());
+            stream(pager, id, &tx, None, Action::ParticipantsPage).await;
+        }
+        Request::Receipts { thread_id } => {
+            let pager = client.list_read_receipts(&thread_id, &ListOptions::default());
+            stream(pager, id, &tx, None, Action::ReceiptsPage).await;
+        }
+        Request::Threads => {
+            let pager = Ok(client.list_threads(&ListOptions::default()));
+            stream(pager, id, &tx, None, Action::ThreadsPage).await;
+        }
+    }
+}
+
+/// Sends every page as it arrives; with `more`, waits for a signal before each further page.
+async fn stream<T, F>(
+    pager: Result<Pager<T>, AcsError>,
+    request_id: u64,
+    tx: &UnboundedSender<Action>,
+    mut more: Option<UnboundedReceiver<()>>,
+    wrap: F,
+) where
+    T: serde::de::DeserializeOwned,
+    F: Fn(PageOutcome<T>) -> Action,
+{
+    let mut pager = match pager {
+        Ok(pager) => pager,
+        Err(e) => {
+            let _ = tx.send(wrap(PageOutcome { request_id, result: Err(e), has_more: false }));
+            return;
+        }
+    };
+    while let Some(result) = pager.next_page().await {
+        let failed = result.is_err();
+        let has_more = pager.has_more() && !failed;
+        let _ = tx.send(wrap(PageOutcome { request_id, result, has_more }));
+        if !has_more {
+            return;
+        }
+        if let Some(more) = &mut more {
+            if more.recv().await.is_none() {
+                return;
+            }
+        }
+    }
+}
+
+/// The failure action for a request that could not start.
+fn failure(request_id: u64, request: &Request, e: AcsError) -> Action {
+    fn page<T>(request_id: u64, e: AcsError) -> PageOutcome<T> {
+        PageOutcome { request_id, result: Err::<Fetched<Page<T>>, _>(e), has_more: false }
+    }
+    match request {
+        Request::Thread { .. } => Action::ThreadLoaded { request_id, result: Err(e) },
+        Request::Message { .. } => Action::MessageLoaded { request_id, result: Err(e) },
+        Request::Messages { .. } => Action::MessagesPage(page(request_id, e)),
+        Request::Participants { .. } => Action::ParticipantsPage(page(request_id, e)),
+        Request::Receipts { .. } => Action::ReceiptsPage(page(request_id, e)),
+        Request::Threads => Action::ThreadsPage(page(request_id, e)),
+    }
+}

@@ -1,0 +1,586 @@
+//! `update(state, action) -> effects`: every state change, with side effects returned as data.
+
+use ratatui_textarea::{Input, Key, TextArea};
+
+use crate::acs::endpoint::{validate_message_id, validate_thread_id};
+use crate::acs::token::decode_token;
+use crate::acs::{AccessToken, ClientConfig, Endpoint, Page, RetryPolicy};
+
+use super::action::{Action, PageOutcome};
+use super::state::{
+    AppState, DetailTab, Field, Focus, Level, Listing, LoadStatus, MessageSource, Prompt,
+    PromptKind, RetryNotice, MAX_EXCHANGES, single_line,
+};
+use super::view::layout;
+
+/// A request the task runner performs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Thread { thread_id: String },
+    Message { thread_id: String, message_id: String },
+    /// Streams pages on demand (see [`Effect::MoreMessages`]).
+    Messages { thread_id: String, page_size: u32 },
+    Participants { thread_id: String },
+    Receipts { thread_id: String },
+    Threads,
+}
+
+/// A side effect for the task runner.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Start a request; its results come back as actions tagged `request_id`.
+    Fetch {
+        request_id: u64,
+        config: Box<ClientConfig>,
+        request: Request,
+    },
+    /// Stop a request at once (during a retry wait too).
+    Cancel(u64),
+    /// Fetch the next page of a message listing.
+    MoreMessages(u64),
+    /// Leave the program.
+    Quit,
+}
+
+/// Applies one action.
+pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            vec![Effect::Quit]
+        }
+        Action::FocusNext => set_focus(state, state.focus.next()),
+        Action::FocusPrev => set_focus(state, state.focus.prev()),
+        Action::LeaveField => set_focus(state, Focus::Timeline),
+        Action::Fetch => fetch(state),
+        Action::Activate => activate(state),
+        Action::Cancel => cancel(state),
+        Action::ToggleHelp => {
+            state.help = if state.help.is_some() { None } else { Some(0) };
+            vec![]
+        }
+        Action::ScrollDown => scroll(state, 1),
+        Action::ScrollUp => scroll(state, -1),
+        Action::PageDown => scroll(state, page(state)),
+        Action::PageUp => scroll(state, -page(state)),
+        Action::First => scroll(state, isize::MIN / 2),
+        Action::Last => scroll(state, isize::MAX / 2),
+        Action::StartFilter => open_prompt(state, PromptKind::Filter),
+        Action::StartJump => open_prompt(state, PromptKind::Jump),
+        Action::PromptSubmit => submit_prompt(state),
+        Action::ToggleOrder => toggle_order(state),
+        Action::CycleTime => {
+            state.time_display = state.time_display.next();
+            state.notify(Level::Info, format!("times shown as {}", state.time_display.label()));
+            vec![]
+        }
+        Action::RevealToken => {
+            state.toggle_token_mask();
+            let shown = if state.token_revealed { "shown in clear" } else { "masked" };
+            state.notify(Level::Info, format!("token {shown} (s toggles)"));
+            vec![]
+        }
+        Action::NextTab => show_tab(state, state.tab.next()),
+        Action::PrevTab => show_tab(state, state.tab.prev()),
+        Action::ShowTab(tab) => show_tab(state, tab),
+        Action::Unavailable(what) => {
+            state.notify(Level::Info, format!("{what} is not available in this build"));
+            vec![]
+        }
+        Action::TextInput(input) => text_input(state, input),
+        Action::Paste(text) => paste(state, &text),
+        Action::Resize { width, height } => {
+            state.size = (width, height);
+            keep_selection_visible(state);
+            vec![]
+        }
+        Action::Tick => {
+            state.spinner = state.spinner.wrapping_add(1);
+            vec![]
+        }
+        Action::ThreadLoaded { request_id, result } => {
+            if state.thread_status.awaits(request_id) {
+                state.retry = None;
+                match result {
+                    Ok(thread) => {
+                        state.thread = Some(thread);
+                        state.thread_status = LoadStatus::Loaded;
+                    }
+                    Err(e) => state.thread_status = LoadStatus::Failed(e),
+                }
+            }
+            vec![]
+        }
+        Action::MessageLoaded { request_id, result } => {
+            if state.message_status.awaits(request_id) {
+                state.retry = None;
+                match result {
+                    Ok(message) => {
+                        state.message = Some(message);
+                        state.message_status = LoadStatus::Loaded;
+                        state.message_source = MessageSource::Fetched;
+                    }
+                    Err(e) => state.message_status = LoadStatus::Failed(e),
+                }
+            }
+            vec![]
+        }
+        Action::MessagesPage(page) => messages_page(state, page),
+        Action::ParticipantsPage(page) => {
+            list_page(&mut state.participants, page, &mut state.retry);
+            vec![]
+        }
+        Action::ReceiptsPage(page) => {
+            if list_page(&mut state.receipts, page, &mut state.retry) {
+                state.timeline.data.set_receipts(&state.receipts.items);
+            }
+            vec![]
+        }
+        Action::ThreadsPage(page) => {
+            list_page(&mut state.threads, page, &mut state.retry);
+            vec![]
+        }
+        Action::Retrying {
+            request_id,
+            attempt,
+            max,
+            delay,
+            reason,
+        } => {
+            if waiting_ids(state).contains(&request_id) {
+                state.retry = Some(RetryNotice {
+                    attempt,
+                    max,
+                    delay,
+                    reason,
+                });
+            }
+            vec![]
+        }
+        Action::ExchangeLogged(exchange) => {
+            if state.exchanges.len() >= MAX_EXCHANGES {
+                state.exchanges.remove(0);
+            }
+            state.exchanges.push(exchange);
+            vec![]
+        }
+    }
+}
+
+fn set_focus(state: &mut AppState, focus: Focus) -> Vec<Effect> {
+    state.focus = focus;
+    state.sync_field_styles();
+    vec![]
+}
+
+fn show_tab(state: &mut AppState, tab: DetailTab) -> Vec<Effect> {
+    state.tab = tab;
+    state.detail_scroll = 0;
+    vec![]
+}
+
+/// Every request that may still send results.
+fn waiting_ids(state: &AppState) -> Vec<u64> {
+    [
+        state.thread_status.request_id(),
+        state.message_status.request_id(),
+        state.timeline.request_id,
+        state.participants.status.request_id(),
+        state.receipts.status.request_id(),
+        state.threads.status.request_id(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// What the input fields ask for, validated; `Err` is the message to show.
+struct Target {
+    config: ClientConfig,
+    thread_id: Option<String>,
+    message_id: Option<String>,
+    warning: Option<String>,
+}
+
+fn validate(state: &AppState) -> Result<Target, String> {
+    let endpoint = Endpoint::parse(&state.value(Field::Endpoint)).map_err(|e| e.to_string())?;
+    let token = state.value(Field::Token);
+    if token.trim().is_empty() {
+        return Err("no token: paste an ACS user access token into the Token field (or set AZURE_COMMUNICATION_ACCESS_TOKEN)".into());
+    }
+    let info = decode_token(&token, state.now).map_err(|e| format!("token: {e}"))?;
+    let warning = if info.expired {
+        Some("the token has expired: expect 401 Unauthorized; get a fresh token".to_string())
+    } else {
+        info.warnings.first().cloned()
+    };
+    let thread = state.value(Field::Thread);
+    let thread_id = match thread.trim() {
+        "" => None,
+        id => Some(validate_thread_id(id).map_err(|e| e.to_string())?.to_string()),
+    };
+    let message = state.value(Field::Message);
+    let message_id = match message.trim() {
+        "" => None,
+        _ if thread_id.is_none() => return Err("a message id needs a thread id".into()),
+        id => Some(validate_message_id(id).map_err(|e| e.to_string())?.to_string()),
+    };
+    let mut config = ClientConfig::new(endpoint, AccessToken::new(token.trim()));
+    config.api_version = state.settings.api_version.clone();
+    config.timeout = state.settings.timeout;
+    config.retry = RetryPolicy {
+        max_retries: state.settings.retries,
+        ..RetryPolicy::default()
+    };
+    Ok(Target {
+        config,
+        thread_id,
+        message_id,
+        warning,
+    })
+}
+
+fn fetch(state: &mut AppState) -> Vec<Effect> {
+    let target = match validate(state) {
+        Ok(target) => target,
+        Err(message) => {
+            state.input_error = Some(message);
+            return vec![];
+        }
+    };
+    state.input_error = None;
+    state.retry = None;
+    state.notice = target
+        .warning
+        .map(|text| super::state::Notice { level: Level::Warn, text });
+    let mut effects = cancel_all(state);
+    let now = state.now;
+    let mut start = |state: &mut AppState, request: Request| {
+        let request_id = state.take_request_id();
+        effects.push(Effect::Fetch {
+            request_id,
+            config: Box::new(target.config.clone()),
+            request,
+        });
+        LoadStatus::Loading { started: now, request_id }
+    };
+    state.threads = Listing::default();
+    state.threads.status = start(state, Request::Threads);
+    state.thread = None;
+    state.message = None;
+    state.message_status = LoadStatus::Idle;
+    state.timeline = Default::default();
+    state.participants = Listing::default();
+    state.receipts = Listing::default();
+    state.detail_scroll = 0;
+    let Some(thread_id) = target.thread_id else {
+        state.thread_status = LoadStatus::Idle;
+        state.tab = DetailTab::Threads;
+        state.notify(Level::Info, "no thread id: listing the token user's threads (Enter opens one)");
+        return effects;
+    };
+    state.thread_status = start(state, Request::Thread { thread_id: thread_id.clone() });
+    if let Some(message_id) = target.message_id {
+        let request = Request::Message { thread_id: thread_id.clone(), message_id };
+        state.message_status = start(state, request);
+        state.message_source = MessageSource::Fetched;
+        state.tab = DetailTab::Message;
+    } else {
+        state.message_source = MessageSource::Timeline;
+    }
+    let page_size = state.settings.page_size;
+    state.timeline.status = start(state, Request::Messages { thread_id: thread_id.clone(), page_size });
+    state.timeline.request_id = state.timeline.status.request_id();
+    state.timeline.page_pending = true;
+    state.participants.status = start(state, Request::Participants { thread_id: thread_id.clone() });
+    state.receipts.status = start(state, Request::Receipts { thread_id });
+    if state.tab == DetailTab::Threads {
+        state.tab = DetailTab::Thread;
+    }
+    effects
+}
+
+/// Cancels every request that may still send results.
+fn cancel_all(state: &mut AppState) -> Vec<Effect> {
+    waiting_ids(state).into_iter().map(Effect::Cancel).collect()
+}
+
+fn activate(state: &mut AppState) -> Vec<Effect> {
+    match state.focus {
+        Focus::Timeline if !state.timeline.data.is_empty() => {
+            state.message_source = MessageSource::Timeline;
+            show_tab(state, DetailTab::Message)
+        }
+        Focus::Details if state.tab == DetailTab::Threads => open_selected_thread(state),
+        _ => fetch(state),
+    }
+}
+
+fn open_selected_thread(state: &mut AppState) -> Vec<Effect> {
+    let Some(id) = state.threads.items.get(state.threads.selected).map(|t| t.id.clone()) else {
+        state.notify(Level::Info, "no thread selected");
+        return vec![];
+    };
+    state.set_value(Field::Thread, &id);
+    state.set_value(Field::Message, "");
+    let effects = fetch(state);
+    state.tab = DetailTab::Thread;
+    set_focus(state, Focus::Timeline);
+    effects
+}
+
+fn cancel(state: &mut AppState) -> Vec<Effect> {
+    if state.prompt.take().is_some() {
+        return vec![];
+    }
+    if state.is_loading() || state.timeline.page_pending {
+        let effects = cancel_all(state);
+        for status in [
+            &mut state.thread_status,
+            &mut state.message_status,
+            &mut state.timeline.status,
+            &mut state.participants.status,
+            &mut state.receipts.status,
+            &mut state.threads.status,
+        ] {
+            if status.is_loading() {
+                *status = LoadStatus::Cancelled;
+            }
+        }
+        state.timeline.request_id = None;
+        state.timeline.page_pending = false;
+        state.retry = None;
+        state.notify(Level::Warn, "cancelled; Enter fetches again");
+        return effects;
+    }
+    if state.timeline.data.filter().is_some() {
+        state.timeline.data.set_filter("");
+        state.timeline.selected = 0;
+        state.timeline.offset = 0;
+        state.notify(Level::Info, "filter cleared");
+    }
+    vec![]
+}
+
+fn page(state: &AppState) -> isize {
+    layout::timeline_rows(state.size).max(1) as isize
+}
+
+fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
+    if let Some(offset) = &mut state.help {
+        *offset = step(*offset as usize, delta, usize::from(u16::MAX)) as u16;
+        return vec![];
+    }
+    match (state.focus, state.tab) {
+        (Focus::Details, DetailTab::Participants) => step_list(&mut state.participants, delta),
+        (Focus::Details, DetailTab::Receipts) => step_list(&mut state.receipts, delta),
+        (Focus::Details, DetailTab::Threads) => step_list(&mut state.threads, delta),
+        (Focus::Details, _) => {
+            state.detail_scroll = step(state.detail_scroll as usize, delta, 10_000) as u16;
+        }
+        _ => return move_timeline(state, delta),
+    }
+    vec![]
+}
+
+fn step(value: usize, delta: isize, max: usize) -> usize {
+    value.saturating_add_signed(delta).min(max)
+}
+
+fn step_list<T>(list: &mut Listing<T>, delta: isize) {
+    list.selected = step(list.selected, delta, list.items.len().saturating_sub(1));
+}
+
+fn move_timeline(state: &mut AppState, delta: isize) -> Vec<Effect> {
+    let len = state.timeline.data.len();
+    if len == 0 {
+        return vec![];
+    }
+    state.timeline.selected = step(state.timeline.selected, delta, len - 1);
+    state.message_source = MessageSource::Timeline;
+    keep_selection_visible(state);
+    more_messages(state)
+}
+
+/// Moves the window so the selected row is on screen.
+fn keep_selection_visible(state: &mut AppState) {
+    let rows = layout::timeline_rows(state.size).max(1);
+    let t = &mut state.timeline;
+    let len = t.data.len();
+    t.selected = t.selected.min(len.saturating_sub(1));
+    if t.selected < t.offset {
+        t.offset = t.selected;
+    } else if t.selected >= t.offset + rows {
+        t.offset = t.selected + 1 - rows;
+    }
+    t.offset = t.offset.min(len.saturating_sub(rows));
+}
+
+/// Asks for the next page when the selection nears the end of what is loaded.
+fn more_messages(state: &mut AppState) -> Vec<Effect> {
+    let rows = layout::timeline_rows(state.size).max(1);
+    let t = &mut state.timeline;
+    let Some(id) = t.request_id else { return vec![] };
+    let remaining = t.data.len().saturating_sub(t.selected + 1);
+    let near_end = if t.data.oldest_first { t.selected < rows * 2 } else { remaining < rows * 2 };
+    if !t.has_more || t.page_pending || !near_end {
+        return vec![];
+    }
+    t.page_pending = true;
+    t.status = LoadStatus::Loading { started: state.now, request_id: id };
+    vec![Effect::MoreMessages(id)]
+}
+
+fn messages_page(state: &mut AppState, page: PageOutcome<crate::acs::ChatMessage>) -> Vec<Effect> {
+    if state.timeline.request_id != Some(page.request_id) || !state.timeline.status.is_loading() {
+        return vec![];
+    }
+    state.retry = None;
+    state.timeline.page_pending = false;
+    let fetched = match page.result {
+        Ok(fetched) => fetched,
+        Err(e) => {
+            state.timeline.status = LoadStatus::Failed(e);
+            state.timeline.request_id = None;
+            return vec![];
+        }
+    };
+    let t = &mut state.timeline;
+    let was_empty = t.data.is_empty();
+    let Page { value, .. } = fetched.value;
+    let shown = t.data.push_page(value, fetched.exchange);
+    if t.data.oldest_first && !was_empty {
+        t.selected += shown;
+        t.offset += shown;
+    }
+    t.has_more = page.has_more;
+    t.status = LoadStatus::Loaded;
+    if !page.has_more {
+        t.request_id = None;
+    }
+    t.data.set_receipts(&state.receipts.items);
+    keep_selection_visible(state);
+    more_messages(state)
+}
+
+/// Adds a page to a list; `true` when items were added.
+fn list_page<T>(
+    list: &mut Listing<T>,
+    page: PageOutcome<T>,
+    retry: &mut Option<RetryNotice>,
+) -> bool {
+    if !list.status.awaits(page.request_id) {
+        return false;
+    }
+    *retry = None;
+    match page.result {
+        Ok(fetched) => {
+            list.items.extend(fetched.value.value);
+            list.pages.push(fetched.exchange);
+            if !page.has_more {
+                list.status = LoadStatus::Loaded;
+            }
+            true
+        }
+        Err(e) => {
+            list.status = LoadStatus::Failed(e);
+            false
+        }
+    }
+}
+
+fn toggle_order(state: &mut AppState) -> Vec<Effect> {
+    let t = &mut state.timeline;
+    t.data.oldest_first = !t.data.oldest_first;
+    let len = t.data.len();
+    t.selected = len.saturating_sub(1).saturating_sub(t.selected);
+    let order = if t.data.oldest_first { "oldest" } else { "newest" };
+    state.notify(Level::Info, format!("timeline: {order} first"));
+    keep_selection_visible(state);
+    more_messages(state)
+}
+
+fn open_prompt(state: &mut AppState, kind: PromptKind) -> Vec<Effect> {
+    let mut input = TextArea::default();
+    if let (PromptKind::Filter, Some(filter)) = (kind, state.timeline.data.filter()) {
+        input.insert_str(filter);
+    }
+    state.prompt = Some(Prompt { kind, input });
+    vec![]
+}
+
+fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
+    let Some(prompt) = state.prompt.take() else { return vec![] };
+    let text = prompt.input.lines().join("");
+    match prompt.kind {
+        PromptKind::Filter => apply_filter(state, &text),
+        PromptKind::Jump => jump(state, &text),
+    }
+}
+
+fn apply_filter(state: &mut AppState, text: &str) -> Vec<Effect> {
+    let t = &mut state.timeline;
+    t.data.set_filter(text);
+    t.selected = 0;
+    t.offset = 0;
+    let message = match t.data.filter() {
+        Some(f) => format!("filter \"{f}\": {} of {} loaded", t.data.len(), t.data.loaded()),
+        None => "filter cleared".to_string(),
+    };
+    state.notify(Level::Info, message);
+    state.message_source = MessageSource::Timeline;
+    more_messages(state)
+}
+
+fn jump(state: &mut AppState, text: &str) -> Vec<Effect> {
+    let text = text.trim();
+    if text.is_empty() {
+        return vec![];
+    }
+    let t = &mut state.timeline;
+    let Some(index) = t.data.find(text) else {
+        let more = if t.has_more { "; more pages exist (G loads them)" } else { "" };
+        let loaded = t.data.loaded();
+        state.notify(Level::Warn, format!("no loaded message has id or sequence id {text} ({loaded} loaded{more})"));
+        return vec![];
+    };
+    let Some(row) = t.data.row_of(index) else {
+        state.notify(Level::Warn, format!("message {text} is hidden by the filter (Esc clears it)"));
+        return vec![];
+    };
+    t.selected = row;
+    state.message_source = MessageSource::Timeline;
+    state.focus = Focus::Timeline;
+    state.sync_field_styles();
+    keep_selection_visible(state);
+    more_messages(state)
+}
+
+fn text_input(state: &mut AppState, input: Input) -> Vec<Effect> {
+    // Fields and prompts hold one line: whatever would insert a line break is ignored.
+    let breaks_line = matches!(input.key, Key::Enter | Key::Char('\n' | '\r'))
+        || (input.ctrl && matches!(input.key, Key::Char('m' | 'j')));
+    if breaks_line {
+        return vec![];
+    }
+    if let Some(prompt) = &mut state.prompt {
+        prompt.input.input(input);
+    } else if let Focus::Field(field) = state.focus {
+        state.field_mut(field).input(input);
+        state.input_error = None;
+    }
+    vec![]
+}
+
+fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
+    let text = single_line(text);
+    if let Some(prompt) = &mut state.prompt {
+        prompt.input.insert_str(&text);
+    } else if let Focus::Field(field) = state.focus {
+        state.field_mut(field).insert_str(&text);
+        state.input_error = None;
+    } else {
+        state.notify(Level::Info, "focus a field (Tab) to paste into it");
+    }
+    vec![]
+}

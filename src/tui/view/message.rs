@@ -1,0 +1,152 @@
+//! The shown message: type, ids, sender, times, and its body (text, HTML as readable text, or the
+//! content of a system event).
+
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+
+use crate::acs::{ChatMessage, ChatMessageType, ChatParticipant};
+use crate::sanitize::{one_line, sanitize};
+
+use super::super::state::{AppState, MessageSource};
+use super::{dim, field, status_lines, time};
+
+/// HTML bodies longer than this are cut before rendering, so a huge message stays responsive.
+const MAX_HTML: usize = 64 * 1024;
+
+pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
+    let Some(message) = state.shown_message() else {
+        return placeholder(state);
+    };
+    let mut lines = vec![source(state)];
+    lines.extend(header(state, message));
+    lines.push(Line::default());
+    lines.extend(body(message, width));
+    lines
+}
+
+fn placeholder(state: &AppState) -> Vec<Line<'static>> {
+    match state.message_source {
+        MessageSource::Fetched => match status_lines(state, &state.message_status, "message") {
+            Some(lines) if !matches!(state.message_status, crate::tui::state::LoadStatus::Idle) => lines,
+            _ => vec![dim("No message: select one in the timeline, or give a message id.")],
+        },
+        MessageSource::Timeline => vec![dim("No message selected in the timeline.")],
+    }
+}
+
+fn source(state: &AppState) -> Line<'static> {
+    match state.message_source {
+        MessageSource::Fetched => dim("fetched by id"),
+        MessageSource::Timeline => dim(format!("selected in the timeline (row {})", state.timeline.selected + 1)),
+    }
+}
+
+fn header(state: &AppState, m: &ChatMessage) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        field("Type", m.message_type.as_str()),
+        field("Id", &m.id),
+        field("Sequence id", &m.sequence_id),
+        field("Version", &m.version),
+        field("Sender name", m.sender_name().unwrap_or("(none)")),
+    ];
+    if let Some(who) = &m.sender_communication_identifier {
+        lines.push(field("Sender", &who.raw_id()));
+        lines.push(field("  kind", who.kind().as_str()));
+    } else {
+        lines.push(field("Sender", "(none: written by the service)"));
+    }
+    lines.push(field("Created", &time(state, &m.created_on)));
+    if let Some(edited) = &m.edited_on {
+        lines.push(marked("Edited", &time(state, edited), Color::Yellow));
+    }
+    if let Some(deleted) = &m.deleted_on {
+        lines.push(marked("Deleted", &time(state, deleted), Color::Red));
+    }
+    lines
+}
+
+fn marked(label: &str, value: &str, color: Color) -> Line<'static> {
+    let mut line = field(label, "");
+    line.spans.push(Span::styled(one_line(value).into_owned(), Style::default().fg(color)));
+    line
+}
+
+fn body(m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
+    let Some(content) = &m.content else {
+        return vec![dim(if m.is_deleted() { "(deleted: no content)" } else { "(no content)" })];
+    };
+    let mut lines = Vec::new();
+    if m.message_type.is_system() {
+        lines.extend(system_event(m));
+    } else if let Some(text) = content.message.as_deref() {
+        lines.extend(match m.message_type {
+            ChatMessageType::Html => html(text, width),
+            _ => text_lines(text),
+        });
+    } else {
+        lines.push(dim("(no text)"));
+    }
+    if !content.extra.is_empty() {
+        let keys: Vec<&str> = content.extra.keys().map(String::as_str).collect();
+        lines.push(dim(format!("Other content fields: {}", keys.join(", "))));
+    }
+    lines
+}
+
+fn text_lines(text: &str) -> Vec<Line<'static>> {
+    sanitize(text, true)
+        .lines()
+        .map(|l| Line::from(l.to_string()))
+        .collect()
+}
+
+/// HTML shown as readable text (links, lists), sanitized after rendering.
+fn html(source: &str, width: u16) -> Vec<Line<'static>> {
+    let cut = source.len() > MAX_HTML;
+    let end = (0..=MAX_HTML.min(source.len())).rev().find(|i| source.is_char_boundary(*i)).unwrap_or(0);
+    let width = usize::from(width.max(20));
+    let mut lines = match html2text::from_read(source[..end].as_bytes(), width) {
+        Ok(text) => text_lines(text.trim_end()),
+        Err(e) => {
+            let mut lines = vec![dim(format!("(HTML could not be rendered: {e}; shown as sent)"))];
+            lines.extend(text_lines(source));
+            lines
+        }
+    };
+    if cut {
+        lines.push(dim(format!("(cut at {} KiB of {} KiB)", MAX_HTML / 1024, source.len() / 1024)));
+    }
+    lines.push(dim("(HTML, shown as text)"));
+    lines
+}
+
+fn system_event(m: &ChatMessage) -> Vec<Line<'static>> {
+    let Some(content) = &m.content else { return vec![] };
+    let mut lines = Vec::new();
+    if let Some(topic) = &content.topic {
+        lines.push(field("New topic", topic));
+    }
+    let verb = match m.message_type {
+        ChatMessageType::ParticipantAdded => "Added",
+        ChatMessageType::ParticipantRemoved => "Removed",
+        _ => "Participants",
+    };
+    for p in &content.participants {
+        lines.push(field(verb, &participant(p)));
+    }
+    if let Some(who) = &content.initiator_communication_identifier {
+        lines.push(field("Initiator", &format!("{} ({})", who.raw_id(), who.kind().as_str())));
+    }
+    if lines.is_empty() {
+        lines.push(dim("(system event without content)"));
+    }
+    lines
+}
+
+fn participant(p: &ChatParticipant) -> String {
+    let id = p.communication_identifier.raw_id();
+    match p.display_name.as_deref().filter(|n| !n.is_empty()) {
+        Some(name) => format!("{name} <{id}>"),
+        None => id,
+    }
+}

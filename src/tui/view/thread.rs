@@ -1,0 +1,38 @@
+//! Thread properties: topic, id, created, creator, deleted, metadata count.
+
+use ratatui::text::Line;
+
+use crate::acs::metadata_pairs;
+
+use super::super::state::AppState;
+use super::{dim, field, status_lines, time};
+
+pub fn lines(state: &AppState) -> Vec<Line<'static>> {
+    let Some(thread) = state.thread.as_ref().map(|f| &f.value) else {
+        return status_lines(state, &state.thread_status, "thread").unwrap_or_default();
+    };
+    let mut lines = vec![
+        field("Topic", &thread.topic),
+        field("Id", &thread.id),
+        field("Created", &time(state, &thread.created_on)),
+    ];
+    match &thread.created_by_communication_identifier {
+        Some(who) => {
+            lines.push(field("Created by", &who.raw_id()));
+            lines.push(field("  kind", who.kind().as_str()));
+        }
+        None => lines.push(field("Created by", "(not sent)")),
+    }
+    lines.push(match &thread.deleted_on {
+        Some(when) => field("Deleted", &time(state, when)),
+        None => field("Deleted", "no"),
+    });
+    let count = metadata_pairs(thread.metadata.as_ref()).len();
+    lines.push(field("Metadata", &format!("{count} key(s)")));
+    if thread.extra.is_empty() {
+        return lines;
+    }
+    let keys: Vec<&str> = thread.extra.keys().map(String::as_str).collect();
+    lines.push(dim(format!("Other fields: {}", keys.join(", "))));
+    lines
+}
