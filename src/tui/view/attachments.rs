@@ -3,9 +3,9 @@
 use ratatui::text::Line;
 
 use super::super::state::AppState;
-use super::{dim, field};
+use super::{dim, field, long_field};
 
-pub fn lines(state: &AppState) -> Vec<Line<'static>> {
+pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let Some(message) = state.shown_message() else {
         return vec![];
     };
@@ -18,8 +18,8 @@ pub fn lines(state: &AppState) -> Vec<Line<'static>> {
         let name = a.name.as_deref().unwrap_or("(no name)");
         lines.push(field(&format!("#{} {}", i + 1, a.attachment_type), name));
         lines.push(field("  id", &a.id));
-        lines.push(field("  url", a.url.as_deref().unwrap_or("(none)")));
-        lines.push(field("  preview", a.preview_url.as_deref().unwrap_or("(none)")));
+        lines.extend(long_field("  url", a.url.as_deref().unwrap_or("(none)"), width));
+        lines.extend(long_field("  preview", a.preview_url.as_deref().unwrap_or("(none)"), width));
     }
     lines
 }

@@ -36,10 +36,10 @@ pub fn lines(error: &AcsError) -> Vec<Line<'static>> {
         AcsError::Cancelled => {}
     }
     lines.push(field("MS-CV", error.ms_cv().unwrap_or("(none)")));
-    lines.push(Line::from(vec![
-        Span::styled("Hint         ", Style::default().fg(Color::Yellow)),
-        Span::styled(one_line(&error.hint()).into_owned(), Style::default().fg(Color::Yellow)),
-    ]));
+    lines.push(Line::from(Span::styled(
+        format!("→ {}", one_line(&error.hint())),
+        Style::default().fg(Color::Yellow),
+    )));
     lines
 }
 

@@ -8,7 +8,7 @@ use crate::acs::{ChatMessage, ChatMessageType, ChatParticipant};
 use crate::sanitize::{one_line, sanitize};
 
 use super::super::state::{AppState, MessageSource};
-use super::{dim, field, status_lines, time};
+use super::{dim, field, long_field, status_lines, time};
 
 /// HTML bodies longer than this are cut before rendering, so a huge message stays responsive.
 const MAX_HTML: usize = 64 * 1024;
@@ -17,10 +17,10 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let Some(message) = state.shown_message() else {
         return placeholder(state);
     };
-    let mut lines = vec![source(state)];
-    lines.extend(header(state, message));
-    lines.push(Line::default());
+    let mut lines = vec![summary(state, message)];
     lines.extend(body(message, width));
+    lines.push(Line::default());
+    lines.extend(header(state, message, width));
     lines
 }
 
@@ -34,14 +34,27 @@ fn placeholder(state: &AppState) -> Vec<Line<'static>> {
     }
 }
 
-fn source(state: &AppState) -> Line<'static> {
-    match state.message_source {
-        MessageSource::Fetched => dim("fetched by id"),
-        MessageSource::Timeline => dim(format!("selected in the timeline (row {})", state.timeline.selected + 1)),
+/// Who, what, when, and where the message came from, in one line above the body.
+fn summary(state: &AppState, m: &ChatMessage) -> Line<'static> {
+    let who = m.sender_name().map(|n| one_line(n).into_owned()).unwrap_or_else(|| "(system)".into());
+    let mut text = format!("{who} · {} · #{} · {}", m.message_type, m.sequence_id, time(state, &m.created_on));
+    if m.is_edited() {
+        text.push_str(" · edited");
     }
+    if m.is_deleted() {
+        text.push_str(" · deleted");
+    }
+    let source = match state.message_source {
+        MessageSource::Fetched => "  (fetched by id)".to_string(),
+        MessageSource::Timeline => format!("  (timeline row {})", state.timeline.selected + 1),
+    };
+    Line::from(vec![
+        Span::styled(one_line(&text).into_owned(), Style::default().fg(Color::Cyan)),
+        Span::styled(source, Style::default().fg(Color::DarkGray)),
+    ])
 }
 
-fn header(state: &AppState, m: &ChatMessage) -> Vec<Line<'static>> {
+fn header(state: &AppState, m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
     let mut lines = vec![
         field("Type", m.message_type.as_str()),
         field("Id", &m.id),
@@ -50,8 +63,7 @@ fn header(state: &AppState, m: &ChatMessage) -> Vec<Line<'static>> {
         field("Sender name", m.sender_name().unwrap_or("(none)")),
     ];
     if let Some(who) = &m.sender_communication_identifier {
-        lines.push(field("Sender", &who.raw_id()));
-        lines.push(field("  kind", who.kind().as_str()));
+        lines.extend(long_field("Sender", &format!("{} ({})", who.raw_id(), who.kind().as_str()), width));
     } else {
         lines.push(field("Sender", "(none: written by the service)"));
     }

@@ -11,7 +11,7 @@ use super::dim;
 pub fn thread_lines(state: &AppState) -> Vec<Line<'static>> {
     match &state.thread {
         Some(thread) => pairs(thread.value.metadata.as_ref()),
-        None => vec![],
+        None => vec![dim("(comes with the thread)")],
     }
 }
 

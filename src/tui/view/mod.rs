@@ -62,25 +62,32 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
     let block = panel_block("", state.focus == Focus::Details).title(tab_titles(state.tab));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let columns = wide.then(|| {
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas::<2>(inner)
+    });
+    // Text widths of the first panel and of the others (inside their borders when side by side).
+    let (first, rest) = match columns {
+        Some([l, r]) => (l.width.saturating_sub(2), r.width.saturating_sub(2)),
+        None => (inner.width, inner.width),
+    };
     let panels: Vec<(&str, Vec<Line<'static>>)> = match state.tab {
         DetailTab::Thread => vec![
-            ("Thread", thread::lines(state)),
+            ("Thread", thread::lines(state, first)),
             ("Retention policy", retention::lines(state)),
             ("Thread metadata", metadata::thread_lines(state)),
         ],
         DetailTab::Message => vec![
-            ("Message", message::lines(state, inner.width)),
-            ("Attachments", attachments::lines(state)),
+            ("Message", message::lines(state, first)),
+            ("Attachments", attachments::lines(state, rest)),
             ("Message metadata", metadata::message_lines(state)),
         ],
         DetailTab::Participants => return participants::render(state, frame, inner),
         DetailTab::Receipts => return receipts::render(state, frame, inner),
         DetailTab::Threads => return threads::render(state, frame, inner),
     };
-    if wide {
-        render_columns(state, frame, inner, panels);
-    } else {
-        render_stacked(state, frame, inner, panels);
+    match columns {
+        Some(columns) => render_columns(state, frame, columns, panels),
+        None => render_stacked(state, frame, inner, panels),
     }
 }
 
@@ -92,11 +99,11 @@ fn render_stacked(
     panels: Vec<(&str, Vec<Line<'static>>)>,
 ) {
     let mut lines = Vec::new();
+    // The tab names the first panel; the others get a heading.
     for (i, (title, body)) in panels.into_iter().enumerate() {
         if i > 0 {
-            lines.push(Line::default());
+            lines.push(heading(title));
         }
-        lines.push(heading(title));
         lines.extend(body);
     }
     frame.render_widget(
@@ -111,11 +118,9 @@ fn render_stacked(
 fn render_columns(
     state: &AppState,
     frame: &mut Frame,
-    area: Rect,
+    [left, right]: [Rect; 2],
     mut panels: Vec<(&str, Vec<Line<'static>>)>,
 ) {
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
     let first = panels.remove(0);
     render_boxed(frame, left, first, state.detail_scroll);
     let rows = Layout::vertical(vec![Constraint::Fill(1); panels.len()]).split(right);
@@ -182,6 +187,21 @@ pub fn field(label: &str, value: &str) -> Line<'static> {
         Span::styled(format!("{label:<13}"), Style::default().fg(Color::Gray)),
         Span::raw(one_line(value).into_owned()),
     ])
+}
+
+/// `label: value` for long unbroken values (raw ids, urls): cut into pieces that fit `width`, so
+/// the value starts on the label's line instead of wrapping below it.
+pub fn long_field(label: &str, value: &str, width: u16) -> Vec<Line<'static>> {
+    let room = usize::from(width).saturating_sub(13).max(10);
+    let chars: Vec<char> = one_line(value).chars().collect();
+    if chars.is_empty() {
+        return vec![field(label, "")];
+    }
+    chars
+        .chunks(room)
+        .enumerate()
+        .map(|(i, piece)| field(if i == 0 { label } else { "" }, &piece.iter().collect::<String>()))
+        .collect()
 }
 
 /// A note in grey (absent values, hints).

@@ -11,7 +11,7 @@ use super::super::state::AppState;
 use super::{field, list, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let header = format!("{:<20} {:<16} {:<24} reader", "read up to", "message id", "read on");
+    let header = format!("  {:<20} {:<16} {:<24} reader", "read up to", "message id", "read on");
     list::render(state, frame, area, &state.receipts, "read receipts", &header, |r| row(state, r), |r| detail(state, r));
 }
 

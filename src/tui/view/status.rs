@@ -46,11 +46,15 @@ fn message(state: &AppState) -> Line<'static> {
         _ => None,
     }).min() {
         let names: Vec<&str> = loading.iter().map(|(n, _)| *n).collect();
+        let what = match names.as_slice() {
+            [one] => one.to_string(),
+            [a, b] => format!("{a} and {b}"),
+            _ => format!("{} requests", names.len()),
+        };
         return Line::from(format!(
-            " {} loading {}… {} (Esc cancels)",
+            " {} loading {what}… {} · Esc cancels",
             spinner(state),
-            names.join(", "),
-            elapsed(state, started)
+            elapsed(state, started),
         ));
     }
     match &state.notice {

@@ -5,30 +5,27 @@ use ratatui::text::Line;
 use crate::acs::metadata_pairs;
 
 use super::super::state::AppState;
-use super::{dim, field, status_lines, time};
+use super::{dim, field, long_field, status_lines, time};
 
-pub fn lines(state: &AppState) -> Vec<Line<'static>> {
+pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let Some(thread) = state.thread.as_ref().map(|f| &f.value) else {
         return status_lines(state, &state.thread_status, "thread").unwrap_or_default();
     };
+    let count = metadata_pairs(thread.metadata.as_ref()).len();
     let mut lines = vec![
         field("Topic", &thread.topic),
         field("Id", &thread.id),
         field("Created", &time(state, &thread.created_on)),
+        match &thread.deleted_on {
+            Some(when) => field("Deleted", &time(state, when)),
+            None => field("Deleted", "no"),
+        },
+        field("Metadata", &format!("{count} key(s)")),
     ];
-    match &thread.created_by_communication_identifier {
-        Some(who) => {
-            lines.push(field("Created by", &who.raw_id()));
-            lines.push(field("  kind", who.kind().as_str()));
-        }
-        None => lines.push(field("Created by", "(not sent)")),
-    }
-    lines.push(match &thread.deleted_on {
-        Some(when) => field("Deleted", &time(state, when)),
-        None => field("Deleted", "no"),
+    lines.extend(match &thread.created_by_communication_identifier {
+        Some(who) => long_field("Created by", &format!("{} ({})", who.raw_id(), who.kind().as_str()), width),
+        None => vec![field("Created by", "(not sent)")],
     });
-    let count = metadata_pairs(thread.metadata.as_ref()).len();
-    lines.push(field("Metadata", &format!("{count} key(s)")));
     if thread.extra.is_empty() {
         return lines;
     }

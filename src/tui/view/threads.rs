@@ -11,7 +11,7 @@ use super::super::state::AppState;
 use super::{field, list, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let header = format!("{:<24} {:<24} id", "topic", "last message");
+    let header = format!("  {:<24} {:<24} id", "topic", "last message");
     list::render(state, frame, area, &state.threads, "threads", &header, |t| row(state, t), |t| detail(state, t));
 }
 

@@ -47,6 +47,7 @@ fn title(state: &AppState) -> String {
     let loaded = t.data.loaded();
     let mut title = match (&t.status, t.has_more) {
         (LoadStatus::Idle, _) => "Timeline".to_string(),
+        (LoadStatus::Loading { .. }, _) if loaded == 0 => format!("Timeline {} loading", spinner(state)),
         (LoadStatus::Loading { .. }, _) => format!("Timeline · {loaded} loaded {} loading more", spinner(state)),
         (_, true) => format!("Timeline · {loaded} loaded, more available"),
         (LoadStatus::Loaded, false) => format!("Timeline · all {loaded} loaded"),
@@ -113,7 +114,7 @@ fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Li
         Span::raw(marker),
         Span::styled(fit(&short_time(state, m), TIME_WIDTH), Style::default().fg(Color::Gray)),
         Span::raw(" "),
-        Span::styled(fit(&sender(m), SENDER_WIDTH), Style::default().fg(Color::Cyan)),
+        Span::styled(fit(&sender(state, m), SENDER_WIDTH), Style::default().fg(Color::Cyan)),
         Span::raw(" "),
         Span::styled(format!("{} ", type_marker(&m.message_type)), Style::default().fg(Color::Magenta)),
         Span::styled(fit(&preview(m), preview_width), base),
@@ -143,12 +144,22 @@ pub fn compact_time(display: TimeDisplay, t: DateTime<Utc>, now: DateTime<Utc>) 
     }
 }
 
-fn sender(m: &ChatMessage) -> String {
-    match (m.sender_name(), m.sender_raw_id()) {
-        (Some(name), _) => one_line(name).into_owned(),
-        (None, Some(raw)) => raw,
-        (None, None) => "(system)".into(),
+/// The sender's name; for system events the initiator's name from the participants when known.
+fn sender(state: &AppState, m: &ChatMessage) -> String {
+    if let Some(name) = m.sender_name() {
+        return one_line(name).into_owned();
     }
+    let Some(raw) = m.sender_raw_id() else {
+        return "(system)".into();
+    };
+    state
+        .participants
+        .items
+        .iter()
+        .find(|p| p.communication_identifier.raw_id() == raw)
+        .and_then(|p| p.display_name.as_deref())
+        .map(|name| one_line(name).into_owned())
+        .unwrap_or(raw)
 }
 
 /// ✎ ✗ ⧉N ✓N in fixed columns.
@@ -209,21 +220,26 @@ fn head(s: &str) -> &str {
     }
 }
 
-/// Tags removed and runs of white space collapsed; enough for a one-line preview.
+/// Tags removed (block tags become spaces) and runs of white space collapsed: enough for a preview.
 fn strip_tags(html: &str) -> String {
+    const INLINE: [&str; 10] = ["a", "b", "i", "u", "s", "em", "strong", "span", "code", "font"];
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                out.push(' ');
-            }
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('>') else {
+            out.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let tag = rest[start + 1..start + end].trim_start_matches('/');
+        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        if !INLINE.contains(&name.to_ascii_lowercase().as_str()) {
+            out.push(' ');
         }
+        rest = &rest[start + end + 1..];
     }
+    out.push_str(rest);
     let out = out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ");
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -276,6 +292,7 @@ mod tests {
 
     #[test]
     fn html_preview_drops_tags() {
-        assert_eq!(strip_tags("<p>Hi <b>there</b> &amp; you</p>"), "Hi there & you");
+        assert_eq!(strip_tags("<p>Hi <b>there</b>: &amp; you</p><ul><li>a</li><li>b</li></ul>"), "Hi there: & you a b");
+        assert_eq!(strip_tags("a < b"), "a < b");
     }
 }
