@@ -22,7 +22,10 @@ fn loading_shows_spinner_elapsed_and_cancel_hint() {
     start_fetch(&mut s);
     s.now += chrono::Duration::milliseconds(1_200);
     let screen = render(&s);
-    assert!(screen.contains("1.2 s") && screen.contains("Esc cancels"), "{screen}");
+    assert!(
+        screen.contains("1.2 s") && screen.contains("Esc cancels"),
+        "{screen}"
+    );
     assert_snapshot!(screen);
 }
 
@@ -31,8 +34,14 @@ fn loaded_thread_tab() {
     let mut s = loaded(80, 24, true);
     update(&mut s, Action::ShowTab(DetailTab::Thread));
     let screen = render(&s);
-    assert!(screen.contains("Lunch") && screen.contains("threadCreationDate"), "{screen}");
-    assert!(screen.contains("2026-01-31 09:00:00 UTC"), "deletion date:\n{screen}");
+    assert!(
+        screen.contains("Lunch") && screen.contains("threadCreationDate"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("2026-01-31 09:00:00 UTC"),
+        "deletion date:\n{screen}"
+    );
     assert!(!screen.contains(&token()), "token in clear");
     assert_snapshot!(screen);
 }
@@ -41,7 +50,10 @@ fn loaded_thread_tab() {
 fn loaded_seed_message() {
     let s = loaded(80, 24, true);
     let screen = render_at(&s, 80, 30);
-    assert!(screen.contains("Let's head out for lunch in 15 minutes."), "{screen}");
+    assert!(
+        screen.contains("Let's head out for lunch in 15 minutes."),
+        "{screen}"
+    );
     assert_snapshot!(screen);
 }
 
@@ -76,7 +88,10 @@ fn html_message_is_readable_text() {
     let mut s = loaded(100, 40, false);
     select(&mut s, "1591768300000");
     let screen = render(&s);
-    assert!(screen.contains("Soup") && !screen.contains("<li>"), "{screen}");
+    assert!(
+        screen.contains("Soup") && !screen.contains("<li>"),
+        "{screen}"
+    );
     assert_snapshot!(screen);
 }
 
@@ -114,7 +129,13 @@ fn system_messages() {
 fn thread_error(error: AcsError) -> String {
     let mut s = filled(80, 24, false);
     let ids = start_fetch(&mut s);
-    update(&mut s, Action::ThreadLoaded { request_id: ids.thread, result: Err(error) });
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result: Err(error),
+        },
+    );
     update(&mut s, Action::ShowTab(DetailTab::Thread));
     render(&s)
 }
@@ -128,21 +149,33 @@ fn error_401() {
 
 #[test]
 fn error_403() {
-    let screen = thread_error(service_error(403, Some("Forbidden"), Some("User is not allowed to perform specified action.")));
+    let screen = thread_error(service_error(
+        403,
+        Some("Forbidden"),
+        Some("User is not allowed to perform specified action."),
+    ));
     assert!(screen.contains("JduJle7LhkONxaJnLYlU7Q.0") && screen.contains("not a participant"));
     assert_snapshot!(screen);
 }
 
 #[test]
 fn error_404() {
-    let screen = thread_error(service_error(404, Some("NotFound"), Some("Thread not found.")));
+    let screen = thread_error(service_error(
+        404,
+        Some("NotFound"),
+        Some("Thread not found."),
+    ));
     assert!(screen.contains("No such thread"));
     assert_snapshot!(screen);
 }
 
 #[test]
 fn error_429() {
-    let screen = thread_error(service_error(429, Some("TooManyRequests"), Some("Rate limit exceeded.")));
+    let screen = thread_error(service_error(
+        429,
+        Some("TooManyRequests"),
+        Some("Rate limit exceeded."),
+    ));
     assert!(screen.contains("Throttled"));
     assert_snapshot!(screen);
 }
@@ -184,15 +217,21 @@ fn bad_input_is_explained_before_any_request() {
 fn retry_notice() {
     let mut s = filled(80, 24, false);
     let ids = start_fetch(&mut s);
-    update(&mut s, Action::Retrying {
-        request_id: ids.thread,
-        attempt: 2,
-        max: 3,
-        delay: std::time::Duration::from_millis(1_200),
-        reason: "throttled".into(),
-    });
+    update(
+        &mut s,
+        Action::Retrying {
+            request_id: ids.thread,
+            attempt: 2,
+            max: 3,
+            delay: std::time::Duration::from_millis(1_200),
+            reason: "throttled".into(),
+        },
+    );
     let screen = render(&s);
-    assert!(screen.contains("throttled, retrying in 1.2 s (2/3)"), "{screen}");
+    assert!(
+        screen.contains("throttled, retrying in 1.2 s (2/3)"),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -206,7 +245,15 @@ fn too_small_window() {
 #[test]
 fn tiny_sizes_never_panic() {
     let s = loaded(80, 24, true);
-    for (w, h) in [(1, 1), (2, 1), (40, 10), (79, 24), (80, 23), (0, 0), (300, 5)] {
+    for (w, h) in [
+        (1, 1),
+        (2, 1),
+        (40, 10),
+        (79, 24),
+        (80, 23),
+        (0, 0),
+        (300, 5),
+    ] {
         render_at(&s, w, h);
     }
 }
@@ -216,7 +263,14 @@ fn help_overlay_lists_every_key() {
     let mut s = loaded(80, 40, true);
     update(&mut s, Action::ToggleHelp);
     let screen = render(&s);
-    for key in ["Ctrl-C", "Shift-Tab", "raw response", "request log", "time display", "filter"] {
+    for key in [
+        "Ctrl-C",
+        "Shift-Tab",
+        "raw response",
+        "request log",
+        "time display",
+        "filter",
+    ] {
         assert!(screen.contains(key), "{key} missing:\n{screen}");
     }
     assert_snapshot!(screen);
@@ -226,7 +280,10 @@ fn help_overlay_lists_every_key() {
 fn timeline_empty() {
     let mut s = filled(80, 24, false);
     let ids = start_fetch(&mut s);
-    update(&mut s, Action::MessagesPage(page(ids.messages, vec![], false)));
+    update(
+        &mut s,
+        Action::MessagesPage(page(ids.messages, vec![], false)),
+    );
     let screen = render(&s);
     assert!(screen.contains("all 0 loaded") && screen.contains("no messages"));
     assert_snapshot!(screen);
@@ -236,9 +293,15 @@ fn timeline_empty() {
 fn timeline_partial_with_more_to_load() {
     let mut s = filled(80, 24, false);
     let ids = start_fetch(&mut s);
-    update(&mut s, Action::MessagesPage(page(ids.messages, messages()[..4].to_vec(), true)));
+    update(
+        &mut s,
+        Action::MessagesPage(page(ids.messages, messages()[..4].to_vec(), true)),
+    );
     let screen = render(&s);
-    assert!(screen.contains("4 loaded") && screen.contains("loading more"), "{screen}");
+    assert!(
+        screen.contains("4 loaded") && screen.contains("loading more"),
+        "{screen}"
+    );
     assert_snapshot!(screen);
 }
 
@@ -261,7 +324,10 @@ fn timeline_oldest_first_relative_times() {
     update(&mut s, Action::CycleTime);
     update(&mut s, Action::CycleTime);
     let screen = render(&s);
-    assert!(screen.contains("oldest first") && screen.contains("min ago"), "{screen}");
+    assert!(
+        screen.contains("oldest first") && screen.contains("min ago"),
+        "{screen}"
+    );
     assert_snapshot!(screen);
 }
 
@@ -270,7 +336,10 @@ fn participants_tab() {
     let mut s = loaded(100, 30, true);
     update(&mut s, Action::ShowTab(DetailTab::Participants));
     let screen = render(&s);
-    assert!(screen.contains("full history") && screen.contains("phoneNumber"), "{screen}");
+    assert!(
+        screen.contains("full history") && screen.contains("phoneNumber"),
+        "{screen}"
+    );
     assert_snapshot!(screen);
 }
 
@@ -279,7 +348,10 @@ fn receipts_tab() {
     let mut s = loaded(100, 30, true);
     update(&mut s, Action::ShowTab(DetailTab::Receipts));
     let screen = render(&s);
-    assert!(screen.contains("Jane <8:acs:") && screen.contains("#8"), "{screen}");
+    assert!(
+        screen.contains("Jane <8:acs:") && screen.contains("#8"),
+        "{screen}"
+    );
     assert_snapshot!(screen);
 }
 
@@ -301,9 +373,15 @@ fn hostile_text_is_shown_not_executed() {
         "content": {"message": "hi\u{1b}[2J\u{1b}]0;pwned\u{7} there"},
         "senderDisplayName": "Mal\u{1b}[31mlory", "createdOn": "2026-01-15T11:00:00Z"
     }));
-    update(&mut s, Action::MessagesPage(page(ids.messages, vec![evil], false)));
+    update(
+        &mut s,
+        Action::MessagesPage(page(ids.messages, vec![evil], false)),
+    );
     update(&mut s, Action::ShowTab(DetailTab::Message));
     let screen = render(&s);
-    assert!(!screen.contains('\u{1b}') && screen.contains("␛[2J"), "{screen}");
+    assert!(
+        !screen.contains('\u{1b}') && screen.contains("␛[2J"),
+        "{screen}"
+    );
     assert_snapshot!(screen);
 }

@@ -61,7 +61,10 @@ fn a_focused_field_types_q_and_question_mark() {
 fn q_quits_outside_fields_and_ctrl_c_quits_anywhere() {
     let mut s = state(80, 24);
     s.focus = Focus::Timeline;
-    assert!(matches!(press(&mut s, KeyCode::Char('q'))[..], [Effect::Quit]));
+    assert!(matches!(
+        press(&mut s, KeyCode::Char('q'))[..],
+        [Effect::Quit]
+    ));
     let mut s = state(80, 24);
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(matches!(action_for_key(&s, ctrl_c), Some(Action::Quit)));
@@ -109,14 +112,33 @@ fn fetch_starts_every_request_with_distinct_ids() {
 fn bad_input_makes_no_request_and_says_why() {
     let cases = [
         ("", "token", THREAD_ID, "endpoint"),
-        ("https://x.communication.azure.com", "", THREAD_ID, "no token"),
-        ("https://x.communication.azure.com", "endpoint=https://x/;accesskey=abc", THREAD_ID, "connection string"),
-        ("https://x.communication.azure.com", "TOKEN", "19:a b@thread.v2", "malformed thread id"),
+        (
+            "https://x.communication.azure.com",
+            "",
+            THREAD_ID,
+            "no token",
+        ),
+        (
+            "https://x.communication.azure.com",
+            "endpoint=https://x/;accesskey=abc",
+            THREAD_ID,
+            "connection string",
+        ),
+        (
+            "https://x.communication.azure.com",
+            "TOKEN",
+            "19:a b@thread.v2",
+            "malformed thread id",
+        ),
     ];
     for (endpoint, tok, thread, expected) in cases {
         let mut s = state(80, 24);
         s.set_value(Field::Endpoint, endpoint);
-        let tok = if tok == "TOKEN" { token() } else { tok.to_string() };
+        let tok = if tok == "TOKEN" {
+            token()
+        } else {
+            tok.to_string()
+        };
         s.set_value(Field::Token, &tok);
         s.set_value(Field::Thread, thread);
         assert!(update(&mut s, Action::Fetch).is_empty(), "{expected}");
@@ -148,11 +170,26 @@ fn a_stale_result_is_discarded() {
     let old = start_fetch(&mut s);
     let new = start_fetch(&mut s);
     assert_ne!(old.thread, new.thread);
-    update(&mut s, Action::ThreadLoaded { request_id: old.thread, result: Ok(fetched(thread())) });
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: old.thread,
+            result: Ok(fetched(thread())),
+        },
+    );
     assert!(s.thread.is_none() && s.thread_status.is_loading());
-    update(&mut s, Action::MessagesPage(page(old.messages, messages(), false)));
+    update(
+        &mut s,
+        Action::MessagesPage(page(old.messages, messages(), false)),
+    );
     assert_eq!(s.timeline.data.loaded(), 0);
-    update(&mut s, Action::ThreadLoaded { request_id: new.thread, result: Ok(fetched(thread())) });
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: new.thread,
+            result: Ok(fetched(thread())),
+        },
+    );
     assert!(s.thread.is_some());
 }
 
@@ -161,8 +198,19 @@ fn a_new_fetch_cancels_the_running_requests() {
     let mut s = filled(80, 24, false);
     let old = start_fetch(&mut s);
     let effects = update(&mut s, Action::Fetch);
-    for id in [old.thread, old.messages, old.participants, old.receipts, old.threads] {
-        assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == id)), "{id}");
+    for id in [
+        old.thread,
+        old.messages,
+        old.participants,
+        old.receipts,
+        old.threads,
+    ] {
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Cancel(c) if *c == id)),
+            "{id}"
+        );
     }
 }
 
@@ -170,15 +218,31 @@ fn a_new_fetch_cancels_the_running_requests() {
 fn esc_cancels_loading_at_once_and_late_results_are_ignored() {
     let mut s = filled(80, 24, false);
     let ids = start_fetch(&mut s);
-    update(&mut s, Action::Retrying {
-        request_id: ids.thread, attempt: 1, max: 3,
-        delay: std::time::Duration::from_secs(2), reason: "throttled".into(),
-    });
+    update(
+        &mut s,
+        Action::Retrying {
+            request_id: ids.thread,
+            attempt: 1,
+            max: 3,
+            delay: std::time::Duration::from_secs(2),
+            reason: "throttled".into(),
+        },
+    );
     let effects = press(&mut s, KeyCode::Esc);
-    assert!(effects.iter().any(|e| matches!(e, Effect::Cancel(c) if *c == ids.thread)));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Cancel(c) if *c == ids.thread))
+    );
     assert!(!s.is_loading() && s.retry.is_none());
     assert!(matches!(s.thread_status, LoadStatus::Cancelled));
-    update(&mut s, Action::ThreadLoaded { request_id: ids.thread, result: Ok(fetched(thread())) });
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result: Ok(fetched(thread())),
+        },
+    );
     assert!(s.thread.is_none());
 }
 
@@ -187,20 +251,30 @@ fn errors_land_in_their_panel() {
     let mut s = filled(80, 24, false);
     let ids = start_fetch(&mut s);
     let e = service_error(404, Some("NotFound"), None);
-    update(&mut s, Action::ThreadLoaded { request_id: ids.thread, result: Err(e) });
-    assert!(matches!(&s.thread_status, LoadStatus::Failed(AcsError::Service(e)) if e.status == 404));
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result: Err(e),
+        },
+    );
+    assert!(
+        matches!(&s.thread_status, LoadStatus::Failed(AcsError::Service(e)) if e.status == 404)
+    );
 }
 
 #[test]
 fn scrolling_near_the_end_asks_for_the_next_page_once() {
     let mut s = filled(80, 40, false);
     let ids = start_fetch(&mut s);
-    let many: Vec<_> = (0..100).map(|i| {
-        let mut m = seed_message();
-        m.id = format!("m{i}");
-        m.sequence_id = (1000 - i).to_string();
-        m
-    }).collect();
+    let many: Vec<_> = (0..100)
+        .map(|i| {
+            let mut m = seed_message();
+            m.id = format!("m{i}");
+            m.sequence_id = (1000 - i).to_string();
+            m
+        })
+        .collect();
     let effects = update(&mut s, Action::MessagesPage(page(ids.messages, many, true)));
     assert!(effects.is_empty(), "the first screen is far from the end");
     assert_eq!(s.timeline.data.loaded(), 100);
@@ -213,7 +287,10 @@ fn scrolling_near_the_end_asks_for_the_next_page_once() {
     }
     assert_eq!(asked, 1);
     assert!(s.timeline.page_pending && s.timeline.status.is_loading());
-    update(&mut s, Action::MessagesPage(page(ids.messages, vec![seed_message()], false)));
+    update(
+        &mut s,
+        Action::MessagesPage(page(ids.messages, vec![seed_message()], false)),
+    );
     assert_eq!(s.timeline.data.loaded(), 101);
     assert!(!s.timeline.has_more && !s.timeline.status.is_loading());
 }
@@ -228,7 +305,11 @@ fn moving_in_the_timeline_shows_that_message() {
     update(&mut s, Action::Last);
     assert_eq!(s.shown_message().unwrap().sequence_id, "1");
     update(&mut s, Action::ToggleOrder);
-    assert_eq!(s.shown_message().unwrap().sequence_id, "1", "the selection stays on the message");
+    assert_eq!(
+        s.shown_message().unwrap().sequence_id,
+        "1",
+        "the selection stays on the message"
+    );
 }
 
 #[test]
@@ -243,7 +324,13 @@ fn jump_by_id_and_sequence() {
     update(&mut s, Action::StartJump);
     update(&mut s, Action::Paste("999".into()));
     update(&mut s, Action::PromptSubmit);
-    assert!(s.notice.as_ref().unwrap().text.contains("no loaded message"));
+    assert!(
+        s.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no loaded message")
+    );
 }
 
 #[test]

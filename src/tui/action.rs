@@ -25,6 +25,8 @@ pub struct PageOutcome<T> {
 }
 
 /// Plain data: the only way the state changes.
+// Results are moved once through a channel; boxing them would only add allocations.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Action {
     /// Leave the program.

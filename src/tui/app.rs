@@ -41,7 +41,9 @@ pub async fn run(cli: &Cli) -> i32 {
         }
     };
     if !io::stdout().is_terminal() {
-        eprintln!("error: the interactive inspector needs a terminal; use a subcommand for JSON output");
+        eprintln!(
+            "error: the interactive inspector needs a terminal; use a subcommand for JSON output"
+        );
         return 2;
     }
     let mut terminal = match terminal::enter() {
@@ -131,7 +133,11 @@ pub fn start(state: &mut AppState) -> Vec<super::update::Effect> {
     update(state, Action::Fetch)
 }
 
-async fn run_loop(terminal: &mut DefaultTerminal, mut state: AppState, _demo: bool) -> io::Result<()> {
+async fn run_loop(
+    terminal: &mut DefaultTerminal,
+    mut state: AppState,
+    _demo: bool,
+) -> io::Result<()> {
     let size = terminal.size()?;
     state.size = (size.width, size.height);
     let (tx, mut rx) = unbounded_channel();

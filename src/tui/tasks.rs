@@ -65,7 +65,10 @@ impl Tasks {
 
     /// Requests still running.
     pub fn active(&self) -> usize {
-        self.running.values().filter(|r| !r.handle.is_finished()).count()
+        self.running
+            .values()
+            .filter(|r| !r.handle.is_finished())
+            .count()
     }
 
     /// One client per connection setting, so requests share a connection pool and a log.
@@ -78,10 +81,10 @@ impl Tasks {
             config.timeout,
             config.retry.max_retries
         );
-        if let Some((k, client)) = &self.client {
-            if *k == key {
-                return Ok(client.clone());
-            }
+        if let Some((k, client)) = &self.client
+            && *k == key
+        {
+            return Ok(client.clone());
         }
         let client = ChatClient::new(config)?;
         self.client = Some((key, client.clone()));
@@ -107,7 +110,14 @@ impl Tasks {
                 _ = perform(client, id, request, tx, more_rx) => {}
             }
         });
-        self.running.insert(id, Running { cancel, more, handle });
+        self.running.insert(
+            id,
+            Running {
+                cancel,
+                more,
+                handle,
+            },
+        );
     }
 }
 
@@ -123,7 +133,12 @@ impl Drop for Tasks {
 fn observed(client: &ChatClient, id: u64, tx: UnboundedSender<Action>) -> ChatClient {
     client.with_observer(move |event| {
         let action = match event {
-            ClientEvent::Retrying { attempt, max, delay, reason } => Action::Retrying {
+            ClientEvent::Retrying {
+                attempt,
+                max,
+                delay,
+                reason,
+            } => Action::Retrying {
                 request_id: id,
                 attempt,
                 max,
@@ -149,14 +164,29 @@ async fn perform(
     match request {
         Request::Thread { thread_id } => {
             let result = client.get_thread(&thread_id).await;
-            send(Action::ThreadLoaded { request_id: id, result });
+            send(Action::ThreadLoaded {
+                request_id: id,
+                result,
+            });
         }
-        Request::Message { thread_id, message_id } => {
+        Request::Message {
+            thread_id,
+            message_id,
+        } => {
             let result = client.get_message(&thread_id, &message_id).await;
-            send(Action::MessageLoaded { request_id: id, result });
+            send(Action::MessageLoaded {
+                request_id: id,
+                result,
+            });
         }
-        Request::Messages { thread_id, page_size } => {
-            let options = ListOptions { max_page_size: Some(page_size), ..Default::default() };
+        Request::Messages {
+            thread_id,
+            page_size,
+        } => {
+            let options = ListOptions {
+                max_page_size: Some(page_size),
+                ..Default::default()
+            };
             let pager = client.list_messages(&thread_id, &options);
             stream(pager, id, &tx, Some(more), Action::MessagesPage).await;
         }
@@ -189,21 +219,29 @@ async fn stream<T, F>(
     let mut pager = match pager {
         Ok(pager) => pager,
         Err(e) => {
-            let _ = tx.send(wrap(PageOutcome { request_id, result: Err(e), has_more: false }));
+            let _ = tx.send(wrap(PageOutcome {
+                request_id,
+                result: Err(e),
+                has_more: false,
+            }));
             return;
         }
     };
     while let Some(result) = pager.next_page().await {
         let failed = result.is_err();
         let has_more = pager.has_more() && !failed;
-        let _ = tx.send(wrap(PageOutcome { request_id, result, has_more }));
+        let _ = tx.send(wrap(PageOutcome {
+            request_id,
+            result,
+            has_more,
+        }));
         if !has_more {
             return;
         }
-        if let Some(more) = &mut more {
-            if more.recv().await.is_none() {
-                return;
-            }
+        if let Some(more) = &mut more
+            && more.recv().await.is_none()
+        {
+            return;
         }
     }
 }
@@ -211,11 +249,21 @@ async fn stream<T, F>(
 /// The failure action for a request that could not start.
 fn failure(request_id: u64, request: &Request, e: AcsError) -> Action {
     fn page<T>(request_id: u64, e: AcsError) -> PageOutcome<T> {
-        PageOutcome { request_id, result: Err::<Fetched<Page<T>>, _>(e), has_more: false }
+        PageOutcome {
+            request_id,
+            result: Err::<Fetched<Page<T>>, _>(e),
+            has_more: false,
+        }
     }
     match request {
-        Request::Thread { .. } => Action::ThreadLoaded { request_id, result: Err(e) },
-        Request::Message { .. } => Action::MessageLoaded { request_id, result: Err(e) },
+        Request::Thread { .. } => Action::ThreadLoaded {
+            request_id,
+            result: Err(e),
+        },
+        Request::Message { .. } => Action::MessageLoaded {
+            request_id,
+            result: Err(e),
+        },
         Request::Messages { .. } => Action::MessagesPage(page(request_id, e)),
         Request::Participants { .. } => Action::ParticipantsPage(page(request_id, e)),
         Request::Receipts { .. } => Action::ReceiptsPage(page(request_id, e)),

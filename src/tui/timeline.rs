@@ -79,7 +79,11 @@ impl Timeline {
         if row >= len {
             return None;
         }
-        let pos = if self.oldest_first { len - 1 - row } else { row };
+        let pos = if self.oldest_first {
+            len - 1 - row
+        } else {
+            row
+        };
         match &self.filtered {
             Some(list) => list.get(pos).map(|&i| i as usize),
             None => Some(pos),
@@ -176,7 +180,9 @@ impl Timeline {
 
 fn matches(message: &ChatMessage, needle: &str) -> bool {
     contains_ci(message.text(), needle)
-        || message.sender_name().is_some_and(|n| contains_ci(n, needle))
+        || message
+            .sender_name()
+            .is_some_and(|n| contains_ci(n, needle))
         || contains_ci(message.message_type.as_str(), needle)
         || message
             .content
@@ -230,7 +236,9 @@ mod tests {
 
     fn timeline(n: u64) -> Timeline {
         let mut t = Timeline::default();
-        let messages = (1..=n).rev().map(|s| message(&format!("m{s}"), s, &format!("hello {s}")));
+        let messages = (1..=n)
+            .rev()
+            .map(|s| message(&format!("m{s}"), s, &format!("hello {s}")));
         t.push_page(messages.collect(), exchange());
         t
     }
@@ -264,7 +272,11 @@ mod tests {
             chat_message_id: id.into(),
             ..Default::default()
         };
-        t.set_receipts(&[receipt("8:acs:a", "m4"), receipt("8:acs:b", "m2"), receipt("8:acs:a", "m1")]);
+        t.set_receipts(&[
+            receipt("8:acs:a", "m4"),
+            receipt("8:acs:b", "m2"),
+            receipt("8:acs:a", "m1"),
+        ]);
         assert_eq!(t.read_count(1), 2);
         assert_eq!(t.read_count(3), 1);
         assert_eq!(t.read_count(5), 0);

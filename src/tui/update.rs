@@ -8,20 +8,32 @@ use crate::acs::{AccessToken, ClientConfig, Endpoint, Page, RetryPolicy};
 
 use super::action::{Action, PageOutcome};
 use super::state::{
-    AppState, DetailTab, Field, Focus, Level, Listing, LoadStatus, MessageSource, Prompt,
-    PromptKind, RetryNotice, MAX_EXCHANGES, single_line,
+    AppState, DetailTab, Field, Focus, Level, Listing, LoadStatus, MAX_EXCHANGES, MessageSource,
+    Prompt, PromptKind, RetryNotice, single_line,
 };
 use super::view::layout;
 
 /// A request the task runner performs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    Thread { thread_id: String },
-    Message { thread_id: String, message_id: String },
+    Thread {
+        thread_id: String,
+    },
+    Message {
+        thread_id: String,
+        message_id: String,
+    },
     /// Streams pages on demand (see [`Effect::MoreMessages`]).
-    Messages { thread_id: String, page_size: u32 },
-    Participants { thread_id: String },
-    Receipts { thread_id: String },
+    Messages {
+        thread_id: String,
+        page_size: u32,
+    },
+    Participants {
+        thread_id: String,
+    },
+    Receipts {
+        thread_id: String,
+    },
     Threads,
 }
 
@@ -71,12 +83,19 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ToggleOrder => toggle_order(state),
         Action::CycleTime => {
             state.time_display = state.time_display.next();
-            state.notify(Level::Info, format!("times shown as {}", state.time_display.label()));
+            state.notify(
+                Level::Info,
+                format!("times shown as {}", state.time_display.label()),
+            );
             vec![]
         }
         Action::RevealToken => {
             state.toggle_token_mask();
-            let shown = if state.token_revealed { "shown in clear" } else { "masked" };
+            let shown = if state.token_revealed {
+                "shown in clear"
+            } else {
+                "masked"
+            };
             state.notify(Level::Info, format!("token {shown} (s toggles)"));
             vec![]
         }
@@ -84,7 +103,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::PrevTab => show_tab(state, state.tab.prev()),
         Action::ShowTab(tab) => show_tab(state, tab),
         Action::Unavailable(what) => {
-            state.notify(Level::Info, format!("{what} is not available in this build"));
+            state.notify(
+                Level::Info,
+                format!("{what} is not available in this build"),
+            );
             vec![]
         }
         Action::TextInput(input) => text_input(state, input),
@@ -217,13 +239,21 @@ fn validate(state: &AppState) -> Result<Target, String> {
     let thread = state.value(Field::Thread);
     let thread_id = match thread.trim() {
         "" => None,
-        id => Some(validate_thread_id(id).map_err(|e| e.to_string())?.to_string()),
+        id => Some(
+            validate_thread_id(id)
+                .map_err(|e| e.to_string())?
+                .to_string(),
+        ),
     };
     let message = state.value(Field::Message);
     let message_id = match message.trim() {
         "" => None,
         _ if thread_id.is_none() => return Err("a message id needs a thread id".into()),
-        id => Some(validate_message_id(id).map_err(|e| e.to_string())?.to_string()),
+        id => Some(
+            validate_message_id(id)
+                .map_err(|e| e.to_string())?
+                .to_string(),
+        ),
     };
     let mut config = ClientConfig::new(endpoint, AccessToken::new(token.trim()));
     config.api_version = state.settings.api_version.clone();
@@ -250,9 +280,10 @@ fn fetch(state: &mut AppState) -> Vec<Effect> {
     };
     state.input_error = None;
     state.retry = None;
-    state.notice = target
-        .warning
-        .map(|text| super::state::Notice { level: Level::Warn, text });
+    state.notice = target.warning.map(|text| super::state::Notice {
+        level: Level::Warn,
+        text,
+    });
     let mut effects = cancel_all(state);
     let now = state.now;
     let mut start = |state: &mut AppState, request: Request| {
@@ -262,7 +293,10 @@ fn fetch(state: &mut AppState) -> Vec<Effect> {
             config: Box::new(target.config.clone()),
             request,
         });
-        LoadStatus::Loading { started: now, request_id }
+        LoadStatus::Loading {
+            started: now,
+            request_id,
+        }
     };
     state.threads = Listing::default();
     state.threads.status = start(state, Request::Threads);
@@ -276,12 +310,23 @@ fn fetch(state: &mut AppState) -> Vec<Effect> {
     let Some(thread_id) = target.thread_id else {
         state.thread_status = LoadStatus::Idle;
         state.tab = DetailTab::Threads;
-        state.notify(Level::Info, "no thread id: listing the token user's threads (Enter opens one)");
+        state.notify(
+            Level::Info,
+            "no thread id: listing the token user's threads (Enter opens one)",
+        );
         return effects;
     };
-    state.thread_status = start(state, Request::Thread { thread_id: thread_id.clone() });
+    state.thread_status = start(
+        state,
+        Request::Thread {
+            thread_id: thread_id.clone(),
+        },
+    );
     if let Some(message_id) = target.message_id {
-        let request = Request::Message { thread_id: thread_id.clone(), message_id };
+        let request = Request::Message {
+            thread_id: thread_id.clone(),
+            message_id,
+        };
         state.message_status = start(state, request);
         state.message_source = MessageSource::Fetched;
         state.tab = DetailTab::Message;
@@ -289,10 +334,21 @@ fn fetch(state: &mut AppState) -> Vec<Effect> {
         state.message_source = MessageSource::Timeline;
     }
     let page_size = state.settings.page_size;
-    state.timeline.status = start(state, Request::Messages { thread_id: thread_id.clone(), page_size });
+    state.timeline.status = start(
+        state,
+        Request::Messages {
+            thread_id: thread_id.clone(),
+            page_size,
+        },
+    );
     state.timeline.request_id = state.timeline.status.request_id();
     state.timeline.page_pending = true;
-    state.participants.status = start(state, Request::Participants { thread_id: thread_id.clone() });
+    state.participants.status = start(
+        state,
+        Request::Participants {
+            thread_id: thread_id.clone(),
+        },
+    );
     state.receipts.status = start(state, Request::Receipts { thread_id });
     if state.tab == DetailTab::Threads {
         state.tab = DetailTab::Thread;
@@ -317,7 +373,12 @@ fn activate(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn open_selected_thread(state: &mut AppState) -> Vec<Effect> {
-    let Some(id) = state.threads.items.get(state.threads.selected).map(|t| t.id.clone()) else {
+    let Some(id) = state
+        .threads
+        .items
+        .get(state.threads.selected)
+        .map(|t| t.id.clone())
+    else {
         state.notify(Level::Info, "no thread selected");
         return vec![];
     };
@@ -420,14 +481,23 @@ fn keep_selection_visible(state: &mut AppState) {
 fn more_messages(state: &mut AppState) -> Vec<Effect> {
     let rows = layout::timeline_rows(state.size).max(1);
     let t = &mut state.timeline;
-    let Some(id) = t.request_id else { return vec![] };
+    let Some(id) = t.request_id else {
+        return vec![];
+    };
     let remaining = t.data.len().saturating_sub(t.selected + 1);
-    let near_end = if t.data.oldest_first { t.selected < rows * 2 } else { remaining < rows * 2 };
+    let near_end = if t.data.oldest_first {
+        t.selected < rows * 2
+    } else {
+        remaining < rows * 2
+    };
     if !t.has_more || t.page_pending || !near_end {
         return vec![];
     }
     t.page_pending = true;
-    t.status = LoadStatus::Loading { started: state.now, request_id: id };
+    t.status = LoadStatus::Loading {
+        started: state.now,
+        request_id: id,
+    };
     vec![Effect::MoreMessages(id)]
 }
 
@@ -494,7 +564,11 @@ fn toggle_order(state: &mut AppState) -> Vec<Effect> {
     t.data.oldest_first = !t.data.oldest_first;
     let len = t.data.len();
     t.selected = len.saturating_sub(1).saturating_sub(t.selected);
-    let order = if t.data.oldest_first { "oldest" } else { "newest" };
+    let order = if t.data.oldest_first {
+        "oldest"
+    } else {
+        "newest"
+    };
     state.notify(Level::Info, format!("timeline: {order} first"));
     keep_selection_visible(state);
     more_messages(state)
@@ -510,7 +584,9 @@ fn open_prompt(state: &mut AppState, kind: PromptKind) -> Vec<Effect> {
 }
 
 fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
-    let Some(prompt) = state.prompt.take() else { return vec![] };
+    let Some(prompt) = state.prompt.take() else {
+        return vec![];
+    };
     let text = prompt.input.lines().join("");
     match prompt.kind {
         PromptKind::Filter => apply_filter(state, &text),
@@ -524,7 +600,11 @@ fn apply_filter(state: &mut AppState, text: &str) -> Vec<Effect> {
     t.selected = 0;
     t.offset = 0;
     let message = match t.data.filter() {
-        Some(f) => format!("filter \"{f}\": {} of {} loaded", t.data.len(), t.data.loaded()),
+        Some(f) => format!(
+            "filter \"{f}\": {} of {} loaded",
+            t.data.len(),
+            t.data.loaded()
+        ),
         None => "filter cleared".to_string(),
     };
     state.notify(Level::Info, message);
@@ -539,13 +619,23 @@ fn jump(state: &mut AppState, text: &str) -> Vec<Effect> {
     }
     let t = &mut state.timeline;
     let Some(index) = t.data.find(text) else {
-        let more = if t.has_more { "; more pages exist (G loads them)" } else { "" };
+        let more = if t.has_more {
+            "; more pages exist (G loads them)"
+        } else {
+            ""
+        };
         let loaded = t.data.loaded();
-        state.notify(Level::Warn, format!("no loaded message has id or sequence id {text} ({loaded} loaded{more})"));
+        state.notify(
+            Level::Warn,
+            format!("no loaded message has id or sequence id {text} ({loaded} loaded{more})"),
+        );
         return vec![];
     };
     let Some(row) = t.data.row_of(index) else {
-        state.notify(Level::Warn, format!("message {text} is hidden by the filter (Esc clears it)"));
+        state.notify(
+            Level::Warn,
+            format!("message {text} is hidden by the filter (Esc clears it)"),
+        );
         return vec![];
     };
     t.selected = row;

@@ -20,8 +20,10 @@ use serde_json::{Value, json};
 
 pub const THREAD_ID: &str = "19:demo-lunch@thread.v2";
 pub const SEED_ID: &str = "1591768249318";
-pub const JANE: &str = "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b";
-pub const BOB: &str = "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_00000000-0000-0000-0000-0000000000b0";
+pub const JANE: &str =
+    "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b";
+pub const BOB: &str =
+    "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_00000000-0000-0000-0000-0000000000b0";
 
 pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 15, 12, 0, 0).unwrap()
@@ -75,7 +77,10 @@ pub fn exchange(url: &str) -> Arc<Exchange> {
 }
 
 pub fn fetched<T>(value: T) -> Fetched<T> {
-    Fetched { value, exchange: exchange("http://127.0.0.1:8080/chat/threads") }
+    Fetched {
+        value,
+        exchange: exchange("http://127.0.0.1:8080/chat/threads"),
+    }
 }
 
 pub fn thread() -> ChatThreadProperties {
@@ -190,14 +195,25 @@ pub fn request_id(effects: &[Effect], pick: impl Fn(&Request) -> bool) -> u64 {
     effects
         .iter()
         .find_map(|e| match e {
-            Effect::Fetch { request_id, request, .. } if pick(request) => Some(*request_id),
+            Effect::Fetch {
+                request_id,
+                request,
+                ..
+            } if pick(request) => Some(*request_id),
             _ => None,
         })
         .expect("request not started")
 }
 
 pub fn page<T>(request_id: u64, items: Vec<T>, has_more: bool) -> PageOutcome<T> {
-    PageOutcome { request_id, result: Ok(fetched(Page { value: items, next_link: None })), has_more }
+    PageOutcome {
+        request_id,
+        result: Ok(fetched(Page {
+            value: items,
+            next_link: None,
+        })),
+        has_more,
+    }
 }
 
 /// Ids of the requests a fetch started.
@@ -215,7 +231,11 @@ pub fn start_fetch(state: &mut AppState) -> Ids {
     Ids {
         thread: request_id(&effects, |r| matches!(r, Request::Thread { .. })),
         message: effects.iter().find_map(|e| match e {
-            Effect::Fetch { request_id, request: Request::Message { .. }, .. } => Some(*request_id),
+            Effect::Fetch {
+                request_id,
+                request: Request::Message { .. },
+                ..
+            } => Some(*request_id),
             _ => None,
         }),
         messages: request_id(&effects, |r| matches!(r, Request::Messages { .. })),
@@ -229,14 +249,38 @@ pub fn start_fetch(state: &mut AppState) -> Ids {
 pub fn loaded(width: u16, height: u16, message: bool) -> AppState {
     let mut s = filled(width, height, message);
     let ids = start_fetch(&mut s);
-    update(&mut s, Action::ThreadLoaded { request_id: ids.thread, result: Ok(fetched(thread())) });
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result: Ok(fetched(thread())),
+        },
+    );
     if let Some(id) = ids.message {
-        update(&mut s, Action::MessageLoaded { request_id: id, result: Ok(fetched(seed_message())) });
+        update(
+            &mut s,
+            Action::MessageLoaded {
+                request_id: id,
+                result: Ok(fetched(seed_message())),
+            },
+        );
     }
-    update(&mut s, Action::MessagesPage(page(ids.messages, messages(), false)));
-    update(&mut s, Action::ParticipantsPage(page(ids.participants, participants(), false)));
-    update(&mut s, Action::ReceiptsPage(page(ids.receipts, receipts(), false)));
-    update(&mut s, Action::ThreadsPage(page(ids.threads, thread_items(), false)));
+    update(
+        &mut s,
+        Action::MessagesPage(page(ids.messages, messages(), false)),
+    );
+    update(
+        &mut s,
+        Action::ParticipantsPage(page(ids.participants, participants(), false)),
+    );
+    update(
+        &mut s,
+        Action::ReceiptsPage(page(ids.receipts, receipts(), false)),
+    );
+    update(
+        &mut s,
+        Action::ThreadsPage(page(ids.threads, thread_items(), false)),
+    );
     s
 }
 
@@ -260,7 +304,8 @@ pub fn timeout_error() -> AcsError {
 pub fn decode_error() -> AcsError {
     AcsError::Decode {
         status: 200,
-        message: "200 but the body is not JSON (expected value at line 1 column 1; 23 bytes)".into(),
+        message: "200 but the body is not JSON (expected value at line 1 column 1; 23 bytes)"
+            .into(),
         ms_cv: Some("JduJle7LhkONxaJnLYlU7Q.0".into()),
         body_preview: "<html>captive</html>".into(),
     }

@@ -18,8 +18,16 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
         let name = a.name.as_deref().unwrap_or("(no name)");
         lines.push(field(&format!("#{} {}", i + 1, a.attachment_type), name));
         lines.push(field("  id", &a.id));
-        lines.extend(long_field("  url", a.url.as_deref().unwrap_or("(none)"), width));
-        lines.extend(long_field("  preview", a.preview_url.as_deref().unwrap_or("(none)"), width));
+        lines.extend(long_field(
+            "  url",
+            a.url.as_deref().unwrap_or("(none)"),
+            width,
+        ));
+        lines.extend(long_field(
+            "  preview",
+            a.preview_url.as_deref().unwrap_or("(none)"),
+            width,
+        ));
     }
     lines
 }

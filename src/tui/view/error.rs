@@ -14,7 +14,10 @@ pub fn lines(error: &AcsError) -> Vec<Line<'static>> {
     let mut lines = vec![Line::from(Span::styled(headline(error), red))];
     match error {
         AcsError::Service(e) => {
-            lines.push(field("Status", &format!("{} {}", e.status, status_reason(e.status))));
+            lines.push(field(
+                "Status",
+                &format!("{} {}", e.status, status_reason(e.status)),
+            ));
             lines.push(field("Code", e.code.as_deref().unwrap_or("(none)")));
             let message = match e.message.as_deref() {
                 Some(m) => m.to_string(),
@@ -23,11 +26,22 @@ pub fn lines(error: &AcsError) -> Vec<Line<'static>> {
             };
             lines.push(field("Message", &message));
             if let Some(after) = e.retry_after {
-                lines.push(field("Retry after", &format!("{:.1} s", after.as_secs_f64())));
+                lines.push(field(
+                    "Retry after",
+                    &format!("{:.1} s", after.as_secs_f64()),
+                ));
             }
         }
-        AcsError::Decode { status, message, body_preview, .. } => {
-            lines.push(field("Status", &format!("{status} {}", status_reason(*status))));
+        AcsError::Decode {
+            status,
+            message,
+            body_preview,
+            ..
+        } => {
+            lines.push(field(
+                "Status",
+                &format!("{status} {}", status_reason(*status)),
+            ));
             lines.push(field("Problem", message));
             lines.push(field("Body starts", body_preview));
         }
@@ -45,7 +59,11 @@ pub fn lines(error: &AcsError) -> Vec<Line<'static>> {
 
 fn headline(error: &AcsError) -> String {
     match error {
-        AcsError::Service(e) => format!("Error: the service answered {} {}", e.status, status_reason(e.status)),
+        AcsError::Service(e) => format!(
+            "Error: the service answered {} {}",
+            e.status,
+            status_reason(e.status)
+        ),
         AcsError::Decode { .. } => "Error: the answer is not the JSON expected".into(),
         AcsError::Transport { kind, .. } => format!("Error: no answer ({})", transport_kind(*kind)),
         AcsError::BadInput(_) => "Error: bad input".into(),

@@ -23,7 +23,10 @@ pub fn lines() -> Vec<Line<'static>> {
         )));
         for b in BINDINGS.iter().filter(|b| b.context == context) {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<16}", b.label), Style::default().fg(Color::Cyan)),
+                Span::styled(
+                    format!("  {:<16}", b.label),
+                    Style::default().fg(Color::Cyan),
+                ),
                 Span::raw(b.description),
             ]));
         }
@@ -36,11 +39,17 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let height = area.height.saturating_sub(2);
     let popup = Rect::new(area.x + (area.width - width) / 2, area.y + 1, width, height);
     let block = panel_block("Keys", true).title_bottom(
-        Line::from(Span::styled(" j/k scroll · ? or Esc closes ", Style::default().fg(Color::DarkGray))).right_aligned(),
+        Line::from(Span::styled(
+            " j/k scroll · ? or Esc closes ",
+            Style::default().fg(Color::DarkGray),
+        ))
+        .right_aligned(),
     );
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines()).block(block).scroll((state.help.unwrap_or(0), 0)),
+        Paragraph::new(lines())
+            .block(block)
+            .scroll((state.help.unwrap_or(0), 0)),
         popup,
     );
 }

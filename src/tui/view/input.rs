@@ -30,7 +30,10 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).split(inner);
-    let pairs = [[Field::Endpoint, Field::Token], [Field::Thread, Field::Message]];
+    let pairs = [
+        [Field::Endpoint, Field::Token],
+        [Field::Thread, Field::Message],
+    ];
     for (row, fields) in rows.iter().zip(pairs) {
         let halves = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .spacing(1)
@@ -42,7 +45,8 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
 }
 
 fn render_field(state: &AppState, frame: &mut Frame, area: Rect, field: Field) {
-    let [label, value] = Layout::horizontal([Constraint::Length(9), Constraint::Fill(1)]).areas(area);
+    let [label, value] =
+        Layout::horizontal([Constraint::Length(9), Constraint::Fill(1)]).areas(area);
     let style = if state.focus == Focus::Field(field) {
         Style::default().fg(Color::Cyan).bold()
     } else {

@@ -27,8 +27,12 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
 fn placeholder(state: &AppState) -> Vec<Line<'static>> {
     match state.message_source {
         MessageSource::Fetched => match status_lines(state, &state.message_status, "message") {
-            Some(lines) if !matches!(state.message_status, crate::tui::state::LoadStatus::Idle) => lines,
-            _ => vec![dim("No message: select one in the timeline, or give a message id.")],
+            Some(lines) if !matches!(state.message_status, crate::tui::state::LoadStatus::Idle) => {
+                lines
+            }
+            _ => vec![dim(
+                "No message: select one in the timeline, or give a message id.",
+            )],
         },
         MessageSource::Timeline => vec![dim("No message selected in the timeline.")],
     }
@@ -36,8 +40,16 @@ fn placeholder(state: &AppState) -> Vec<Line<'static>> {
 
 /// Who, what, when, and where the message came from, in one line above the body.
 fn summary(state: &AppState, m: &ChatMessage) -> Line<'static> {
-    let who = m.sender_name().map(|n| one_line(n).into_owned()).unwrap_or_else(|| "(system)".into());
-    let mut text = format!("{who} · {} · #{} · {}", m.message_type, m.sequence_id, time(state, &m.created_on));
+    let who = m
+        .sender_name()
+        .map(|n| one_line(n).into_owned())
+        .unwrap_or_else(|| "(system)".into());
+    let mut text = format!(
+        "{who} · {} · #{} · {}",
+        m.message_type,
+        m.sequence_id,
+        time(state, &m.created_on)
+    );
     if m.is_edited() {
         text.push_str(" · edited");
     }
@@ -49,7 +61,10 @@ fn summary(state: &AppState, m: &ChatMessage) -> Line<'static> {
         MessageSource::Timeline => format!("  (timeline row {})", state.timeline.selected + 1),
     };
     Line::from(vec![
-        Span::styled(one_line(&text).into_owned(), Style::default().fg(Color::Cyan)),
+        Span::styled(
+            one_line(&text).into_owned(),
+            Style::default().fg(Color::Cyan),
+        ),
         Span::styled(source, Style::default().fg(Color::DarkGray)),
     ])
 }
@@ -63,7 +78,11 @@ fn header(state: &AppState, m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
         field("Sender name", m.sender_name().unwrap_or("(none)")),
     ];
     if let Some(who) = &m.sender_communication_identifier {
-        lines.extend(long_field("Sender", &format!("{} ({})", who.raw_id(), who.kind().as_str()), width));
+        lines.extend(long_field(
+            "Sender",
+            &format!("{} ({})", who.raw_id(), who.kind().as_str()),
+            width,
+        ));
     } else {
         lines.push(field("Sender", "(none: written by the service)"));
     }
@@ -79,13 +98,20 @@ fn header(state: &AppState, m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
 
 fn marked(label: &str, value: &str, color: Color) -> Line<'static> {
     let mut line = field(label, "");
-    line.spans.push(Span::styled(one_line(value).into_owned(), Style::default().fg(color)));
+    line.spans.push(Span::styled(
+        one_line(value).into_owned(),
+        Style::default().fg(color),
+    ));
     line
 }
 
 fn body(m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
     let Some(content) = &m.content else {
-        return vec![dim(if m.is_deleted() { "(deleted: no content)" } else { "(no content)" })];
+        return vec![dim(if m.is_deleted() {
+            "(deleted: no content)"
+        } else {
+            "(no content)"
+        })];
     };
     let mut lines = Vec::new();
     if m.message_type.is_system() {
@@ -115,25 +141,36 @@ fn text_lines(text: &str) -> Vec<Line<'static>> {
 /// HTML shown as readable text (links, lists), sanitized after rendering.
 fn html(source: &str, width: u16) -> Vec<Line<'static>> {
     let cut = source.len() > MAX_HTML;
-    let end = (0..=MAX_HTML.min(source.len())).rev().find(|i| source.is_char_boundary(*i)).unwrap_or(0);
+    let end = (0..=MAX_HTML.min(source.len()))
+        .rev()
+        .find(|i| source.is_char_boundary(*i))
+        .unwrap_or(0);
     let width = usize::from(width.max(20));
-    let mut lines = match html2text::from_read(source[..end].as_bytes(), width) {
+    let mut lines = match html2text::from_read(&source.as_bytes()[..end], width) {
         Ok(text) => text_lines(text.trim_end()),
         Err(e) => {
-            let mut lines = vec![dim(format!("(HTML could not be rendered: {e}; shown as sent)"))];
+            let mut lines = vec![dim(format!(
+                "(HTML could not be rendered: {e}; shown as sent)"
+            ))];
             lines.extend(text_lines(source));
             lines
         }
     };
     if cut {
-        lines.push(dim(format!("(cut at {} KiB of {} KiB)", MAX_HTML / 1024, source.len() / 1024)));
+        lines.push(dim(format!(
+            "(cut at {} KiB of {} KiB)",
+            MAX_HTML / 1024,
+            source.len() / 1024
+        )));
     }
     lines.push(dim("(HTML, shown as text)"));
     lines
 }
 
 fn system_event(m: &ChatMessage) -> Vec<Line<'static>> {
-    let Some(content) = &m.content else { return vec![] };
+    let Some(content) = &m.content else {
+        return vec![];
+    };
     let mut lines = Vec::new();
     if let Some(topic) = &content.topic {
         lines.push(field("New topic", topic));
@@ -147,7 +184,10 @@ fn system_event(m: &ChatMessage) -> Vec<Line<'static>> {
         lines.push(field(verb, &participant(p)));
     }
     if let Some(who) = &content.initiator_communication_identifier {
-        lines.push(field("Initiator", &format!("{} ({})", who.raw_id(), who.kind().as_str())));
+        lines.push(field(
+            "Initiator",
+            &format!("{} ({})", who.raw_id(), who.kind().as_str()),
+        ));
     }
     if lines.is_empty() {
         lines.push(dim("(system event without content)"));

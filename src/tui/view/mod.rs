@@ -63,7 +63,8 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let columns = wide.then(|| {
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas::<2>(inner)
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .areas::<2>(inner)
     });
     // Text widths of the first panel and of the others (inside their borders when side by side).
     let (first, rest) = match columns {
@@ -129,7 +130,12 @@ fn render_columns(
     }
 }
 
-fn render_boxed(frame: &mut Frame, area: Rect, (title, lines): (&str, Vec<Line<'static>>), scroll: u16) {
+fn render_boxed(
+    frame: &mut Frame,
+    area: Rect,
+    (title, lines): (&str, Vec<Line<'static>>),
+    scroll: u16,
+) {
     let block = Block::bordered()
         .border_type(BorderType::Plain)
         .border_style(Style::default().fg(Color::DarkGray))
@@ -165,12 +171,19 @@ pub fn panel_block(title: &str, focused: bool) -> Block<'static> {
     } else {
         Style::default().fg(Color::DarkGray)
     };
-    let border = if focused { BorderType::Thick } else { BorderType::Plain };
+    let border = if focused {
+        BorderType::Thick
+    } else {
+        BorderType::Plain
+    };
     let block = Block::bordered().border_type(border).border_style(style);
     if title.is_empty() {
         block
     } else {
-        block.title(Span::styled(format!(" {title} "), Style::default().bold().fg(Color::Reset)))
+        block.title(Span::styled(
+            format!(" {title} "),
+            Style::default().bold().fg(Color::Reset),
+        ))
     }
 }
 
@@ -200,13 +213,21 @@ pub fn long_field(label: &str, value: &str, width: u16) -> Vec<Line<'static>> {
     chars
         .chunks(room)
         .enumerate()
-        .map(|(i, piece)| field(if i == 0 { label } else { "" }, &piece.iter().collect::<String>()))
+        .map(|(i, piece)| {
+            field(
+                if i == 0 { label } else { "" },
+                &piece.iter().collect::<String>(),
+            )
+        })
         .collect()
 }
 
 /// A note in grey (absent values, hints).
 pub fn dim(text: impl Into<String>) -> Line<'static> {
-    Line::from(Span::styled(text.into(), Style::default().fg(Color::DarkGray)))
+    Line::from(Span::styled(
+        text.into(),
+        Style::default().fg(Color::DarkGray),
+    ))
 }
 
 /// A service time in the chosen display, or what was sent when it does not parse.
@@ -215,16 +236,24 @@ pub fn time(state: &AppState, s: &str) -> String {
 }
 
 /// Lines standing in for a panel's data while it is not loaded; `None` once loaded.
-pub fn status_lines(state: &AppState, status: &LoadStatus, what: &str) -> Option<Vec<Line<'static>>> {
+pub fn status_lines(
+    state: &AppState,
+    status: &LoadStatus,
+    what: &str,
+) -> Option<Vec<Line<'static>>> {
     match status {
         LoadStatus::Loaded => None,
-        LoadStatus::Idle => Some(vec![dim(format!("No {what} yet: fill in the fields and press Enter."))]),
+        LoadStatus::Idle => Some(vec![dim(format!(
+            "No {what} yet: fill in the fields and press Enter."
+        ))]),
         LoadStatus::Loading { started, .. } => Some(vec![Line::from(format!(
             "{} loading {what}… {}",
             spinner(state),
             elapsed(state, *started)
         ))]),
-        LoadStatus::Cancelled => Some(vec![dim(format!("Loading {what} was cancelled; Enter fetches again."))]),
+        LoadStatus::Cancelled => Some(vec![dim(format!(
+            "Loading {what} was cancelled; Enter fetches again."
+        ))]),
         LoadStatus::Failed(e) => Some(error::lines(e)),
     }
 }

@@ -11,8 +11,20 @@ use super::super::state::AppState;
 use super::{field, list, metadata, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let header = format!("  {:<20} {:<19} {:<22} raw id", "display name", "kind", "history shared");
-    list::render(state, frame, area, &state.participants, "participants", &header, |p| row(state, p), |p| detail(state, p));
+    let header = format!(
+        "  {:<20} {:<19} {:<22} raw id",
+        "display name", "kind", "history shared"
+    );
+    list::render(
+        state,
+        frame,
+        area,
+        &state.participants,
+        "participants",
+        &header,
+        |p| row(state, p),
+        |p| detail(state, p),
+    );
 }
 
 fn row(state: &AppState, p: &ChatParticipant) -> String {

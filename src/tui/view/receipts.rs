@@ -11,8 +11,20 @@ use super::super::state::AppState;
 use super::{field, list, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let header = format!("  {:<20} {:<16} {:<24} reader", "read up to", "message id", "read on");
-    list::render(state, frame, area, &state.receipts, "read receipts", &header, |r| row(state, r), |r| detail(state, r));
+    let header = format!(
+        "  {:<20} {:<16} {:<24} reader",
+        "read up to", "message id", "read on"
+    );
+    list::render(
+        state,
+        frame,
+        area,
+        &state.receipts,
+        "read receipts",
+        &header,
+        |r| row(state, r),
+        |r| detail(state, r),
+    );
 }
 
 /// The reader's display name when the participants list knows it.
@@ -50,7 +62,10 @@ fn row(state: &AppState, r: &ChatMessageReadReceipt) -> String {
 fn detail(state: &AppState, r: &ChatMessageReadReceipt) -> Vec<Line<'static>> {
     vec![
         field("Reader", &reader(state, r)),
-        field("Read up to", &format!("{} {}", r.chat_message_id, message(state, r))),
+        field(
+            "Read up to",
+            &format!("{} {}", r.chat_message_id, message(state, r)),
+        ),
         field("Read on", &time(state, &r.read_on)),
     ]
 }

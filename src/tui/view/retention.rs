@@ -27,7 +27,10 @@ pub fn lines(state: &AppState) -> Vec<Line<'static>> {
     lines.push(match policy.meaning() {
         RetentionKind::KeepUntilDeleted => field("Deletion", "kept until deleted"),
         RetentionKind::ThreadCreationDate { .. } => deletion(state, thread.scheduled_deletion()),
-        RetentionKind::Other(kind) => field("Deletion", &format!("unknown policy kind {kind:?}, shown as sent")),
+        RetentionKind::Other(kind) => field(
+            "Deletion",
+            &format!("unknown policy kind {kind:?}, shown as sent"),
+        ),
     });
     lines
 }
@@ -44,9 +47,13 @@ fn deletion(state: &AppState, when: Option<chrono::DateTime<chrono::Utc>>) -> Li
     let (left, color) = if secs > 0 {
         (format!("in {}", human_span(secs as u64)), Color::Yellow)
     } else {
-        (format!("due {} ago", human_span(secs.unsigned_abs())), Color::Red)
+        (
+            format!("due {} ago", human_span(secs.unsigned_abs())),
+            Color::Red,
+        )
     };
     let mut line = field("Deletion", &date);
-    line.spans.push(Span::styled(left, Style::default().fg(color)));
+    line.spans
+        .push(Span::styled(left, Style::default().fg(color)));
     line
 }

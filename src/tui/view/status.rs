@@ -13,17 +13,29 @@ use super::{elapsed, spinner};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let hints = format!(" ? help · q quit · {} ", state.time_display.label());
-    let [left, right] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Length(hints.chars().count() as u16)]).areas(area);
-    frame.render_widget(Paragraph::new(Span::styled(hints, Style::default().fg(Color::DarkGray))), right);
+    let [left, right] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(hints.chars().count() as u16),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(Span::styled(hints, Style::default().fg(Color::DarkGray))),
+        right,
+    );
     if let Some(prompt) = &state.prompt {
         let label = match prompt.kind {
             PromptKind::Filter => "filter / ",
             PromptKind::Jump => "jump to id or #seq: ",
         };
-        let [l, input] =
-            Layout::horizontal([Constraint::Length(label.chars().count() as u16), Constraint::Fill(1)]).areas(left);
-        frame.render_widget(Paragraph::new(Span::styled(label, Style::default().bold())), l);
+        let [l, input] = Layout::horizontal([
+            Constraint::Length(label.chars().count() as u16),
+            Constraint::Fill(1),
+        ])
+        .areas(left);
+        frame.render_widget(
+            Paragraph::new(Span::styled(label, Style::default().bold())),
+            l,
+        );
         frame.render_widget(&prompt.input, input);
         return;
     }
@@ -32,7 +44,10 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
 
 fn message(state: &AppState) -> Line<'static> {
     if let Some(error) = &state.input_error {
-        return Line::from(Span::styled(format!(" ✗ {}", one_line(error)), Style::default().fg(Color::Red).bold()));
+        return Line::from(Span::styled(
+            format!(" ✗ {}", one_line(error)),
+            Style::default().fg(Color::Red).bold(),
+        ));
     }
     if let Some(retry) = &state.retry {
         return Line::from(Span::styled(
@@ -41,10 +56,14 @@ fn message(state: &AppState) -> Line<'static> {
         ));
     }
     let loading = state.loading();
-    if let Some(started) = loading.iter().filter_map(|(_, s)| match s {
-        super::super::state::LoadStatus::Loading { started, .. } => Some(*started),
-        _ => None,
-    }).min() {
+    if let Some(started) = loading
+        .iter()
+        .filter_map(|(_, s)| match s {
+            super::super::state::LoadStatus::Loading { started, .. } => Some(*started),
+            _ => None,
+        })
+        .min()
+    {
         let names: Vec<&str> = loading.iter().map(|(n, _)| *n).collect();
         let what = match names.as_slice() {
             [one] => one.to_string(),
@@ -64,7 +83,10 @@ fn message(state: &AppState) -> Line<'static> {
                 Level::Warn => Color::Yellow,
                 Level::Error => Color::Red,
             };
-            Line::from(Span::styled(format!(" {}", one_line(&n.text)), Style::default().fg(color)))
+            Line::from(Span::styled(
+                format!(" {}", one_line(&n.text)),
+                Style::default().fg(color),
+            ))
         }
         None => Line::default(),
     }

@@ -23,7 +23,11 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
         field("Metadata", &format!("{count} key(s)")),
     ];
     lines.extend(match &thread.created_by_communication_identifier {
-        Some(who) => long_field("Created by", &format!("{} ({})", who.raw_id(), who.kind().as_str()), width),
+        Some(who) => long_field(
+            "Created by",
+            &format!("{} ({})", who.raw_id(), who.kind().as_str()),
+            width,
+        ),
         None => vec![field("Created by", "(not sent)")],
     });
     if thread.extra.is_empty() {

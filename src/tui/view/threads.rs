@@ -12,12 +12,29 @@ use super::{field, list, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let header = format!("  {:<24} {:<24} id", "topic", "last message");
-    list::render(state, frame, area, &state.threads, "threads", &header, |t| row(state, t), |t| detail(state, t));
+    list::render(
+        state,
+        frame,
+        area,
+        &state.threads,
+        "threads",
+        &header,
+        |t| row(state, t),
+        |t| detail(state, t),
+    );
 }
 
 fn row(state: &AppState, t: &ChatThreadItem) -> String {
-    let last = t.last_message_received_on.as_deref().map(|s| time(state, s)).unwrap_or_default();
-    let deleted = if t.deleted_on.is_some() { " (deleted)" } else { "" };
+    let last = t
+        .last_message_received_on
+        .as_deref()
+        .map(|s| time(state, s))
+        .unwrap_or_default();
+    let deleted = if t.deleted_on.is_some() {
+        " (deleted)"
+    } else {
+        ""
+    };
     format!(
         "{} {:<24} {}{deleted}",
         super::timeline::fit(&one_line(&t.topic), 24),

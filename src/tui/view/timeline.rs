@@ -47,15 +47,27 @@ fn title(state: &AppState) -> String {
     let loaded = t.data.loaded();
     let mut title = match (&t.status, t.has_more) {
         (LoadStatus::Idle, _) => "Timeline".to_string(),
-        (LoadStatus::Loading { .. }, _) if loaded == 0 => format!("Timeline {} loading", spinner(state)),
-        (LoadStatus::Loading { .. }, _) => format!("Timeline · {loaded} loaded {} loading more", spinner(state)),
+        (LoadStatus::Loading { .. }, _) if loaded == 0 => {
+            format!("Timeline {} loading", spinner(state))
+        }
+        (LoadStatus::Loading { .. }, _) => {
+            format!("Timeline · {loaded} loaded {} loading more", spinner(state))
+        }
         (_, true) => format!("Timeline · {loaded} loaded, more available"),
         (LoadStatus::Loaded, false) => format!("Timeline · all {loaded} loaded"),
         (_, false) => format!("Timeline · {loaded} loaded"),
     };
-    title.push_str(if t.data.oldest_first { " · oldest first" } else { " · newest first" });
+    title.push_str(if t.data.oldest_first {
+        " · oldest first"
+    } else {
+        " · newest first"
+    });
     if let Some(filter) = t.data.filter() {
-        title.push_str(&format!(" · filter \"{}\": {} shown", one_line(filter), t.data.len()));
+        title.push_str(&format!(
+            " · filter \"{}\": {} shown",
+            one_line(filter),
+            t.data.len()
+        ));
     }
     title
 }
@@ -63,7 +75,10 @@ fn title(state: &AppState) -> String {
 fn empty_lines(state: &AppState) -> Vec<Line<'static>> {
     let t = &state.timeline;
     if let Some(filter) = t.data.filter() {
-        return vec![dim(format!("No loaded message matches \"{}\" (Esc clears the filter).", one_line(filter)))];
+        return vec![dim(format!(
+            "No loaded message matches \"{}\" (Esc clears the filter).",
+            one_line(filter)
+        ))];
     }
     match status_lines(state, &t.status, "messages") {
         Some(lines) => lines,
@@ -91,7 +106,12 @@ pub fn rows(state: &AppState, range: Range<usize>, width: usize) -> Vec<Line<'st
     range
         .filter_map(|row| {
             let entry = state.timeline.data.row(row)?;
-            Some(row_line(state, entry, row == state.timeline.selected, width))
+            Some(row_line(
+                state,
+                entry,
+                row == state.timeline.selected,
+                width,
+            ))
         })
         .collect()
 }
@@ -103,7 +123,9 @@ fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Li
     let fixed = 2 + TIME_WIDTH + 1 + SENDER_WIDTH + 1 + 2 + flags.width() + 1;
     let preview_width = width.saturating_sub(fixed);
     let base = if m.is_deleted() {
-        Style::default().fg(Color::DarkGray).add_modifier(Modifier::CROSSED_OUT)
+        Style::default()
+            .fg(Color::DarkGray)
+            .add_modifier(Modifier::CROSSED_OUT)
     } else if m.message_type.is_system() {
         Style::default().fg(Color::Magenta)
     } else {
@@ -112,11 +134,20 @@ fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Li
     let marker = if selected { "▶ " } else { "  " };
     let line = Line::from(vec![
         Span::raw(marker),
-        Span::styled(fit(&short_time(state, m), TIME_WIDTH), Style::default().fg(Color::Gray)),
+        Span::styled(
+            fit(&short_time(state, m), TIME_WIDTH),
+            Style::default().fg(Color::Gray),
+        ),
         Span::raw(" "),
-        Span::styled(fit(&sender(state, m), SENDER_WIDTH), Style::default().fg(Color::Cyan)),
+        Span::styled(
+            fit(&sender(state, m), SENDER_WIDTH),
+            Style::default().fg(Color::Cyan),
+        ),
         Span::raw(" "),
-        Span::styled(format!("{} ", type_marker(&m.message_type)), Style::default().fg(Color::Magenta)),
+        Span::styled(
+            format!("{} ", type_marker(&m.message_type)),
+            Style::default().fg(Color::Magenta),
+        ),
         Span::styled(fit(&preview(m), preview_width), base),
         Span::raw(" "),
         Span::styled(flags, Style::default().fg(Color::Yellow)),
@@ -139,7 +170,10 @@ fn short_time(state: &AppState, m: &ChatMessage) -> String {
 pub fn compact_time(display: TimeDisplay, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     match display {
         TimeDisplay::Utc => t.format("%m-%d %H:%M").to_string(),
-        TimeDisplay::Local => t.with_timezone(&chrono::Local).format("%m-%d %H:%M").to_string(),
+        TimeDisplay::Local => t
+            .with_timezone(&chrono::Local)
+            .format("%m-%d %H:%M")
+            .to_string(),
         TimeDisplay::Relative => relative(t, now),
     }
 }
@@ -187,10 +221,17 @@ pub fn preview(m: &ChatMessage) -> String {
     let content = m.content.as_ref();
     let text = match &m.message_type {
         ChatMessageType::TopicUpdated => {
-            format!("topic → {}", content.and_then(|c| c.topic.as_deref()).unwrap_or(""))
+            format!(
+                "topic → {}",
+                content.and_then(|c| c.topic.as_deref()).unwrap_or("")
+            )
         }
         ChatMessageType::ParticipantAdded | ChatMessageType::ParticipantRemoved => {
-            let verb = if m.message_type == ChatMessageType::ParticipantAdded { "added" } else { "removed" };
+            let verb = if m.message_type == ChatMessageType::ParticipantAdded {
+                "added"
+            } else {
+                "removed"
+            };
             let names: Vec<String> = content
                 .map(|c| c.participants.iter().map(participant_name).collect())
                 .unwrap_or_default();
@@ -222,7 +263,9 @@ fn head(s: &str) -> &str {
 
 /// Tags removed (block tags become spaces) and runs of white space collapsed: enough for a preview.
 fn strip_tags(html: &str) -> String {
-    const INLINE: [&str; 10] = ["a", "b", "i", "u", "s", "em", "strong", "span", "code", "font"];
+    const INLINE: [&str; 10] = [
+        "a", "b", "i", "u", "s", "em", "strong", "span", "code", "font",
+    ];
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find('<') {
@@ -233,14 +276,21 @@ fn strip_tags(html: &str) -> String {
             break;
         };
         let tag = rest[start + 1..start + end].trim_start_matches('/');
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         if !INLINE.contains(&name.to_ascii_lowercase().as_str()) {
             out.push(' ');
         }
         rest = &rest[start + end + 1..];
     }
     out.push_str(rest);
-    let out = out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ");
+    let out = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", " ");
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -292,7 +342,10 @@ mod tests {
 
     #[test]
     fn html_preview_drops_tags() {
-        assert_eq!(strip_tags("<p>Hi <b>there</b>: &amp; you</p><ul><li>a</li><li>b</li></ul>"), "Hi there: & you a b");
+        assert_eq!(
+            strip_tags("<p>Hi <b>there</b>: &amp; you</p><ul><li>a</li><li>b</li></ul>"),
+            "Hi there: & you a b"
+        );
         assert_eq!(strip_tags("a < b"), "a < b");
     }
 }
