@@ -300,45 +300,42 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 fn refuse_secrets(text: &str, table: &toml::Table) -> Result<(), String> {
-    let mut found = None;
-    walk_strings(table, &mut Vec::new(), &mut |path, key, value| {
-        if found.is_some() {
-            return;
-        }
+    let mut entries = Vec::new();
+    collect_entries(table, "", &mut entries);
+    for (path, key, value) in entries {
         let lower = key.to_ascii_lowercase();
         let why = if SECRET_KEYS.contains(&lower.as_str()) {
-            Some(format!("`{key}` would hold a secret"))
+            format!("`{key}` would hold a secret")
         } else if value.is_some_and(looks_like_secret) {
-            Some(format!(
-                "the value of `{key}` looks like a token or access key"
-            ))
+            format!("the value of `{key}` looks like a token or access key")
         } else {
-            None
+            continue;
         };
-        if let Some(why) = why {
-            found = Some(format!(
-                "line {}: {} ({why}); the config never holds secrets: name where they come from with token_env, token_command or connection_string_env",
-                line_of_key(text, key),
-                path.join(".")
-            ));
-        }
-    });
-    found.map_or(Ok(()), Err)
+        return Err(format!(
+            "line {}: {path} ({why}); the config never holds secrets: name where they come from with token_env, token_command or connection_string_env",
+            line_of_key(text, key)
+        ));
+    }
+    Ok(())
 }
 
-fn walk_strings(
-    table: &toml::Table,
-    path: &mut Vec<String>,
-    visit: &mut dyn FnMut(&[String], &str, Option<&str>),
+/// Every non-table entry as (dotted path, key, string value if it is one).
+fn collect_entries<'a>(
+    table: &'a toml::Table,
+    prefix: &str,
+    out: &mut Vec<(String, &'a str, Option<&'a str>)>,
 ) {
     for (key, value) in table {
-        path.push(key.clone());
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
-            toml::Value::Table(inner) => walk_strings(inner, path, visit),
-            toml::Value::String(s) => visit(path, key, Some(s)),
-            _ => visit(path, key, None),
+            toml::Value::Table(inner) => collect_entries(inner, &path, out),
+            toml::Value::String(s) => out.push((path, key, Some(s))),
+            _ => out.push((path, key, None)),
         }
-        path.pop();
     }
 }
 

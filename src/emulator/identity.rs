@@ -48,7 +48,13 @@ pub const IDENTITY_API_VERSIONS: [&str; 5] = [
 const MAX_CLOCK_SKEW: chrono::Duration = chrono::Duration::minutes(15);
 /// Token lifetime when the request names none (the service's default: 24 hours).
 const DEFAULT_LIFETIME_MINUTES: u64 = 24 * 60;
-const KNOWN_SCOPES: [&str; 5] = ["chat", "voip", "chat.join", "chat.join.limited", "voip.join"];
+const KNOWN_SCOPES: [&str; 5] = [
+    "chat",
+    "voip",
+    "chat.join",
+    "chat.join.limited",
+    "voip.join",
+];
 
 /// `POST /identities` and `POST /identities/{id}/:issueAccessToken`.
 pub fn router(state: IdentityState) -> Router {
@@ -300,9 +306,7 @@ fn lifetime(request: &Value) -> Result<Duration, ApiError> {
         Some(v) => v
             .as_u64()
             .filter(|m| (60..=1440).contains(m))
-            .ok_or_else(|| {
-                ApiError::invalid("expiresInMinutes must be between 60 and 1440.")
-            })?,
+            .ok_or_else(|| ApiError::invalid("expiresInMinutes must be between 60 and 1440."))?,
     };
     Ok(Duration::from_secs(minutes * 60))
 }
