@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use acs_chat_inspector::acs::AcsError;
 use acs_chat_inspector::cli::{Cli, ConnectionArgs};
-use acs_chat_inspector::config::{Config, Profile, apply_profile, line_column};
+use acs_chat_inspector::config::{
+    Config, Profile, apply_named_profile, apply_profile, line_column,
+};
 use clap::Parser;
 
 const SECRET_JWT: &str =
@@ -253,4 +255,34 @@ fn a_connection_string_profile_takes_its_endpoint_from_the_connection_string() {
         !debug.contains("c2VjcmV0"),
         "the key reached the args: {debug}"
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_profile_flag_reads_the_config_file_in_its_usual_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let app_dir = dir.path().join("acs-chat-inspector");
+    std::fs::create_dir_all(&app_dir).unwrap();
+    std::fs::copy(fixture("good.toml"), app_dir.join("config.toml")).unwrap();
+    // SAFETY: no other test in this file reads XDG_CONFIG_HOME.
+    unsafe { std::env::set_var("XDG_CONFIG_HOME", dir.path()) };
+
+    let mut unknown = args(&["--profile", "prod"]);
+    let message = apply_named_profile(&mut unknown).unwrap_err().to_string();
+    assert!(
+        message.contains("known profiles: contoso-test, fabrikam"),
+        "{message}"
+    );
+
+    let mut known = args(&["--profile", "fabrikam"]);
+    apply_named_profile(&mut known).unwrap();
+    assert_eq!(
+        known.endpoint.as_deref(),
+        Some("https://fabrikam.communication.azure.com/")
+    );
+    assert_eq!(known.token.as_deref(), Some("fabrikam-token"));
+
+    let mut none = args(&[]);
+    apply_named_profile(&mut none).unwrap();
+    assert!(none.endpoint.is_none() && none.token.is_none());
 }

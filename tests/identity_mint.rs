@@ -22,7 +22,7 @@ use clap::Parser;
 #[path = "../src/emulator/identity.rs"]
 mod emulator_identity;
 
-use emulator_identity::{IdentityState, router};
+use emulator_identity::{IdentityState, connection_string, random_access_key, router};
 
 const KEY: &[u8] = b"loopback-identity-test-key-0123456789";
 const RESOURCE: &str = "emulated-resource";
@@ -54,11 +54,7 @@ impl Harness {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, router(state)).await });
-        let conn = ConnectionString::parse(&format!(
-            "endpoint=http://{addr}/;accesskey={}",
-            base64::engine::general_purpose::STANDARD.encode(KEY)
-        ))
-        .unwrap();
+        let conn = ConnectionString::parse(&connection_string(addr, KEY)).unwrap();
         Self {
             conn,
             issued,
@@ -264,6 +260,7 @@ async fn the_refresher_issues_again_only_within_five_minutes_of_expiry() {
     *h.clock.lock().unwrap() = t0;
     let mut refresher = TokenRefresher::new(h.client(), None);
     assert!(refresher.needs_refresh(t0));
+    assert_eq!(refresher.user(), None);
     let first = refresher.token(t0).await.unwrap().clone();
     assert_eq!(first.expires_on, t0 + chrono::Duration::hours(24));
     assert_eq!(h.issued.load(Ordering::SeqCst), 1);
@@ -279,6 +276,7 @@ async fn the_refresher_issues_again_only_within_five_minutes_of_expiry() {
     assert_eq!(h.issued.load(Ordering::SeqCst), 2);
     assert_ne!(fresh.token, first.token);
     assert_eq!(fresh.user, first.user, "the identity created first is kept");
+    assert_eq!(refresher.user(), Some(first.user.as_str()));
     assert_eq!(
         fresh.expires_on,
         four_minutes_left + chrono::Duration::hours(24)
@@ -386,4 +384,15 @@ async fn the_log_never_holds_the_token_or_the_key() {
     let key_b64 = base64::engine::general_purpose::STANDARD.encode(KEY);
     assert!(!text.contains(&key_b64), "{text}");
     assert!(!text.contains("HMAC-SHA256"), "{text}");
+}
+
+#[test]
+fn a_random_emulator_key_round_trips_through_its_connection_string() {
+    let key = random_access_key();
+    assert_eq!(key.len(), 64);
+    assert_ne!(key, random_access_key());
+    let conn = ConnectionString::parse(&connection_string("127.0.0.1:4321".parse().unwrap(), &key))
+        .unwrap();
+    assert_eq!(conn.access_key, key);
+    assert_eq!(conn.endpoint.display(), "http://127.0.0.1:4321");
 }

@@ -525,6 +525,11 @@ impl TokenRefresher {
         }
     }
 
+    /// The identity tokens are issued for, once known.
+    pub fn user(&self) -> Option<&str> {
+        self.user.as_deref()
+    }
+
     /// The current token, if one was issued.
     pub fn current(&self) -> Option<&MintedToken> {
         self.current.as_ref()

@@ -56,6 +56,17 @@ const KNOWN_SCOPES: [&str; 5] = [
     "voip.join",
 ];
 
+/// A fresh access key, as long as the service's (64 bytes).
+pub fn random_access_key() -> Vec<u8> {
+    (0..64).map(|_| rand::random::<u8>()).collect()
+}
+
+/// The connection string of an emulator listening on `addr` (the `connectionString` of its info line).
+pub fn connection_string(addr: std::net::SocketAddr, access_key: &[u8]) -> String {
+    let key = base64::engine::general_purpose::STANDARD.encode(access_key);
+    format!("endpoint=http://{addr}/;accesskey={key}")
+}
+
 /// `POST /identities` and `POST /identities/{id}/:issueAccessToken`.
 pub fn router(state: IdentityState) -> Router {
     Router::new()
