@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::acs::AcsError;
 use crate::acs::endpoint::{
     DEFAULT_API_VERSION, Endpoint, validate_api_version, validate_thread_id,
 };
 use crate::acs::identity::ConnectionString;
+use crate::acs::{AccessToken, AcsError};
 use crate::cli::ConnectionArgs;
 
 const APP_DIR: &str = "acs-chat-inspector";
@@ -162,9 +162,9 @@ impl Profile {
 
     /// The token from `token_command` or `token_env`; `None` when the profile names neither.
     /// The token is never logged, and a failing command's stderr is passed on as is.
-    pub fn resolve_token(&self) -> Result<Option<String>, AcsError> {
+    pub fn resolve_token(&self) -> Result<Option<AccessToken>, AcsError> {
         if let Some(command) = &self.token_command {
-            return run_token_command(command).map(Some);
+            return run_token_command(command).map(|t| Some(AccessToken::new(t)));
         }
         if let Some(var) = &self.token_env {
             let value = std::env::var(var).map_err(|_| {
@@ -178,7 +178,7 @@ impl Profile {
                     "the profile's token_env {var} is empty"
                 )));
             }
-            return Ok(Some(value));
+            return Ok(Some(AccessToken::new(value)));
         }
         Ok(None)
     }
@@ -254,7 +254,7 @@ pub fn apply_profile(args: &mut ConnectionArgs, profile: &Profile) -> Result<(),
         args.endpoint = Some(ConnectionString::from_env(&var)?.endpoint.display());
     }
     if token_open && let Some(token) = profile.resolve_token()? {
-        args.token = Some(token);
+        args.token = Some(token.expose().to_string());
     }
     Ok(())
 }

@@ -193,10 +193,9 @@ fn token_command_output_is_trimmed_and_its_failure_explained() {
         token_command: Some("printf '  cmd-token\\n'".into()),
         ..Profile::default()
     };
-    assert_eq!(
-        profile.resolve_token().unwrap().as_deref(),
-        Some("cmd-token")
-    );
+    let token = profile.resolve_token().unwrap().unwrap();
+    assert_eq!(token.expose(), "cmd-token");
+    assert!(!format!("{token:?}").contains("cmd-token"));
 
     let failing = Profile {
         token_command: Some("echo 'az: not logged in' >&2; exit 3".into()),

@@ -451,12 +451,12 @@ pub fn validate_user(user: &str) -> Result<&str, AcsError> {
     let user = user.trim();
     if !user.starts_with("8:acs:") || user.len() <= "8:acs:".len() {
         return Err(AcsError::BadInput(format!(
-            "--user {user:?} is not an ACS user id: expected 8:acs:<resource>_<user> (a participant's rawId)"
+            "{user:?} is not an ACS user id: expected 8:acs:<resource>_<user> (a participant's rawId)"
         )));
     }
     if user.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(AcsError::BadInput(format!(
-            "--user {user:?} holds spaces or control characters"
+            "the user id {user:?} holds spaces or control characters"
         )));
     }
     Ok(user)
