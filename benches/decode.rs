@@ -17,7 +17,10 @@ fn page_json(n: usize) -> String {
             )
         })
         .collect();
-    format!(r#"{{"value":[{}],"nextLink":"https://x.communication.azure.com/chat/threads/19:a@thread.v2/messages?maxPageSize=200&api-version=2025-03-15"}}"#, items.join(","))
+    format!(
+        r#"{{"value":[{}],"nextLink":"https://x.communication.azure.com/chat/threads/19:a@thread.v2/messages?maxPageSize=200&api-version=2025-03-15"}}"#,
+        items.join(",")
+    )
 }
 
 #[allow(dead_code)]
