@@ -368,3 +368,33 @@ fn receipts_count_readers_per_message() {
     let count = |seq| t.read_count(seq);
     assert_eq!((count(8), count(4), count(3), count(1)), (1, 1, 2, 2));
 }
+
+#[test]
+fn enter_in_a_field_fetches_and_moves_focus_to_the_results() {
+    let mut s = filled(80, 24, false);
+    s.focus = Focus::Field(Field::Thread);
+    let effects = press(&mut s, KeyCode::Enter);
+    assert_eq!(effects.len(), 5);
+    assert_eq!(s.focus, Focus::Timeline);
+}
+
+#[test]
+fn an_expired_token_warns_but_still_fetches() {
+    let mut s = filled(80, 24, false);
+    s.now += chrono::Duration::days(2);
+    assert!(!update(&mut s, Action::Fetch).is_empty());
+    let notice = s.notice.clone().unwrap();
+    assert!(notice.text.contains("expired"), "{}", notice.text);
+}
+
+#[test]
+fn help_scroll_stops_at_its_last_line() {
+    let mut s = state(80, 24);
+    s.focus = Focus::Timeline;
+    update(&mut s, Action::ToggleHelp);
+    for _ in 0..500 {
+        update(&mut s, Action::ScrollDown);
+    }
+    let lines = acs_chat_inspector::tui::view::help::lines().len() as u16;
+    assert_eq!(s.help, Some(lines - 1));
+}

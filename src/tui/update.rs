@@ -280,6 +280,11 @@ fn fetch(state: &mut AppState) -> Vec<Effect> {
     };
     state.input_error = None;
     state.retry = None;
+    if state.focus.is_field() {
+        // Results arrive next; keys like ? and q should work on them without leaving the field first.
+        state.focus = Focus::Timeline;
+        state.sync_field_styles();
+    }
     state.notice = target.warning.map(|text| super::state::Notice {
         level: Level::Warn,
         text,
@@ -429,7 +434,8 @@ fn page(state: &AppState) -> isize {
 
 fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
     if let Some(offset) = &mut state.help {
-        *offset = step(*offset as usize, delta, usize::from(u16::MAX)) as u16;
+        let max = super::view::help::lines().len().saturating_sub(1);
+        *offset = step(*offset as usize, delta, max) as u16;
         return vec![];
     }
     match (state.focus, state.tab) {
