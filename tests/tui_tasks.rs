@@ -41,7 +41,11 @@ impl Harness {
         state.settings.timeout = Duration::from_secs(5);
         state.settings.page_size = 2;
         let (tx, rx) = unbounded_channel();
-        Self { state, tasks: Tasks::new(tx), rx }
+        Self {
+            state,
+            tasks: Tasks::new(tx),
+            rx,
+        }
     }
 
     fn act(&mut self, action: Action) {
@@ -78,7 +82,8 @@ fn page_body(uri: &Uri, total: usize) -> String {
             m
         })
         .collect();
-    let next = (skip + 2 < total).then(|| format!("{}?api-version=2025-03-15&skip={}", uri.path(), skip + 2));
+    let next = (skip + 2 < total)
+        .then(|| format!("{}?api-version=2025-03-15&skip={}", uri.path(), skip + 2));
     json!({"value": items, "nextLink": next}).to_string()
 }
 
@@ -118,12 +123,20 @@ async fn fetch_loads_every_panel_and_pages_follow_the_scroll() {
     h.act(Action::Fetch);
     h.until("everything", |s| !s.is_loading()).await;
     assert_eq!(h.state.thread.as_ref().unwrap().value.topic, "Lunch");
-    assert_eq!(h.state.message.as_ref().unwrap().value.text(), "Let's head out for lunch in 15 minutes.");
+    assert_eq!(
+        h.state.message.as_ref().unwrap().value.text(),
+        "Let's head out for lunch in 15 minutes."
+    );
     assert!(matches!(h.state.participants.status, LoadStatus::Loaded));
     // Pages of 2 with a 5-row screen: the first pages load because the end is on screen.
-    h.until("all pages", |s| s.timeline.data.loaded() == 6).await;
+    h.until("all pages", |s| s.timeline.data.loaded() == 6)
+        .await;
     assert!(!h.state.timeline.has_more);
-    assert_eq!(hits.load(Ordering::SeqCst), 3, "one request per page, none after the last");
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        3,
+        "one request per page, none after the last"
+    );
     assert!(h.state.exchanges.len() >= 8, "every exchange is reported");
 }
 
@@ -148,7 +161,10 @@ async fn a_retry_wait_is_shown_and_esc_stops_it_at_once() {
     h.act(Action::Fetch);
     h.until("a retry notice", |s| s.retry.is_some()).await;
     let notice = h.state.retry.as_ref().unwrap().text();
-    assert!(notice.starts_with("throttled, retrying in 10.0 s (1/2)"), "{notice}");
+    assert!(
+        notice.starts_with("throttled, retrying in 10.0 s (1/2)"),
+        "{notice}"
+    );
     h.act(Action::Cancel);
     assert!(!h.state.is_loading() && h.state.retry.is_none());
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -162,7 +178,10 @@ async fn an_unreachable_endpoint_is_a_transport_error_in_the_panel() {
     drop(listener);
     let mut h = Harness::new(&endpoint, false);
     h.act(Action::Fetch);
-    h.until("the thread error", |s| matches!(s.thread_status, LoadStatus::Failed(_))).await;
+    h.until("the thread error", |s| {
+        matches!(s.thread_status, LoadStatus::Failed(_))
+    })
+    .await;
     let screen = render(&h.state);
     assert!(screen.contains("could not connect"), "{screen}");
 }

@@ -398,3 +398,30 @@ fn help_scroll_stops_at_its_last_line() {
     let lines = acs_chat_inspector::tui::view::help::lines().len() as u16;
     assert_eq!(s.help, Some(lines - 1));
 }
+
+#[test]
+fn jumping_to_an_unloaded_message_id_fetches_it() {
+    let mut s = loaded(80, 24, false);
+    update(&mut s, Action::StartJump);
+    update(&mut s, Action::Paste("1700000000000".into()));
+    let effects = update(&mut s, Action::PromptSubmit);
+    assert!(effects.iter().any(|e| matches!(e,
+        Effect::Fetch { request: Request::Message { message_id, .. }, .. } if message_id == "1700000000000")));
+    assert!(s.message_status.is_loading() && s.tab == DetailTab::Message);
+    assert_eq!(s.value(Field::Message), "1700000000000");
+}
+
+#[test]
+fn list_tabs_take_focus_and_capital_j_scrolls_details_from_the_timeline() {
+    let mut s = loaded(80, 24, true);
+    press(&mut s, KeyCode::Char('3'));
+    assert_eq!(s.focus, Focus::Details);
+    press(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.participants.selected, 1);
+    s.focus = Focus::Timeline;
+    press(&mut s, KeyCode::Char('2'));
+    assert_eq!(s.focus, Focus::Timeline);
+    press(&mut s, KeyCode::Char('J'));
+    press(&mut s, KeyCode::Char('J'));
+    assert_eq!((s.detail_scroll, s.timeline.selected), (2, 0));
+}

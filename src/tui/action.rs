@@ -53,6 +53,8 @@ pub enum Action {
     PageDown,
     /// Move up one screen.
     PageUp,
+    /// Scroll the detail tab's text (or its list) whatever has focus; negative is up.
+    ScrollDetail(i16),
     /// Go to the first row.
     First,
     /// Go to the last row (loads further pages on the way).

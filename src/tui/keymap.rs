@@ -172,6 +172,20 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind(
         Results,
+        &[ch('J')],
+        "J",
+        Action::ScrollDetail(1),
+        "scroll the details down (from any panel)",
+    ),
+    bind(
+        Results,
+        &[ch('K')],
+        "K",
+        Action::ScrollDetail(-1),
+        "scroll the details up (from any panel)",
+    ),
+    bind(
+        Results,
         &[ch('g'), plain(K::Home)],
         "g / Home",
         Action::First,

@@ -75,6 +75,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ScrollUp => scroll(state, -1),
         Action::PageDown => scroll(state, page(state)),
         Action::PageUp => scroll(state, -page(state)),
+        Action::ScrollDetail(delta) => scroll_detail(state, isize::from(delta)),
         Action::First => scroll(state, isize::MIN / 2),
         Action::Last => scroll(state, isize::MAX / 2),
         Action::StartFilter => open_prompt(state, PromptKind::Filter),
@@ -198,7 +199,18 @@ fn set_focus(state: &mut AppState, focus: Focus) -> Vec<Effect> {
 fn show_tab(state: &mut AppState, tab: DetailTab) -> Vec<Effect> {
     state.tab = tab;
     state.detail_scroll = 0;
+    // Lists are for picking: j/k and Enter should act on them at once.
+    if is_list(tab) && !state.focus.is_field() {
+        state.focus = Focus::Details;
+    }
     vec![]
+}
+
+fn is_list(tab: DetailTab) -> bool {
+    matches!(
+        tab,
+        DetailTab::Participants | DetailTab::Receipts | DetailTab::Threads
+    )
 }
 
 /// Every request that may still send results.
@@ -314,7 +326,7 @@ fn fetch(state: &mut AppState) -> Vec<Effect> {
     state.detail_scroll = 0;
     let Some(thread_id) = target.thread_id else {
         state.thread_status = LoadStatus::Idle;
-        state.tab = DetailTab::Threads;
+        show_tab(state, DetailTab::Threads);
         state.notify(
             Level::Info,
             "no thread id: listing the token user's threads (Enter opens one)",
@@ -438,14 +450,20 @@ fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
         *offset = step(*offset as usize, delta, max) as u16;
         return vec![];
     }
-    match (state.focus, state.tab) {
-        (Focus::Details, DetailTab::Participants) => step_list(&mut state.participants, delta),
-        (Focus::Details, DetailTab::Receipts) => step_list(&mut state.receipts, delta),
-        (Focus::Details, DetailTab::Threads) => step_list(&mut state.threads, delta),
-        (Focus::Details, _) => {
+    match state.focus {
+        Focus::Details => scroll_detail(state, delta),
+        _ => move_timeline(state, delta),
+    }
+}
+
+fn scroll_detail(state: &mut AppState, delta: isize) -> Vec<Effect> {
+    match state.tab {
+        DetailTab::Participants => step_list(&mut state.participants, delta),
+        DetailTab::Receipts => step_list(&mut state.receipts, delta),
+        DetailTab::Threads => step_list(&mut state.threads, delta),
+        DetailTab::Thread | DetailTab::Message => {
             state.detail_scroll = step(state.detail_scroll as usize, delta, 10_000) as u16;
         }
-        _ => return move_timeline(state, delta),
     }
     vec![]
 }
@@ -625,17 +643,7 @@ fn jump(state: &mut AppState, text: &str) -> Vec<Effect> {
     }
     let t = &mut state.timeline;
     let Some(index) = t.data.find(text) else {
-        let more = if t.has_more {
-            "; more pages exist (G loads them)"
-        } else {
-            ""
-        };
-        let loaded = t.data.loaded();
-        state.notify(
-            Level::Warn,
-            format!("no loaded message has id or sequence id {text} ({loaded} loaded{more})"),
-        );
-        return vec![];
+        return fetch_one_message(state, text);
     };
     let Some(row) = t.data.row_of(index) else {
         state.notify(
@@ -650,6 +658,68 @@ fn jump(state: &mut AppState, text: &str) -> Vec<Effect> {
     state.sync_field_styles();
     keep_selection_visible(state);
     more_messages(state)
+}
+
+/// A message id that is not loaded is fetched by id into the message tab; a sequence id cannot be.
+fn fetch_one_message(state: &mut AppState, text: &str) -> Vec<Effect> {
+    let loaded = state.timeline.data.loaded();
+    let more = if state.timeline.has_more {
+        "; more pages exist (G loads them)"
+    } else {
+        ""
+    };
+    let looks_like_id = text.len() >= 10 && text.chars().all(|c| c.is_ascii_digit());
+    if !looks_like_id {
+        let message =
+            format!("no loaded message has id or sequence id {text} ({loaded} loaded{more})");
+        state.notify(Level::Warn, message);
+        return vec![];
+    }
+    state.set_value(Field::Message, text);
+    let target = match validate(state) {
+        Ok(Target {
+            thread_id: Some(thread_id),
+            config,
+            ..
+        }) => (thread_id, config),
+        Ok(_) => {
+            state.notify(Level::Warn, "a message id needs a thread id");
+            return vec![];
+        }
+        Err(message) => {
+            state.input_error = Some(message);
+            return vec![];
+        }
+    };
+    let (thread_id, config) = target;
+    let mut effects: Vec<Effect> = state
+        .message_status
+        .request_id()
+        .map(Effect::Cancel)
+        .into_iter()
+        .collect();
+    let request_id = state.take_request_id();
+    let request = Request::Message {
+        thread_id,
+        message_id: text.to_string(),
+    };
+    effects.push(Effect::Fetch {
+        request_id,
+        config: Box::new(config),
+        request,
+    });
+    state.message = None;
+    state.message_status = LoadStatus::Loading {
+        started: state.now,
+        request_id,
+    };
+    state.message_source = MessageSource::Fetched;
+    state.notify(
+        Level::Info,
+        format!("message {text} is not among the {loaded} loaded; fetching it by id"),
+    );
+    show_tab(state, DetailTab::Message);
+    effects
 }
 
 fn text_input(state: &mut AppState, input: Input) -> Vec<Effect> {

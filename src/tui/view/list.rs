@@ -26,7 +26,7 @@ pub fn render<T>(
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
         return;
     }
-    let detail_rows = (area.height / 3).clamp(3, 8);
+    let detail_rows = (area.height / 2).clamp(3, 8);
     let [top, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(area);
     let body_rows = top.height.saturating_sub(1) as usize;

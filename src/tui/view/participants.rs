@@ -12,7 +12,7 @@ use super::{field, list, metadata, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let header = format!(
-        "  {:<20} {:<19} {:<22} raw id",
+        "  {:<20} {:<19} {:<24} raw id",
         "display name", "kind", "history shared"
     );
     list::render(
@@ -30,7 +30,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
 fn row(state: &AppState, p: &ChatParticipant) -> String {
     let id = &p.communication_identifier;
     format!(
-        "{:<20} {:<19} {:<22} {}",
+        "{:<20} {:<19} {:<24} {}",
         super::timeline::fit(&one_line(p.display_name.as_deref().unwrap_or("(none)")), 20),
         id.kind().as_str(),
         history(state, p),
@@ -47,10 +47,11 @@ fn history(state: &AppState, p: &ChatParticipant) -> String {
 }
 
 fn detail(state: &AppState, p: &ChatParticipant) -> Vec<Line<'static>> {
+    let id = &p.communication_identifier;
+    let name = p.display_name.as_deref().unwrap_or("(none)");
     let mut lines = vec![
-        field("Name", p.display_name.as_deref().unwrap_or("(none)")),
-        field("Raw id", &p.communication_identifier.raw_id()),
-        field("Kind", p.communication_identifier.kind().as_str()),
+        field("Name", &format!("{name} ({})", id.kind().as_str())),
+        field("Raw id", &id.raw_id()),
         field("History", &history(state, p)),
     ];
     lines.extend(metadata::pairs(p.metadata.as_ref()));
