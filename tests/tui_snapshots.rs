@@ -385,3 +385,71 @@ fn hostile_text_is_shown_not_executed() {
     );
     assert_snapshot!(screen);
 }
+
+#[test]
+fn no_control_character_from_the_service_reaches_any_screen() {
+    let evil = "x\u{1b}]52;c;cGF5bG9hZA==\u{7}\u{1b}[2J\u{9b}1m\r\n\u{202e}y";
+    let mut s = filled(120, 40, false);
+    let ids = start_fetch(&mut s);
+    let mut t = thread();
+    t.topic = evil.into();
+    t.extra.insert(evil.into(), serde_json::json!(1));
+    t.retention_policy.as_mut().unwrap().kind = evil.into();
+    t.created_on = evil.into();
+    let participant: acs_chat_inspector::acs::ChatParticipant =
+        serde_json::from_value(serde_json::json!({
+            "communicationIdentifier": {"rawId": evil, "kind": evil}, "displayName": evil,
+            "shareHistoryTime": evil, "metadata": {evil: evil}
+        }))
+        .unwrap();
+    let message = msg(serde_json::json!({
+        "id": evil, "sequenceId": "1", "type": evil, "createdOn": evil,
+        "content": {"message": evil, evil: 1, "attachments": [{"id": evil, "attachmentType": evil, "name": evil, "url": evil}]},
+        "senderCommunicationIdentifier": {"rawId": evil}
+    }));
+    let thread_item = acs_chat_inspector::acs::ChatThreadItem {
+        id: evil.into(),
+        topic: evil.into(),
+        ..Default::default()
+    };
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result: Ok(fetched(t)),
+        },
+    );
+    update(
+        &mut s,
+        Action::MessagesPage(page(ids.messages, vec![message], false)),
+    );
+    update(
+        &mut s,
+        Action::ParticipantsPage(page(ids.participants, vec![participant], false)),
+    );
+    update(
+        &mut s,
+        Action::ThreadsPage(page(ids.threads, vec![thread_item], false)),
+    );
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result: Err(AcsError::BadInput(evil.into())),
+        },
+    );
+    for tab in DetailTab::ALL {
+        update(&mut s, Action::ShowTab(tab));
+        for (w, h) in [(80, 24), (160, 40)] {
+            let screen = render_at(&s, w, h);
+            let bad: Vec<char> = screen
+                .chars()
+                .filter(|c| c.is_control() && *c != '\n')
+                .collect();
+            assert!(bad.is_empty(), "{tab:?} {w}x{h}: {bad:?}\n{screen}");
+            // The terminal drops a bare ESC, so an unsanitized sequence would show as "x]52".
+            assert!(!screen.contains("x]52"), "{tab:?} {w}x{h}:\n{screen}");
+            assert!(!screen.contains('\u{202e}'), "{tab:?}");
+        }
+    }
+}

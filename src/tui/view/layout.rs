@@ -34,7 +34,7 @@ pub fn areas(area: Rect) -> Areas {
     let [timeline, detail] = if wide {
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body)
     } else {
-        let rows = (body.height * 2 / 5).max(5);
+        let rows = (u32::from(body.height) * 2 / 5).max(5) as u16;
         Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(body)
     };
     Areas {

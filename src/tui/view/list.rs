@@ -6,6 +6,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
+use crate::sanitize::one_line;
+
 use super::super::state::{AppState, Listing, LoadStatus};
 use super::{dim, spinner, status_lines, timeline::window};
 
@@ -41,7 +43,7 @@ pub fn render<T>(
         let text = format!(
             "{} {}",
             if i == list.selected { "▶" } else { " " },
-            row(&list.items[i])
+            one_line(&row(&list.items[i]))
         );
         let style = if i == list.selected {
             Style::default().add_modifier(Modifier::REVERSED)

@@ -126,7 +126,10 @@ fn body(m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
     }
     if !content.extra.is_empty() {
         let keys: Vec<&str> = content.extra.keys().map(String::as_str).collect();
-        lines.push(dim(format!("Other content fields: {}", keys.join(", "))));
+        lines.push(dim(format!(
+            "Other content fields: {}",
+            one_line(&keys.join(", "))
+        )));
     }
     lines
 }

@@ -197,7 +197,10 @@ pub fn heading(title: &str) -> Line<'static> {
 /// `label: value`, the value sanitized.
 pub fn field(label: &str, value: &str) -> Line<'static> {
     Line::from(vec![
-        Span::styled(format!("{label:<13}"), Style::default().fg(Color::Gray)),
+        Span::styled(
+            format!("{:<13}", one_line(label)),
+            Style::default().fg(Color::Gray),
+        ),
         Span::raw(one_line(value).into_owned()),
     ])
 }
@@ -232,7 +235,7 @@ pub fn dim(text: impl Into<String>) -> Line<'static> {
 
 /// A service time in the chosen display, or what was sent when it does not parse.
 pub fn time(state: &AppState, s: &str) -> String {
-    state.time_display.format_str(s, state.now)
+    one_line(&state.time_display.format_str(s, state.now)).into_owned()
 }
 
 /// Lines standing in for a panel's data while it is not loaded; `None` once loaded.

@@ -3,6 +3,7 @@
 use ratatui::text::Line;
 
 use crate::acs::metadata_pairs;
+use crate::sanitize::one_line;
 
 use super::super::state::AppState;
 use super::{dim, field, long_field, status_lines, time};
@@ -34,6 +35,6 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
         return lines;
     }
     let keys: Vec<&str> = thread.extra.keys().map(String::as_str).collect();
-    lines.push(dim(format!("Other fields: {}", keys.join(", "))));
+    lines.push(dim(format!("Other fields: {}", one_line(&keys.join(", ")))));
     lines
 }

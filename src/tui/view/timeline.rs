@@ -183,7 +183,7 @@ fn sender(state: &AppState, m: &ChatMessage) -> String {
     if let Some(name) = m.sender_name() {
         return one_line(name).into_owned();
     }
-    let Some(raw) = m.sender_raw_id() else {
+    let Some(raw) = m.sender_raw_id().map(|r| one_line(&r).into_owned()) else {
         return "(system)".into();
     };
     state
