@@ -49,7 +49,7 @@ fn loaded_thread_tab() {
 #[test]
 fn loaded_seed_message() {
     let s = loaded(80, 24, true);
-    let screen = render_at(&s, 80, 30);
+    let screen = render(&s);
     assert!(
         screen.contains("Let's head out for lunch in 15 minutes."),
         "{screen}"
@@ -144,6 +144,7 @@ fn thread_error(error: AcsError) -> String {
 fn error_401() {
     let screen = thread_error(service_error(401, None, None));
     assert!(screen.contains("401") && screen.contains("token is expired"));
+    assert!(screen.contains("not expired (valid 1 d more)"), "{screen}");
     assert_snapshot!(screen);
 }
 
@@ -155,6 +156,7 @@ fn error_403() {
         Some("User is not allowed to perform specified action."),
     ));
     assert!(screen.contains("JduJle7LhkONxaJnLYlU7Q.0") && screen.contains("not a participant"));
+    assert!(screen.contains("Token is     8:acs:8540c0de"), "{screen}");
     assert_snapshot!(screen);
 }
 

@@ -12,6 +12,8 @@ use crate::acs::{
     ChatThreadProperties, DEFAULT_API_VERSION, Exchange, Fetched, TimeDisplay,
 };
 
+use crate::acs::token::TokenInfo;
+
 use super::timeline::Timeline;
 
 /// The input fields, in focus order.
@@ -268,6 +270,8 @@ pub struct AppState {
     pub focus: Focus,
     /// Why the last fetch was refused before any request.
     pub input_error: Option<String>,
+    /// What the token of the last fetch says about itself (identity, expiry); never the token.
+    pub token: Option<TokenInfo>,
     pub thread: Option<Fetched<ChatThreadProperties>>,
     pub thread_status: LoadStatus,
     pub message: Option<Fetched<ChatMessage>>,
@@ -305,6 +309,7 @@ impl AppState {
             token_revealed: false,
             focus: Focus::Field(Field::Endpoint),
             input_error: None,
+            token: None,
             thread: None,
             thread_status: LoadStatus::Idle,
             message: None,

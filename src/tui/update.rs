@@ -3,7 +3,7 @@
 use ratatui_textarea::{Input, Key, TextArea};
 
 use crate::acs::endpoint::{validate_message_id, validate_thread_id};
-use crate::acs::token::decode_token;
+use crate::acs::token::{TokenInfo, decode_token};
 use crate::acs::{AccessToken, ClientConfig, Endpoint, Page, RetryPolicy};
 
 use super::action::{Action, PageOutcome};
@@ -234,6 +234,7 @@ struct Target {
     thread_id: Option<String>,
     message_id: Option<String>,
     warning: Option<String>,
+    token: TokenInfo,
 }
 
 fn validate(state: &AppState) -> Result<Target, String> {
@@ -279,6 +280,7 @@ fn validate(state: &AppState) -> Result<Target, String> {
         thread_id,
         message_id,
         warning,
+        token: info,
     })
 }
 
@@ -292,6 +294,7 @@ fn fetch(state: &mut AppState) -> Vec<Effect> {
     };
     state.input_error = None;
     state.retry = None;
+    state.token = Some(target.token);
     if state.focus.is_field() {
         // Results arrive next; keys like ? and q should work on them without leaving the field first.
         state.focus = Focus::Timeline;

@@ -4,9 +4,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::acs::error::status_reason;
+use crate::acs::time::human_span;
 use crate::acs::{AcsError, TransportKind};
 use crate::sanitize::one_line;
 
+use super::super::state::AppState;
 use super::field;
 
 pub fn lines(error: &AcsError) -> Vec<Line<'static>> {
@@ -78,5 +80,34 @@ fn transport_kind(kind: TransportKind) -> &'static str {
         TransportKind::Reset => "connection reset",
         TransportKind::Tls => "TLS failed",
         TransportKind::Other => "request failed",
+    }
+}
+
+/// For 401 and 403, what the token says: whether it had expired, and whose it is.
+pub fn token_context(state: &AppState, error: &AcsError) -> Vec<Line<'static>> {
+    let (Some(status), Some(token)) = (error.status(), &state.token) else {
+        return vec![];
+    };
+    let identity = token.identity.as_deref().unwrap_or("(no skypeid claim)");
+    match status {
+        403 => vec![field(
+            "Token is",
+            &format!("{identity}: not a participant of this thread, or without chat scope"),
+        )],
+        401 => {
+            let expiry = match token.expires_on {
+                Some(at) if at <= state.now => format!(
+                    "expired {} ago: get a fresh token",
+                    human_span((state.now - at).num_seconds().unsigned_abs())
+                ),
+                Some(at) => format!(
+                    "not expired (valid {} more): likely issued for another ACS resource, or revoked",
+                    human_span((at - state.now).num_seconds().unsigned_abs())
+                ),
+                None => "has no expiry claim".into(),
+            };
+            vec![field("Token", &expiry), field("Token is", identity)]
+        }
+        _ => vec![],
     }
 }

@@ -257,7 +257,11 @@ pub fn status_lines(
         LoadStatus::Cancelled => Some(vec![dim(format!(
             "Loading {what} was cancelled; Enter fetches again."
         ))]),
-        LoadStatus::Failed(e) => Some(error::lines(e)),
+        LoadStatus::Failed(e) => {
+            let mut lines = error::lines(e);
+            lines.extend(error::token_context(state, e));
+            Some(lines)
+        }
     }
 }
 
