@@ -556,8 +556,23 @@ fn messages_page(state: &mut AppState, page: PageOutcome<crate::acs::ChatMessage
         t.request_id = None;
     }
     t.data.set_receipts(&state.receipts.items);
+    if was_empty {
+        select_fetched_message(state);
+    }
     keep_selection_visible(state);
     more_messages(state)
+}
+
+/// With a message id given, the timeline opens on that message so its neighbours are in view.
+fn select_fetched_message(state: &mut AppState) {
+    if state.message_source != MessageSource::Fetched {
+        return;
+    }
+    let id = state.value(Field::Message);
+    let t = &mut state.timeline;
+    if let Some(row) = t.data.find(id.trim()).and_then(|i| t.data.row_of(i)) {
+        t.selected = row;
+    }
 }
 
 /// Adds a page to a list; `true` when items were added.
