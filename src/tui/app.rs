@@ -26,6 +26,12 @@ use super::view;
 const TICK: Duration = Duration::from_millis(100);
 
 pub async fn run(cli: &Cli) -> i32 {
+    let mut cli = cli.clone();
+    if let Err(e) = crate::config::apply_named_profile(&mut cli.connection) {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    let cli = &cli;
     let mut state = match initial_state(cli) {
         Ok(state) => state,
         Err(message) => {
