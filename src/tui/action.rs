@@ -113,6 +113,9 @@ pub enum Action {
         delay: Duration,
         reason: String,
     },
-    /// An HTTP exchange finished and was logged.
-    ExchangeLogged(Arc<Exchange>),
+    /// An HTTP exchange of a request finished and was logged (whether the request is current or not).
+    ExchangeLogged {
+        request_id: u64,
+        exchange: Arc<Exchange>,
+    },
 }

@@ -1,5 +1,6 @@
 //! All state of the inspector. Rendering is a pure function of it (the clock included).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -292,10 +293,17 @@ pub struct AppState {
     pub notice: Option<Notice>,
     pub retry: Option<RetryNotice>,
     pub spinner: usize,
-    /// Every HTTP exchange since start, oldest first (bounded).
-    pub exchanges: Vec<Arc<Exchange>>,
+    /// Every HTTP exchange since start, oldest first (bounded), for the request log and raw views.
+    pub exchanges: VecDeque<LoggedExchange>,
     pub next_request_id: u64,
     pub quit: bool,
+}
+
+/// An exchange and the request it belongs to (a failed request's exchange is found this way).
+#[derive(Debug, Clone)]
+pub struct LoggedExchange {
+    pub request_id: u64,
+    pub exchange: Arc<Exchange>,
 }
 
 /// The request log keeps this many exchanges.
@@ -329,7 +337,7 @@ impl AppState {
             notice: None,
             retry: None,
             spinner: 0,
-            exchanges: Vec::new(),
+            exchanges: VecDeque::new(),
             next_request_id: 1,
             quit: false,
         };

@@ -145,7 +145,10 @@ fn observed(client: &ChatClient, id: u64, tx: UnboundedSender<Action>) -> ChatCl
                 delay,
                 reason,
             },
-            ClientEvent::Logged(exchange) => Action::ExchangeLogged(exchange),
+            ClientEvent::Logged(exchange) => Action::ExchangeLogged {
+                request_id: id,
+                exchange,
+            },
         };
         let _ = tx.send(action);
     })

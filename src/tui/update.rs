@@ -8,8 +8,8 @@ use crate::acs::{AccessToken, ClientConfig, Endpoint, Page, RetryPolicy};
 
 use super::action::{Action, PageOutcome};
 use super::state::{
-    AppState, DetailTab, Field, Focus, Level, Listing, LoadStatus, MAX_EXCHANGES, MessageSource,
-    Prompt, PromptKind, RetryNotice, single_line,
+    AppState, DetailTab, Field, Focus, Level, Listing, LoadStatus, LoggedExchange, MAX_EXCHANGES,
+    MessageSource, Prompt, PromptKind, RetryNotice, single_line,
 };
 use super::view::layout;
 
@@ -180,11 +180,17 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::ExchangeLogged(exchange) => {
+        Action::ExchangeLogged {
+            request_id,
+            exchange,
+        } => {
             if state.exchanges.len() >= MAX_EXCHANGES {
-                state.exchanges.remove(0);
+                state.exchanges.pop_front();
             }
-            state.exchanges.push(exchange);
+            state.exchanges.push_back(LoggedExchange {
+                request_id,
+                exchange,
+            });
             vec![]
         }
     }
