@@ -455,3 +455,68 @@ fn no_control_character_from_the_service_reaches_any_screen() {
         }
     }
 }
+
+fn thread_url() -> String {
+    "http://127.0.0.1:8080/chat/threads/19%3Ademo-lunch%40thread.v2?api-version=2025-03-15".into()
+}
+
+#[test]
+fn raw_view_of_the_thread() {
+    let mut s = filled(100, 30, false);
+    let ids = start_fetch(&mut s);
+    let body = serde_json::to_string(&thread()).unwrap();
+    let exchange = exchange_with(&thread_url(), 200, &body, 1);
+    let result = Ok(acs_chat_inspector::acs::Fetched {
+        value: thread(),
+        exchange,
+    });
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result,
+        },
+    );
+    update(&mut s, Action::ShowTab(DetailTab::Thread));
+    s.focus = Focus::Details;
+    update(&mut s, Action::ToggleRaw);
+    let screen = render(&s);
+    assert!(
+        screen.contains("MS-CV: JduJle7LhkONxaJnLYlU7Q.0")
+            && screen.contains("\"topic\": \"Lunch\""),
+        "{screen}"
+    );
+    assert!(screen.contains("200 OK · 87 ms"), "{screen}");
+    assert_snapshot!(screen);
+}
+
+#[test]
+fn request_log_lists_exchanges_newest_first() {
+    let mut s = filled(100, 30, false);
+    let ids = start_fetch(&mut s);
+    let failed = exchange_with(&thread_url(), 403, r#"{"error":{"code":"Forbidden"}}"#, 1);
+    let url = "http://127.0.0.1:8080/chat/threads/19%3Ademo-lunch%40thread.v2/messages?api-version=2025-03-15&maxPageSize=100";
+    let ok = exchange_with(url, 200, r#"{"value":[]}"#, 2);
+    update(
+        &mut s,
+        Action::ExchangeLogged {
+            request_id: ids.thread,
+            exchange: failed,
+        },
+    );
+    update(
+        &mut s,
+        Action::ExchangeLogged {
+            request_id: ids.messages,
+            exchange: ok,
+        },
+    );
+    update(&mut s, Action::ToggleLog);
+    let screen = render(&s);
+    let (first, second) = (
+        screen.find("maxPageSize").expect(&screen),
+        screen.find(" 403 ").expect(&screen),
+    );
+    assert!(first < second, "newest first:\n{screen}");
+    assert_snapshot!(screen);
+}

@@ -436,3 +436,83 @@ fn list_tabs_take_focus_and_capital_j_scrolls_details_from_the_timeline() {
         "the timeline did not move"
     );
 }
+
+#[test]
+fn raw_view_of_a_failed_panel_shows_its_exchange_and_esc_closes_it() {
+    let mut s = filled(80, 24, false);
+    let ids = start_fetch(&mut s);
+    let url = "http://127.0.0.1:8080/chat/threads/x?api-version=2025-03-15";
+    update(
+        &mut s,
+        Action::ExchangeLogged {
+            request_id: ids.thread,
+            exchange: exchange_with(url, 404, "", 7),
+        },
+    );
+    update(
+        &mut s,
+        Action::ExchangeLogged {
+            request_id: ids.messages,
+            exchange: exchange_with(url, 200, "{}", 8),
+        },
+    );
+    let error = service_error(404, None, None);
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result: Err(error),
+        },
+    );
+    update(&mut s, Action::ShowTab(DetailTab::Thread));
+    s.focus = Focus::Details;
+    press(&mut s, KeyCode::Char('r'));
+    assert_eq!(s.raw.as_ref().map(|r| r.exchange.seq), Some(7));
+    press(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.raw.as_ref().unwrap().scroll, 1);
+    press(&mut s, KeyCode::Esc);
+    assert!(s.raw.is_none() && !s.quit);
+}
+
+#[test]
+fn request_log_opens_the_raw_view_of_the_selected_exchange() {
+    let mut s = filled(80, 24, false);
+    let ids = start_fetch(&mut s);
+    let url = "http://127.0.0.1:8080/chat/threads?api-version=2025-03-15";
+    for seq in 1..=3 {
+        update(
+            &mut s,
+            Action::ExchangeLogged {
+                request_id: ids.threads,
+                exchange: exchange_with(url, 200, "{}", seq),
+            },
+        );
+    }
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(
+        s.raw.as_ref().map(|r| r.exchange.seq),
+        Some(2),
+        "second newest"
+    );
+    press(&mut s, KeyCode::Esc);
+    assert!(
+        s.raw.is_none() && s.log.is_some(),
+        "Esc closes the raw view, then the log"
+    );
+    press(&mut s, KeyCode::Esc);
+    assert!(s.log.is_none());
+    press(&mut s, KeyCode::Char('l'));
+    press(&mut s, KeyCode::Char('q'));
+    assert!(s.quit, "q quits from an overlay too");
+}
+
+#[test]
+fn raw_view_without_an_answer_says_so() {
+    let mut s = state(80, 24);
+    s.focus = Focus::Timeline;
+    press(&mut s, KeyCode::Char('r'));
+    assert!(s.raw.is_none());
+    assert!(s.notice.unwrap().text.contains("no response here yet"));
+}

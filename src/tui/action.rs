@@ -45,6 +45,10 @@ pub enum Action {
     Cancel,
     /// Open or close the help overlay.
     ToggleHelp,
+    /// Open or close the raw response of the focused panel.
+    ToggleRaw,
+    /// Open or close the request log.
+    ToggleLog,
     /// Move the selection (or scroll) down one row.
     ScrollDown,
     /// Move the selection (or scroll) up one row.

@@ -16,16 +16,25 @@ pub enum Context {
     Results,
     /// While the help overlay is open.
     Help,
+    /// While the raw response overlay is open.
+    Raw,
+    /// While the request log overlay is open.
+    Log,
+    /// In any overlay (help, raw view, request log).
+    Overlay,
     /// While the filter or jump prompt is open (every other key is typed into it).
     Prompt,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 8] = [
         Context::Anywhere,
         Context::Field,
         Context::Results,
         Context::Prompt,
+        Context::Overlay,
+        Context::Raw,
+        Context::Log,
         Context::Help,
     ];
 
@@ -35,6 +44,9 @@ impl Context {
             Context::Field => "In a text field",
             Context::Results => "Outside text fields",
             Context::Help => "In this help",
+            Context::Raw => "In the raw view",
+            Context::Log => "In the request log",
+            Context::Overlay => "In this help, the raw view and the request log",
             Context::Prompt => "In the filter / jump prompt",
         }
     }
@@ -92,259 +104,59 @@ const fn bind(
     }
 }
 
-use Context::{Anywhere, Field, Help, Prompt, Results};
+use Context::{Anywhere, Field, Help, Log, Overlay, Prompt, Raw, Results};
 use KeyCode as K;
 
-/// Every key the inspector knows.
+/// Every key the inspector knows, one line each.
+#[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
     bind(Anywhere, &[ctrl('c')], "Ctrl-C", Action::Quit, "quit"),
-    bind(
-        Anywhere,
-        &[plain(K::Tab)],
-        "Tab",
-        Action::FocusNext,
-        "focus the next field or panel",
-    ),
-    bind(
-        Anywhere,
-        &[plain(K::BackTab)],
-        "Shift-Tab",
-        Action::FocusPrev,
-        "focus the previous field or panel",
-    ),
-    bind(
-        Field,
-        &[plain(K::Enter)],
-        "Enter",
-        Action::Fetch,
-        "fetch thread, message, timeline, participants, receipts",
-    ),
-    bind(
-        Field,
-        &[plain(K::Esc)],
-        "Esc",
-        Action::LeaveField,
-        "leave the field (to the timeline)",
-    ),
+    bind(Anywhere, &[plain(K::Tab)], "Tab", Action::FocusNext, "focus the next field or panel"),
+    bind(Anywhere, &[plain(K::BackTab)], "Shift-Tab", Action::FocusPrev, "focus the previous field or panel"),
+    bind(Field, &[plain(K::Enter)], "Enter", Action::Fetch, "fetch thread, message, timeline, participants, receipts"),
+    bind(Field, &[plain(K::Esc)], "Esc", Action::LeaveField, "leave the field (to the timeline)"),
     bind(Results, &[ch('?')], "?", Action::ToggleHelp, "this help"),
     bind(Results, &[ch('q')], "q", Action::Quit, "quit"),
-    bind(
-        Results,
-        &[plain(K::Enter)],
-        "Enter",
-        Action::Activate,
-        "open the selected message / thread, else fetch",
-    ),
-    bind(
-        Results,
-        &[plain(K::Esc)],
-        "Esc",
-        Action::Cancel,
-        "cancel loading, close a prompt, clear the filter",
-    ),
-    bind(
-        Results,
-        &[ch('j'), plain(K::Down)],
-        "j / ↓",
-        Action::ScrollDown,
-        "move down",
-    ),
-    bind(
-        Results,
-        &[ch('k'), plain(K::Up)],
-        "k / ↑",
-        Action::ScrollUp,
-        "move up",
-    ),
-    bind(
-        Results,
-        &[plain(K::PageDown), ctrl('d')],
-        "PgDn / Ctrl-D",
-        Action::PageDown,
-        "one screen down",
-    ),
-    bind(
-        Results,
-        &[plain(K::PageUp), ctrl('u')],
-        "PgUp / Ctrl-U",
-        Action::PageUp,
-        "one screen up",
-    ),
-    bind(
-        Results,
-        &[ch('J')],
-        "J",
-        Action::ScrollDetail(1),
-        "scroll the details down (from any panel)",
-    ),
-    bind(
-        Results,
-        &[ch('K')],
-        "K",
-        Action::ScrollDetail(-1),
-        "scroll the details up (from any panel)",
-    ),
-    bind(
-        Results,
-        &[ch('g'), plain(K::Home)],
-        "g / Home",
-        Action::First,
-        "first",
-    ),
-    bind(
-        Results,
-        &[ch('G'), plain(K::End)],
-        "G / End",
-        Action::Last,
-        "last (loads more pages)",
-    ),
-    bind(
-        Results,
-        &[ch('/')],
-        "/",
-        Action::StartFilter,
-        "filter the timeline (text, sender, type)",
-    ),
-    bind(
-        Results,
-        &[ch(':'), ch('#')],
-        ": / #",
-        Action::StartJump,
-        "jump to a message id or sequence id",
-    ),
-    bind(
-        Results,
-        &[ch('o')],
-        "o",
-        Action::ToggleOrder,
-        "timeline newest / oldest first",
-    ),
-    bind(
-        Results,
-        &[ch('t')],
-        "t",
-        Action::CycleTime,
-        "time display: UTC / local / relative",
-    ),
-    bind(
-        Results,
-        &[ch('s')],
-        "s",
-        Action::RevealToken,
-        "show / mask the token",
-    ),
-    bind(
-        Results,
-        &[ch(']'), plain(K::Right)],
-        "] / →",
-        Action::NextTab,
-        "next detail tab",
-    ),
-    bind(
-        Results,
-        &[ch('['), plain(K::Left)],
-        "[ / ←",
-        Action::PrevTab,
-        "previous detail tab",
-    ),
-    bind(
-        Results,
-        &[ch('1')],
-        "1",
-        Action::ShowTab(DetailTab::Thread),
-        "thread, retention, metadata",
-    ),
-    bind(
-        Results,
-        &[ch('2')],
-        "2",
-        Action::ShowTab(DetailTab::Message),
-        "message, attachments, metadata",
-    ),
-    bind(
-        Results,
-        &[ch('3'), ch('p')],
-        "3 / p",
-        Action::ShowTab(DetailTab::Participants),
-        "participants",
-    ),
-    bind(
-        Results,
-        &[ch('4')],
-        "4",
-        Action::ShowTab(DetailTab::Receipts),
-        "read receipts",
-    ),
-    bind(
-        Results,
-        &[ch('5'), ch('T')],
-        "5 / T",
-        Action::ShowTab(DetailTab::Threads),
-        "the token user's threads",
-    ),
-    bind(
-        Results,
-        &[ch('r')],
-        "r",
-        Action::Unavailable("raw view"),
-        "raw response (not in this build yet)",
-    ),
-    bind(
-        Results,
-        &[ch('l')],
-        "l",
-        Action::Unavailable("request log"),
-        "request log (not in this build yet)",
-    ),
-    bind(
-        Results,
-        &[ch('y')],
-        "y",
-        Action::Unavailable("copy"),
-        "copy (not in this build yet)",
-    ),
-    bind(
-        Results,
-        &[ch('e')],
-        "e",
-        Action::Unavailable("export"),
-        "export (not in this build yet)",
-    ),
-    bind(
-        Prompt,
-        &[plain(K::Enter)],
-        "Enter",
-        Action::PromptSubmit,
-        "apply",
-    ),
-    bind(
-        Prompt,
-        &[plain(K::Esc)],
-        "Esc",
-        Action::Cancel,
-        "close the prompt",
-    ),
-    bind(
-        Help,
-        &[ch('?'), ch('q'), plain(K::Esc)],
-        "? / q / Esc",
-        Action::ToggleHelp,
-        "close the help",
-    ),
-    bind(
-        Help,
-        &[ch('j'), plain(K::Down)],
-        "j / ↓",
-        Action::ScrollDown,
-        "scroll down",
-    ),
-    bind(
-        Help,
-        &[ch('k'), plain(K::Up)],
-        "k / ↑",
-        Action::ScrollUp,
-        "scroll up",
-    ),
+    bind(Results, &[plain(K::Enter)], "Enter", Action::Activate, "open the selected message / thread, else fetch"),
+    bind(Results, &[plain(K::Esc)], "Esc", Action::Cancel, "cancel loading, close a prompt, clear the filter"),
+    bind(Results, &[ch('j'), plain(K::Down)], "j / ↓", Action::ScrollDown, "move down"),
+    bind(Results, &[ch('k'), plain(K::Up)], "k / ↑", Action::ScrollUp, "move up"),
+    bind(Results, &[plain(K::PageDown), ctrl('d')], "PgDn / Ctrl-D", Action::PageDown, "one screen down"),
+    bind(Results, &[plain(K::PageUp), ctrl('u')], "PgUp / Ctrl-U", Action::PageUp, "one screen up"),
+    bind(Results, &[ch('J')], "J", Action::ScrollDetail(1), "scroll the details down (from any panel)"),
+    bind(Results, &[ch('K')], "K", Action::ScrollDetail(-1), "scroll the details up (from any panel)"),
+    bind(Results, &[ch('g'), plain(K::Home)], "g / Home", Action::First, "first"),
+    bind(Results, &[ch('G'), plain(K::End)], "G / End", Action::Last, "last (loads more pages)"),
+    bind(Results, &[ch('/')], "/", Action::StartFilter, "filter the timeline (text, sender, type)"),
+    bind(Results, &[ch(':'), ch('#')], ": / #", Action::StartJump, "jump to a message id or sequence id"),
+    bind(Results, &[ch('o')], "o", Action::ToggleOrder, "timeline newest / oldest first"),
+    bind(Results, &[ch('t')], "t", Action::CycleTime, "time display: UTC / local / relative"),
+    bind(Results, &[ch('s')], "s", Action::RevealToken, "show / mask the token"),
+    bind(Results, &[ch(']'), plain(K::Right)], "] / →", Action::NextTab, "next detail tab"),
+    bind(Results, &[ch('['), plain(K::Left)], "[ / ←", Action::PrevTab, "previous detail tab"),
+    bind(Results, &[ch('1')], "1", Action::ShowTab(DetailTab::Thread), "thread, retention, metadata"),
+    bind(Results, &[ch('2')], "2", Action::ShowTab(DetailTab::Message), "message, attachments, metadata"),
+    bind(Results, &[ch('3'), ch('p')], "3 / p", Action::ShowTab(DetailTab::Participants), "participants"),
+    bind(Results, &[ch('4')], "4", Action::ShowTab(DetailTab::Receipts), "read receipts"),
+    bind(Results, &[ch('5'), ch('T')], "5 / T", Action::ShowTab(DetailTab::Threads), "the token user's threads"),
+    bind(Results, &[ch('r')], "r", Action::ToggleRaw, "raw response of the focused panel"),
+    bind(Results, &[ch('l')], "l", Action::ToggleLog, "request log"),
+    bind(Results, &[ch('y')], "y", Action::Unavailable("copy"), "copy (not in this build yet)"),
+    bind(Results, &[ch('e')], "e", Action::Unavailable("export"), "export (not in this build yet)"),
+    bind(Prompt, &[plain(K::Enter)], "Enter", Action::PromptSubmit, "apply"),
+    bind(Prompt, &[plain(K::Esc)], "Esc", Action::Cancel, "close the prompt"),
+    bind(Help, &[ch('?')], "?", Action::ToggleHelp, "close the help"),
+    bind(Raw, &[ch('r')], "r", Action::ToggleRaw, "close the raw view"),
+    bind(Log, &[ch('l')], "l", Action::ToggleLog, "close the request log"),
+    bind(Log, &[plain(K::Enter)], "Enter", Action::Activate, "raw view of the selected exchange"),
+    bind(Overlay, &[plain(K::Esc)], "Esc", Action::Cancel, "close"),
+    bind(Overlay, &[ch('q')], "q", Action::Quit, "quit"),
+    bind(Overlay, &[ch('j'), plain(K::Down)], "j / ↓", Action::ScrollDown, "down"),
+    bind(Overlay, &[ch('k'), plain(K::Up)], "k / ↑", Action::ScrollUp, "up"),
+    bind(Overlay, &[plain(K::PageDown), ctrl('d')], "PgDn / Ctrl-D", Action::PageDown, "one screen down"),
+    bind(Overlay, &[plain(K::PageUp), ctrl('u')], "PgUp / Ctrl-U", Action::PageUp, "one screen up"),
+    bind(Overlay, &[ch('g'), plain(K::Home)], "g / Home", Action::First, "top"),
+    bind(Overlay, &[ch('G'), plain(K::End)], "G / End", Action::Last, "bottom"),
 ];
 
 impl Key {
@@ -370,7 +182,11 @@ pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
 /// The contexts that apply now, most specific first, and whether unbound keys are typed as text.
 fn contexts(state: &AppState) -> (&'static [Context], bool) {
     if state.help.is_some() {
-        (&[Help], false)
+        (&[Help, Overlay], false)
+    } else if state.raw.is_some() {
+        (&[Raw, Overlay], false)
+    } else if state.log.is_some() {
+        (&[Log, Overlay], false)
     } else if state.prompt.is_some() {
         (&[Prompt], true)
     } else if state.focus.is_field() {

@@ -5,6 +5,7 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod raw;
 pub mod state;
 pub mod tasks;
 pub mod terminal;

@@ -15,6 +15,7 @@ use crate::acs::{
 
 use crate::acs::token::TokenInfo;
 
+use super::raw::RawView;
 use super::timeline::Timeline;
 
 /// The input fields, in focus order.
@@ -151,8 +152,22 @@ impl LoadStatus {
 pub struct Listing<T> {
     pub items: Vec<T>,
     pub pages: Vec<Arc<Exchange>>,
+    /// Index of the first item of each page.
+    pub page_starts: Vec<usize>,
     pub status: LoadStatus,
     pub selected: usize,
+    /// The request that fills this list (kept after it ends, to find its exchanges).
+    pub origin: Option<u64>,
+}
+
+impl<T> Listing<T> {
+    /// The exchange the selected item came from.
+    pub fn selected_page(&self) -> Option<&Arc<Exchange>> {
+        let page = self
+            .page_starts
+            .partition_point(|&start| start <= self.selected);
+        self.pages.get(page.saturating_sub(1))
+    }
 }
 
 impl<T> Default for Listing<T> {
@@ -160,8 +175,10 @@ impl<T> Default for Listing<T> {
         Self {
             items: Vec::new(),
             pages: Vec::new(),
+            page_starts: Vec::new(),
             status: LoadStatus::Idle,
             selected: 0,
+            origin: None,
         }
     }
 }
@@ -181,6 +198,8 @@ pub struct TimelineState {
     pub selected: usize,
     /// The first display row on screen.
     pub offset: usize,
+    /// The request that fills the timeline (kept after it ends, to find its exchanges).
+    pub origin: Option<u64>,
 }
 
 /// Which message the message panels show.
@@ -286,6 +305,13 @@ pub struct AppState {
     /// Scroll of the detail tab's text.
     pub detail_scroll: u16,
     pub help: Option<u16>,
+    /// The raw response overlay.
+    pub raw: Option<RawView>,
+    /// The request log overlay: the selected row, newest first.
+    pub log: Option<usize>,
+    /// The requests behind the thread and message panels.
+    pub thread_origin: Option<u64>,
+    pub message_origin: Option<u64>,
     pub prompt: Option<Prompt>,
     pub now: DateTime<Utc>,
     pub time_display: TimeDisplay,
@@ -330,6 +356,10 @@ impl AppState {
             tab: DetailTab::Thread,
             detail_scroll: 0,
             help: None,
+            raw: None,
+            log: None,
+            thread_origin: None,
+            message_origin: None,
             prompt: None,
             now,
             time_display: TimeDisplay::Utc,
@@ -428,6 +458,16 @@ impl AppState {
                 .map(|e| &e.message),
             MessageSource::Fetched => self.message.as_ref().map(|f| &f.value),
         }
+    }
+
+    /// The exchange a request produced last (for panels whose request failed).
+    pub fn logged(&self, request_id: Option<u64>) -> Option<Arc<Exchange>> {
+        let id = request_id?;
+        self.exchanges
+            .iter()
+            .rev()
+            .find(|l| l.request_id == id)
+            .map(|l| l.exchange.clone())
     }
 
     pub fn notify(&mut self, level: Level, text: impl Into<String>) {

@@ -1,12 +1,15 @@
 //! `update(state, action) -> effects`: every state change, with side effects returned as data.
 
+use std::sync::Arc;
+
 use ratatui_textarea::{Input, Key, TextArea};
 
 use crate::acs::endpoint::{validate_message_id, validate_thread_id};
 use crate::acs::token::{TokenInfo, decode_token};
-use crate::acs::{AccessToken, ClientConfig, Endpoint, Page, RetryPolicy};
+use crate::acs::{AccessToken, ClientConfig, Endpoint, Exchange, Page, RetryPolicy};
 
 use super::action::{Action, PageOutcome};
+use super::raw::RawView;
 use super::state::{
     AppState, DetailTab, Field, Focus, Level, Listing, LoadStatus, LoggedExchange, MAX_EXCHANGES,
     MessageSource, Prompt, PromptKind, RetryNotice, single_line,
@@ -69,6 +72,11 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Cancel => cancel(state),
         Action::ToggleHelp => {
             state.help = if state.help.is_some() { None } else { Some(0) };
+            vec![]
+        }
+        Action::ToggleRaw => toggle_raw(state),
+        Action::ToggleLog => {
+            state.log = if state.log.is_some() { None } else { Some(0) };
             vec![]
         }
         Action::ScrollDown => scroll(state, 1),
@@ -200,6 +208,59 @@ fn set_focus(state: &mut AppState, focus: Focus) -> Vec<Effect> {
     state.focus = focus;
     state.sync_field_styles();
     vec![]
+}
+
+fn toggle_raw(state: &mut AppState) -> Vec<Effect> {
+    if state.raw.take().is_some() {
+        return vec![];
+    }
+    match current_exchange(state) {
+        Some(exchange) => state.raw = Some(RawView::new(exchange)),
+        None => state.notify(
+            Level::Info,
+            "no response here yet: fetch first (l lists every request)",
+        ),
+    }
+    vec![]
+}
+
+/// The exchange behind what has focus: the selected message's page, a panel's answer, or the
+/// failed request's last exchange.
+fn current_exchange(state: &AppState) -> Option<Arc<Exchange>> {
+    let t = &state.timeline;
+    let timeline = || {
+        t.data
+            .row(t.selected)
+            .and_then(|e| t.data.pages.get(e.page as usize).cloned())
+            .or_else(|| state.logged(t.origin))
+    };
+    if state.focus == Focus::Timeline {
+        return timeline();
+    }
+    match state.tab {
+        DetailTab::Thread => state
+            .thread
+            .as_ref()
+            .map(|f| f.exchange.clone())
+            .or_else(|| state.logged(state.thread_origin)),
+        DetailTab::Message => match state.message_source {
+            MessageSource::Fetched => state
+                .message
+                .as_ref()
+                .map(|f| f.exchange.clone())
+                .or_else(|| state.logged(state.message_origin)),
+            MessageSource::Timeline => timeline(),
+        },
+        DetailTab::Participants => listing_exchange(state, &state.participants),
+        DetailTab::Receipts => listing_exchange(state, &state.receipts),
+        DetailTab::Threads => listing_exchange(state, &state.threads),
+    }
+}
+
+fn listing_exchange<T>(state: &AppState, list: &Listing<T>) -> Option<Arc<Exchange>> {
+    list.selected_page()
+        .cloned()
+        .or_else(|| state.logged(list.origin))
 }
 
 fn show_tab(state: &mut AppState, tab: DetailTab) -> Vec<Effect> {
@@ -340,6 +401,7 @@ fn fetch(state: &mut AppState) -> Vec<Effect> {
             Level::Info,
             "no thread id: listing the token user's threads (Enter opens one)",
         );
+        record_origins(state);
         return effects;
     };
     state.thread_status = start(
@@ -379,7 +441,18 @@ fn fetch(state: &mut AppState) -> Vec<Effect> {
     if state.tab == DetailTab::Threads {
         state.tab = DetailTab::Thread;
     }
+    record_origins(state);
     effects
+}
+
+/// Remembers which request fills each panel, so its exchange can be found after it fails.
+fn record_origins(state: &mut AppState) {
+    state.thread_origin = state.thread_status.request_id();
+    state.message_origin = state.message_status.request_id();
+    state.timeline.origin = state.timeline.status.request_id();
+    state.participants.origin = state.participants.status.request_id();
+    state.receipts.origin = state.receipts.status.request_id();
+    state.threads.origin = state.threads.status.request_id();
 }
 
 /// Cancels every request that may still send results.
@@ -388,6 +461,14 @@ fn cancel_all(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn activate(state: &mut AppState) -> Vec<Effect> {
+    if let Some(selected) = state.log {
+        // The log lists newest first.
+        let index = state.exchanges.len().checked_sub(selected + 1);
+        if let Some(logged) = index.and_then(|i| state.exchanges.get(i)) {
+            state.raw = Some(RawView::new(logged.exchange.clone()));
+        }
+        return vec![];
+    }
     match state.focus {
         Focus::Timeline if !state.timeline.data.is_empty() => {
             state.message_source = MessageSource::Timeline;
@@ -417,6 +498,9 @@ fn open_selected_thread(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn cancel(state: &mut AppState) -> Vec<Effect> {
+    if state.help.take().is_some() || state.raw.take().is_some() || state.log.take().is_some() {
+        return vec![];
+    }
     if state.prompt.take().is_some() {
         return vec![];
     }
@@ -457,6 +541,14 @@ fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
     if let Some(offset) = &mut state.help {
         let max = super::view::help::lines().len().saturating_sub(1);
         *offset = step(*offset as usize, delta, max) as u16;
+        return vec![];
+    }
+    if let Some(raw) = &mut state.raw {
+        raw.scroll = step(raw.scroll, delta, raw.lines.len().saturating_sub(1));
+        return vec![];
+    }
+    if let Some(selected) = &mut state.log {
+        *selected = step(*selected, delta, state.exchanges.len().saturating_sub(1));
         return vec![];
     }
     match state.focus {
@@ -593,6 +685,7 @@ fn list_page<T>(
     *retry = None;
     match page.result {
         Ok(fetched) => {
+            list.page_starts.push(list.items.len());
             list.items.extend(fetched.value.value);
             list.pages.push(fetched.exchange);
             if !page.has_more {
@@ -737,6 +830,7 @@ fn fetch_one_message(state: &mut AppState, text: &str) -> Vec<Effect> {
         started: state.now,
         request_id,
     };
+    state.message_origin = Some(request_id);
     state.message_source = MessageSource::Fetched;
     state.notify(
         Level::Info,

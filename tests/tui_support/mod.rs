@@ -332,3 +332,31 @@ pub fn render_at(state: &AppState, width: u16, height: u16) -> String {
     }
     out
 }
+
+/// An exchange as the client records it: headers in the service's casing and the body as sent.
+pub fn exchange_with(url: &str, status: u16, body: &str, seq: u64) -> Arc<Exchange> {
+    Arc::new(Exchange {
+        seq,
+        started_at: now(),
+        method: "GET".into(),
+        url: url.into(),
+        status: Some(status),
+        duration: std::time::Duration::from_millis(87),
+        attempts: 1,
+        headers: vec![
+            (
+                "content-type".into(),
+                "application/json; charset=utf-8".into(),
+            ),
+            ("date".into(), "Thu, 15 Jan 2026 12:00:00 GMT".into()),
+            ("MS-CV".into(), "JduJle7LhkONxaJnLYlU7Q.0".into()),
+            (
+                "api-supported-versions".into(),
+                "2021-09-07, 2023-11-07, 2024-03-07, 2025-03-15".into(),
+            ),
+            ("X-Azure-Ref".into(), "0abcDEF".into()),
+        ],
+        body: body.into(),
+        error: None,
+    })
+}

@@ -6,9 +6,11 @@ pub mod help;
 pub mod input;
 pub mod layout;
 pub mod list;
+pub mod log;
 pub mod message;
 pub mod metadata;
 pub mod participants;
+pub mod raw;
 pub mod receipts;
 pub mod retention;
 pub mod status;
@@ -38,6 +40,8 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     timeline::render(state, frame, areas.timeline);
     render_details(state, frame, areas.detail, areas.wide);
     status::render(state, frame, areas.status);
+    log::render(state, frame, area);
+    raw::render(state, frame, area);
     if state.help.is_some() {
         help::render(state, frame, area);
     }
