@@ -295,15 +295,26 @@ fn timeline_empty() {
 fn timeline_partial_with_more_to_load() {
     let mut s = filled(80, 24, false);
     let ids = start_fetch(&mut s);
-    update(
+    // Two pages' worth on screen would start loading at once; a full page leaves the rest for scrolling.
+    let mut first_page = Vec::new();
+    for round in 0..3u64 {
+        for mut m in messages() {
+            let seq = m.sequence().unwrap() + 8 * (2 - round);
+            m.id = format!("{}", 1_700_000_000_000 + seq);
+            m.sequence_id = seq.to_string();
+            first_page.push(m);
+        }
+    }
+    let effects = update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, messages()[..4].to_vec(), true)),
+        Action::MessagesPage(page(ids.messages, first_page, true)),
+    );
+    assert!(
+        effects.is_empty(),
+        "no page is asked for until the user scrolls"
     );
     let screen = render(&s);
-    assert!(
-        screen.contains("4 loaded") && screen.contains("loading more"),
-        "{screen}"
-    );
+    assert!(screen.contains("24 loaded, more available"), "{screen}");
     assert_snapshot!(screen);
 }
 
@@ -519,4 +530,16 @@ fn request_log_lists_exchanges_newest_first() {
     );
     assert!(first < second, "newest first:\n{screen}");
     assert_snapshot!(screen);
+}
+
+#[test]
+fn timeline_loading_the_next_page() {
+    let mut s = filled(80, 24, false);
+    let ids = start_fetch(&mut s);
+    update(
+        &mut s,
+        Action::MessagesPage(page(ids.messages, messages()[..4].to_vec(), true)),
+    );
+    let screen = render(&s);
+    assert!(screen.contains("4 loaded ⠋ loading more"), "{screen}");
 }
