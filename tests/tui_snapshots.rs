@@ -543,3 +543,15 @@ fn timeline_loading_the_next_page() {
     let screen = render(&s);
     assert!(screen.contains("4 loaded ⠋ loading more"), "{screen}");
 }
+
+#[test]
+fn copy_menu() {
+    let mut s = loaded(80, 24, true);
+    update(&mut s, Action::OpenCopy);
+    let screen = render(&s);
+    assert!(
+        screen.contains("1 message id") && screen.contains("curl command"),
+        "{screen}"
+    );
+    assert_snapshot!(screen);
+}

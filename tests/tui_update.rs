@@ -516,3 +516,55 @@ fn raw_view_without_an_answer_says_so() {
     assert!(s.raw.is_none());
     assert!(s.notice.unwrap().text.contains("no response here yet"));
 }
+
+#[test]
+fn copy_menu_offers_id_ms_cv_json_body_and_curl_without_the_token() {
+    let mut s = filled(80, 24, false);
+    let ids = start_fetch(&mut s);
+    let url =
+        "http://127.0.0.1:8080/chat/threads/19%3Ademo-lunch%40thread.v2?api-version=2025-03-15";
+    let body = serde_json::to_string(&thread()).unwrap();
+    let exchange = exchange_with(url, 200, &body, 1);
+    let result = Ok(acs_chat_inspector::acs::Fetched {
+        value: thread(),
+        exchange,
+    });
+    update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result,
+        },
+    );
+    update(&mut s, Action::ShowTab(DetailTab::Thread));
+    s.focus = Focus::Details;
+    press(&mut s, KeyCode::Char('y'));
+    let labels: Vec<&str> = s
+        .copy
+        .as_ref()
+        .unwrap()
+        .choices
+        .iter()
+        .map(|c| c.label)
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "thread id",
+            "MS-CV",
+            "panel JSON",
+            "raw body",
+            "curl command"
+        ]
+    );
+    let curl = s.copy.as_ref().unwrap().choices[4].text.clone();
+    assert!(
+        curl.contains("$AZURE_COMMUNICATION_ACCESS_TOKEN")
+            && curl.contains("19%3Ademo-lunch%40thread.v2")
+    );
+    assert!(!curl.contains(&token()[..40]));
+    let effects = press(&mut s, KeyCode::Char('2'));
+    assert!(matches!(&effects[..], [Effect::Copy(text)] if text == "JduJle7LhkONxaJnLYlU7Q.0"));
+    assert!(s.copy.is_none());
+    assert!(s.notice.as_ref().unwrap().text.contains("copied the MS-CV"));
+}

@@ -49,6 +49,10 @@ pub enum Action {
     ToggleRaw,
     /// Open or close the request log.
     ToggleLog,
+    /// Open the copy menu for what has focus.
+    OpenCopy,
+    /// Copy the numbered choice of the copy menu (0-based).
+    CopyChoice(usize),
     /// Move the selection (or scroll) down one row.
     ScrollDown,
     /// Move the selection (or scroll) up one row.

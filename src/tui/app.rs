@@ -193,7 +193,13 @@ fn apply(
     let mut next = Some(action);
     while let Some(action) = next {
         state.now = Utc::now();
-        if tasks.run(update(state, action)) || state.quit {
+        let effects = update(state, action);
+        for effect in &effects {
+            if let super::update::Effect::Copy(text) = effect {
+                terminal::copy(text);
+            }
+        }
+        if tasks.run(effects) || state.quit {
             return true;
         }
         next = rx.try_recv().ok();

@@ -20,6 +20,8 @@ pub enum Context {
     Raw,
     /// While the request log overlay is open.
     Log,
+    /// While the copy menu is open.
+    CopyMenu,
     /// In any overlay (help, raw view, request log).
     Overlay,
     /// While the filter or jump prompt is open (every other key is typed into it).
@@ -27,7 +29,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Anywhere,
         Context::Field,
         Context::Results,
@@ -35,6 +37,7 @@ impl Context {
         Context::Overlay,
         Context::Raw,
         Context::Log,
+        Context::CopyMenu,
         Context::Help,
     ];
 
@@ -46,7 +49,8 @@ impl Context {
             Context::Help => "In this help",
             Context::Raw => "In the raw view",
             Context::Log => "In the request log",
-            Context::Overlay => "In this help, the raw view and the request log",
+            Context::CopyMenu => "In the copy menu",
+            Context::Overlay => "In any overlay (help, raw view, request log, copy menu)",
             Context::Prompt => "In the filter / jump prompt",
         }
     }
@@ -104,7 +108,7 @@ const fn bind(
     }
 }
 
-use Context::{Anywhere, Field, Help, Log, Overlay, Prompt, Raw, Results};
+use Context::{Anywhere, CopyMenu, Field, Help, Log, Overlay, Prompt, Raw, Results};
 use KeyCode as K;
 
 /// Every key the inspector knows, one line each.
@@ -141,12 +145,19 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('5'), ch('T')], "5 / T", Action::ShowTab(DetailTab::Threads), "the token user's threads"),
     bind(Results, &[ch('r')], "r", Action::ToggleRaw, "raw response of the focused panel"),
     bind(Results, &[ch('l')], "l", Action::ToggleLog, "request log"),
-    bind(Results, &[ch('y')], "y", Action::Unavailable("copy"), "copy (not in this build yet)"),
+    bind(Results, &[ch('y')], "y", Action::OpenCopy, "copy: id, MS-CV, panel JSON, raw body, curl"),
     bind(Results, &[ch('e')], "e", Action::Unavailable("export"), "export (not in this build yet)"),
     bind(Prompt, &[plain(K::Enter)], "Enter", Action::PromptSubmit, "apply"),
     bind(Prompt, &[plain(K::Esc)], "Esc", Action::Cancel, "close the prompt"),
     bind(Help, &[ch('?')], "?", Action::ToggleHelp, "close the help"),
     bind(Raw, &[ch('r')], "r", Action::ToggleRaw, "close the raw view"),
+    bind(Raw, &[ch('y')], "y", Action::OpenCopy, "copy from this exchange"),
+    bind(CopyMenu, &[ch('1')], "1…5", Action::CopyChoice(0), "copy that choice"),
+    bind(CopyMenu, &[ch('2')], "", Action::CopyChoice(1), ""),
+    bind(CopyMenu, &[ch('3')], "", Action::CopyChoice(2), ""),
+    bind(CopyMenu, &[ch('4')], "", Action::CopyChoice(3), ""),
+    bind(CopyMenu, &[ch('5')], "", Action::CopyChoice(4), ""),
+    bind(CopyMenu, &[plain(K::Enter), ch('y')], "Enter / y", Action::Activate, "copy the selected choice"),
     bind(Log, &[ch('l')], "l", Action::ToggleLog, "close the request log"),
     bind(Log, &[plain(K::Enter)], "Enter", Action::Activate, "raw view of the selected exchange"),
     bind(Overlay, &[plain(K::Esc)], "Esc", Action::Cancel, "close"),
@@ -183,6 +194,8 @@ pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
 fn contexts(state: &AppState) -> (&'static [Context], bool) {
     if state.help.is_some() {
         (&[Help, Overlay], false)
+    } else if state.copy.is_some() {
+        (&[CopyMenu, Overlay], false)
     } else if state.raw.is_some() {
         (&[Raw, Overlay], false)
     } else if state.log.is_some() {

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod copy;
 pub mod keymap;
 pub mod raw;
 pub mod state;

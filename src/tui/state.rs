@@ -15,6 +15,7 @@ use crate::acs::{
 
 use crate::acs::token::TokenInfo;
 
+use super::copy::CopyMenu;
 use super::raw::RawView;
 use super::timeline::Timeline;
 
@@ -309,6 +310,8 @@ pub struct AppState {
     pub raw: Option<RawView>,
     /// The request log overlay: the selected row, newest first.
     pub log: Option<usize>,
+    /// The copy menu.
+    pub copy: Option<CopyMenu>,
     /// The requests behind the thread and message panels.
     pub thread_origin: Option<u64>,
     pub message_origin: Option<u64>,
@@ -358,6 +361,7 @@ impl AppState {
             help: None,
             raw: None,
             log: None,
+            copy: None,
             thread_origin: None,
             message_origin: None,
             prompt: None,

@@ -57,6 +57,8 @@ impl Tasks {
                     }
                 }
                 Effect::Quit => quit = true,
+                // The terminal, not the network, carries the clipboard; the app loop writes it.
+                Effect::Copy(_) => {}
             }
         }
         self.running.retain(|_, r| !r.handle.is_finished());

@@ -33,3 +33,11 @@ impl Drop for Guard {
         leave();
     }
 }
+
+/// Puts text on the clipboard through the terminal (OSC 52), which also works over SSH.
+pub fn copy(text: &str) {
+    let _ = execute!(
+        stdout(),
+        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+    );
+}

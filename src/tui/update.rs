@@ -9,6 +9,7 @@ use crate::acs::token::{TokenInfo, decode_token};
 use crate::acs::{AccessToken, ClientConfig, Endpoint, Exchange, Page, RetryPolicy};
 
 use super::action::{Action, PageOutcome};
+use super::copy::{self, CopyMenu, erased::Json};
 use super::raw::RawView;
 use super::state::{
     AppState, DetailTab, Field, Focus, Level, Listing, LoadStatus, LoggedExchange, MAX_EXCHANGES,
@@ -53,6 +54,8 @@ pub enum Effect {
     Cancel(u64),
     /// Fetch the next page of a message listing.
     MoreMessages(u64),
+    /// Put text on the clipboard (OSC 52, so it works over SSH).
+    Copy(String),
     /// Leave the program.
     Quit,
 }
@@ -75,6 +78,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::ToggleRaw => toggle_raw(state),
+        Action::OpenCopy => open_copy(state),
+        Action::CopyChoice(i) => copy_choice(state, i),
         Action::ToggleLog => {
             state.log = if state.log.is_some() { None } else { Some(0) };
             vec![]
@@ -208,6 +213,87 @@ fn set_focus(state: &mut AppState, focus: Focus) -> Vec<Effect> {
     state.focus = focus;
     state.sync_field_styles();
     vec![]
+}
+
+fn open_copy(state: &mut AppState) -> Vec<Effect> {
+    let choices = copy_choices(state);
+    if choices.is_empty() {
+        state.notify(Level::Info, "nothing to copy here yet");
+        return vec![];
+    }
+    state.copy = Some(CopyMenu {
+        choices,
+        selected: 0,
+    });
+    vec![]
+}
+
+fn copy_choices(state: &AppState) -> Vec<copy::Choice> {
+    if let Some(raw) = &state.raw {
+        return copy::choices(None, None, Some(&raw.exchange));
+    }
+    let exchange = current_exchange(state);
+    let t = &state.timeline;
+    let message = match state.focus {
+        Focus::Timeline => t.data.row(t.selected).map(|e| &e.message),
+        _ => state.shown_message(),
+    };
+    let (id, item): (Option<(&'static str, String)>, Option<&dyn Json>) =
+        match (state.focus, state.tab) {
+            (Focus::Timeline, _) | (_, DetailTab::Message) => match message {
+                Some(m) => (Some(("message id", m.id.clone())), Some(m as &dyn Json)),
+                None => (None, None),
+            },
+            (_, DetailTab::Thread) => match &state.thread {
+                Some(f) => (
+                    Some(("thread id", f.value.id.clone())),
+                    Some(&f.value as &dyn Json),
+                ),
+                None => (None, None),
+            },
+            (_, DetailTab::Participants) => {
+                match state.participants.items.get(state.participants.selected) {
+                    Some(p) => (
+                        Some(("raw id", p.communication_identifier.raw_id())),
+                        Some(p as &dyn Json),
+                    ),
+                    None => (None, None),
+                }
+            }
+            (_, DetailTab::Receipts) => match state.receipts.items.get(state.receipts.selected) {
+                Some(r) => (
+                    Some(("message id", r.chat_message_id.clone())),
+                    Some(r as &dyn Json),
+                ),
+                None => (None, None),
+            },
+            (_, DetailTab::Threads) => match state.threads.items.get(state.threads.selected) {
+                Some(t) => (Some(("thread id", t.id.clone())), Some(t as &dyn Json)),
+                None => (None, None),
+            },
+        };
+    copy::choices(id, item, exchange.as_ref())
+}
+
+fn copy_choice(state: &mut AppState, index: usize) -> Vec<Effect> {
+    let Some(choice) = state
+        .copy
+        .as_ref()
+        .and_then(|m| m.choices.get(index))
+        .cloned()
+    else {
+        return vec![];
+    };
+    state.copy = None;
+    let size = choice.text.chars().count();
+    state.notify(
+        Level::Info,
+        format!(
+            "copied the {} ({size} characters) to the clipboard (OSC 52)",
+            choice.label
+        ),
+    );
+    vec![Effect::Copy(choice.text)]
 }
 
 fn toggle_raw(state: &mut AppState) -> Vec<Effect> {
@@ -461,6 +547,10 @@ fn cancel_all(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn activate(state: &mut AppState) -> Vec<Effect> {
+    if let Some(menu) = &state.copy {
+        let selected = menu.selected;
+        return copy_choice(state, selected);
+    }
     if let Some(selected) = state.log {
         // The log lists newest first.
         let index = state.exchanges.len().checked_sub(selected + 1);
@@ -498,7 +588,11 @@ fn open_selected_thread(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn cancel(state: &mut AppState) -> Vec<Effect> {
-    if state.help.take().is_some() || state.raw.take().is_some() || state.log.take().is_some() {
+    if state.help.take().is_some()
+        || state.copy.take().is_some()
+        || state.raw.take().is_some()
+        || state.log.take().is_some()
+    {
         return vec![];
     }
     if state.prompt.take().is_some() {
@@ -541,6 +635,10 @@ fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
     if let Some(offset) = &mut state.help {
         let max = super::view::help::lines().len().saturating_sub(1);
         *offset = step(*offset as usize, delta, max) as u16;
+        return vec![];
+    }
+    if let Some(menu) = &mut state.copy {
+        menu.selected = step(menu.selected, delta, menu.choices.len().saturating_sub(1));
         return vec![];
     }
     if let Some(raw) = &mut state.raw {

@@ -21,7 +21,11 @@ pub fn lines() -> Vec<Line<'static>> {
             context.title(),
             Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         )));
-        for b in BINDINGS.iter().filter(|b| b.context == context) {
+        // Bindings without a label are spelled out by the one before them ("1…5").
+        for b in BINDINGS
+            .iter()
+            .filter(|b| b.context == context && !b.label.is_empty())
+        {
             lines.push(Line::from(vec![
                 Span::styled(
                     format!("  {:<16}", b.label),

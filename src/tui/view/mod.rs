@@ -1,6 +1,7 @@
 //! Rendering: pure functions of the state, one file per panel.
 
 pub mod attachments;
+pub mod copy;
 pub mod error;
 pub mod help;
 pub mod input;
@@ -42,6 +43,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     status::render(state, frame, areas.status);
     log::render(state, frame, area);
     raw::render(state, frame, area);
+    copy::render(state, frame, area);
     if state.help.is_some() {
         help::render(state, frame, area);
     }
