@@ -265,15 +265,22 @@ fn help_overlay_lists_every_key() {
     let mut s = loaded(80, 40, true);
     update(&mut s, Action::ToggleHelp);
     let screen = render(&s);
-    for key in [
-        "Ctrl-C",
-        "Shift-Tab",
-        "raw response",
-        "request log",
-        "time display",
-        "filter",
-    ] {
-        assert!(screen.contains(key), "{key} missing:\n{screen}");
+    assert!(
+        screen.contains("Ctrl-C") && screen.contains("Shift-Tab"),
+        "{screen}"
+    );
+    let help: String = acs_chat_inspector::tui::view::help::lines()
+        .iter()
+        .map(|l| l.to_string() + "\n")
+        .collect();
+    for binding in acs_chat_inspector::tui::keymap::BINDINGS
+        .iter()
+        .filter(|b| !b.label.is_empty())
+    {
+        assert!(
+            help.contains(binding.label) && help.contains(binding.description),
+            "{binding:?}"
+        );
     }
     assert_snapshot!(screen);
 }
@@ -554,4 +561,40 @@ fn copy_menu() {
         "{screen}"
     );
     assert_snapshot!(screen);
+}
+
+#[test]
+fn token_tab_decodes_without_showing_the_token() {
+    let mut s = loaded(80, 24, true);
+    update(&mut s, Action::ShowTab(DetailTab::Token));
+    let screen = render(&s);
+    assert!(
+        screen.contains("acs:8540c0de") && screen.contains("expires in 1 d"),
+        "{screen}"
+    );
+    assert!(screen.contains("chat, voip"), "{screen}");
+    let tok = token();
+    for part in tok.split('.') {
+        assert!(
+            !screen.contains(&part[..part.len().min(16)]),
+            "a token part is on screen"
+        );
+    }
+    assert_snapshot!(screen);
+}
+
+#[test]
+fn token_tab_explains_a_pasted_connection_string() {
+    let mut s = state(80, 24);
+    s.set_value(
+        Field::Token,
+        "endpoint=https://x.communication.azure.com/;accesskey=c2VjcmV0",
+    );
+    update(&mut s, Action::ShowTab(DetailTab::Token));
+    let screen = render(&s);
+    assert!(
+        screen.contains("a connection string") && screen.contains("mint"),
+        "{screen}"
+    );
+    assert!(!screen.contains("c2VjcmV0"));
 }

@@ -568,3 +568,15 @@ fn copy_menu_offers_id_ms_cv_json_body_and_curl_without_the_token() {
     assert!(s.copy.is_none());
     assert!(s.notice.as_ref().unwrap().text.contains("copied the MS-CV"));
 }
+
+#[test]
+fn v_switches_the_api_version_for_the_next_fetch() {
+    let mut s = filled(80, 24, false);
+    press(&mut s, KeyCode::Char('v'));
+    assert_eq!(s.settings.api_version, "2024-03-15-preview");
+    let effects = update(&mut s, Action::Fetch);
+    assert!(effects.iter().all(|e| match e {
+        Effect::Fetch { config, .. } => config.api_version == "2024-03-15-preview",
+        _ => true,
+    }));
+}

@@ -75,6 +75,8 @@ pub enum Action {
     ToggleOrder,
     /// Cycle the time display: UTC, local, relative.
     CycleTime,
+    /// Switch to the next known api-version for the following fetches.
+    CycleApiVersion,
     /// Show the token in clear in its field, or mask it again.
     RevealToken,
     /// Show the next detail tab.

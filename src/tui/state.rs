@@ -82,15 +82,17 @@ pub enum DetailTab {
     Participants,
     Receipts,
     Threads,
+    Token,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 5] = [
+    pub const ALL: [DetailTab; 6] = [
         DetailTab::Thread,
         DetailTab::Message,
         DetailTab::Participants,
         DetailTab::Receipts,
         DetailTab::Threads,
+        DetailTab::Token,
     ];
 
     pub fn title(self) -> &'static str {
@@ -100,6 +102,7 @@ impl DetailTab {
             DetailTab::Participants => "Participants",
             DetailTab::Receipts => "Receipts",
             DetailTab::Threads => "Threads",
+            DetailTab::Token => "Token",
         }
     }
 

@@ -95,6 +95,20 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::StartJump => open_prompt(state, PromptKind::Jump),
         Action::PromptSubmit => submit_prompt(state),
         Action::ToggleOrder => toggle_order(state),
+        Action::CycleApiVersion => {
+            let current = &state.settings.api_version;
+            let known = crate::acs::KNOWN_API_VERSIONS;
+            let next = known
+                .iter()
+                .position(|v| v == current)
+                .map_or(0, |i| (i + 1) % known.len());
+            state.settings.api_version = known[next].to_string();
+            state.notify(
+                Level::Info,
+                format!("api-version {} (Enter fetches with it)", known[next]),
+            );
+            vec![]
+        }
         Action::CycleTime => {
             state.time_display = state.time_display.next();
             state.notify(
@@ -271,6 +285,7 @@ fn copy_choices(state: &AppState) -> Vec<copy::Choice> {
                 Some(t) => (Some(("thread id", t.id.clone())), Some(t as &dyn Json)),
                 None => (None, None),
             },
+            (_, DetailTab::Token) => (None, None),
         };
     copy::choices(id, item, exchange.as_ref())
 }
@@ -340,6 +355,7 @@ fn current_exchange(state: &AppState) -> Option<Arc<Exchange>> {
         DetailTab::Participants => listing_exchange(state, &state.participants),
         DetailTab::Receipts => listing_exchange(state, &state.receipts),
         DetailTab::Threads => listing_exchange(state, &state.threads),
+        DetailTab::Token => None,
     }
 }
 
@@ -660,7 +676,7 @@ fn scroll_detail(state: &mut AppState, delta: isize) -> Vec<Effect> {
         DetailTab::Participants => step_list(&mut state.participants, delta),
         DetailTab::Receipts => step_list(&mut state.receipts, delta),
         DetailTab::Threads => step_list(&mut state.threads, delta),
-        DetailTab::Thread | DetailTab::Message => {
+        DetailTab::Thread | DetailTab::Message | DetailTab::Token => {
             state.detail_scroll = step(state.detail_scroll as usize, delta, 10_000) as u16;
         }
     }

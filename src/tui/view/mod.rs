@@ -18,6 +18,7 @@ pub mod status;
 pub mod thread;
 pub mod threads;
 pub mod timeline;
+pub mod token;
 
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -91,6 +92,7 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
         DetailTab::Participants => return participants::render(state, frame, inner),
         DetailTab::Receipts => return receipts::render(state, frame, inner),
         DetailTab::Threads => return threads::render(state, frame, inner),
+        DetailTab::Token => vec![("Token", token::lines(state, first))],
     };
     match columns {
         Some(columns) => render_columns(state, frame, columns, panels),
@@ -129,6 +131,10 @@ fn render_columns(
     mut panels: Vec<(&str, Vec<Line<'static>>)>,
 ) {
     let first = panels.remove(0);
+    if panels.is_empty() {
+        let whole = Rect::new(left.x, left.y, left.width + right.width, left.height);
+        return render_boxed(frame, whole, first, state.detail_scroll);
+    }
     render_boxed(frame, left, first, state.detail_scroll);
     let rows = Layout::vertical(vec![Constraint::Fill(1); panels.len()]).split(right);
     for (panel, rect) in panels.into_iter().zip(rows.iter()) {

@@ -12,7 +12,11 @@ use super::super::state::{AppState, Level, PromptKind};
 use super::{elapsed, spinner};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let hints = format!(" ? help · q quit · {} ", state.time_display.label());
+    let hints = format!(
+        " ? help · {} · api {} ",
+        state.time_display.label(),
+        state.settings.api_version
+    );
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(hints.chars().count() as u16),

@@ -9,9 +9,10 @@ use super::super::state::AppState;
 use super::{dim, field, long_field, status_lines, time};
 
 pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
-    let Some(thread) = state.thread.as_ref().map(|f| &f.value) else {
+    let Some(fetched) = &state.thread else {
         return status_lines(state, &state.thread_status, "thread").unwrap_or_default();
     };
+    let thread = &fetched.value;
     let count = metadata_pairs(thread.metadata.as_ref()).len();
     let mut lines = vec![
         field("Topic", &thread.topic),
@@ -31,6 +32,13 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
         ),
         None => vec![field("Created by", "(not sent)")],
     });
+    if let Some(versions) = fetched.exchange.header("api-supported-versions") {
+        let used = &state.settings.api_version;
+        lines.push(field(
+            "API versions",
+            &format!("{used} used; the service supports {versions}"),
+        ));
+    }
     if thread.extra.is_empty() {
         return lines;
     }
