@@ -1,0 +1,174 @@
+//! The real binary in a pseudo-terminal: it draws, answers keys, and leaves the terminal as it
+//! found it on `q` and on SIGTERM.
+
+mod tui_support;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::get;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use tui_support::{thread, token_valid_now};
+
+struct Tty {
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+}
+
+impl Tty {
+    fn spawn(args: &[&str]) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("AZURE_COMMUNICATION_ENDPOINT");
+        cmd.env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (s, r) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let _master = pair.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                s.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self {
+            screen,
+            raw,
+            writer,
+            child,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, needle: &str) {
+        self.wait_until(&format!("no {needle:?} on screen"), |text| {
+            text.contains(needle)
+        });
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        while !done(&self.text()) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{what}:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn exit_code(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The alternate screen was left after it was entered, and bracketed paste turned off.
+    fn restored(&self) -> bool {
+        let raw = self.raw.lock().unwrap();
+        let find = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
+        find(b"\x1b[?1049l") > find(b"\x1b[?1049h") && find(b"\x1b[?2004l") > find(b"\x1b[?2004h")
+    }
+}
+
+async fn serve() -> String {
+    let body = serde_json::to_string(&thread()).unwrap();
+    let app = Router::new()
+        .route("/chat/threads", get(|| async { r#"{"value":[]}"# }))
+        .route("/chat/threads/{id}", get(move || async move { body }))
+        .route(
+            "/chat/threads/{id}/messages",
+            get(|| async { r#"{"value":[]}"# }),
+        )
+        .route(
+            "/chat/threads/{id}/participants",
+            get(|| async { r#"{"value":[]}"# }),
+        )
+        .route(
+            "/chat/threads/{id}/readReceipts",
+            get(|| async { r#"{"value":[]}"# }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetches_at_once_answers_keys_and_restores_the_terminal_on_q() {
+    let endpoint = serve().await;
+    let token = token_valid_now();
+    let mut tty = Tty::spawn(&[
+        "--endpoint",
+        &endpoint,
+        "--token",
+        &token,
+        "--thread",
+        "19:demo-lunch@thread.v2",
+    ]);
+    tty.wait_for("Lunch");
+    assert!(!tty.text().contains(&token[..30]), "the token is masked");
+    tty.send(b"?");
+    tty.wait_for("Keys");
+    tty.send(b"\x1b");
+    tty.wait_until("the help closes", |text| !text.contains("Keys"));
+    tty.send(b"q");
+    assert_eq!(tty.exit_code(), 0);
+    assert!(tty.restored());
+}
+
+#[test]
+fn a_field_takes_q_and_a_paste_and_sigterm_restores_the_terminal() {
+    let mut tty = Tty::spawn(&[]);
+    tty.wait_for("Endpoint");
+    tty.send(b"q");
+    tty.send(b"\x1b[200~http://127.0.0.1:9\x1b[201~");
+    tty.wait_for("qhttp://127.0.0.1:9");
+    let pid = tty.child.process_id().unwrap();
+    terminate(pid);
+    assert_eq!(tty.exit_code(), 0);
+    assert!(tty.restored());
+}
+
+fn terminate(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
