@@ -7,6 +7,7 @@
 
 pub mod acs;
 pub mod cli;
+pub mod curl;
 pub mod emulator;
 pub mod export;
 pub mod headless;

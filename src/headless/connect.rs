@@ -1,0 +1,75 @@
+//! Where a subcommand's requests go: the in-process emulator (`--demo`) or the endpoint and token given.
+//! Everything is validated here, before any request.
+
+use chrono::Utc;
+
+use super::failure::{Failure, TokenContext};
+use crate::acs::token::decode_token;
+use crate::acs::{AccessToken, ChatClient, Endpoint};
+use crate::cli::{Cli, ConnectionArgs, EmulatorArgs};
+use crate::emulator::{EmulatorConfig, RunningEmulator};
+
+/// A ready client and what is known about its token.
+pub struct Session {
+    pub client: ChatClient,
+    pub token: TokenContext,
+    /// Keeps the demo emulator serving while the session lives.
+    _emulator: Option<RunningEmulator>,
+}
+
+/// Resolves the connection of `cli`: every flag checked, the token decoded offline.
+pub async fn connect(cli: &Cli) -> Result<Session, Failure> {
+    let (endpoint, token, emulator) = if cli.demo {
+        let (endpoint, token, emulator) = start_demo(&cli.emulator).await?;
+        (endpoint, token, Some(emulator))
+    } else {
+        let endpoint = cli.connection.endpoint()?;
+        (endpoint, require_token(&cli.connection)?, None)
+    };
+    let info = decode_token(token.expose(), Utc::now())
+        .map_err(|e| Failure::bad_input(format!("the token is not an ACS access token: {e}")))?;
+    let config = cli.connection.client_config(endpoint, token)?;
+    Ok(Session {
+        client: ChatClient::new(config)?,
+        token: TokenContext {
+            info: Some(info),
+            thread_id: None,
+        },
+        _emulator: emulator,
+    })
+}
+
+/// The token from --token, --token-file or the environment, or the contract's message.
+pub fn require_token(connection: &ConnectionArgs) -> Result<AccessToken, Failure> {
+    connection.read_token()?.ok_or_else(|| {
+        Failure::bad_input(
+            "no token: give --token, --token-file or set AZURE_COMMUNICATION_ACCESS_TOKEN",
+        )
+    })
+}
+
+/// How `--demo` and `emulator` configure the emulator from the flags.
+pub fn emulator_config(args: &EmulatorArgs) -> EmulatorConfig {
+    EmulatorConfig {
+        extra_messages: args.messages,
+        latency: std::time::Duration::from_millis(args.latency_ms),
+        fail_rate: args.fail_rate,
+        faults: args.faults.clone(),
+        ..EmulatorConfig::default()
+    }
+}
+
+async fn start_demo(
+    args: &EmulatorArgs,
+) -> Result<(Endpoint, AccessToken, RunningEmulator), Failure> {
+    let emulator = crate::emulator::start(emulator_config(args))
+        .await
+        .map_err(|e| Failure {
+            code: 4,
+            message: Some(format!("cannot start the demo emulator: {e}")),
+            hints: Vec::new(),
+        })?;
+    let endpoint = Endpoint::parse(&emulator.info.endpoint)?;
+    let token = AccessToken::new(emulator.info.token.clone());
+    Ok((endpoint, token, emulator))
+}

@@ -1,0 +1,39 @@
+//! `token [TOKEN]`: decode an access token offline; `token mint`: issue one through the Identity API.
+
+use chrono::Utc;
+
+use super::connect::require_token;
+use super::failure::Failure;
+use super::output::JsonOut;
+use crate::acs::AccessToken;
+use crate::acs::token::decode_token;
+use crate::cli::Cli;
+
+/// Prints what the token says about itself. The token itself is never echoed.
+pub fn inspect(cli: &Cli, given: Option<&str>) -> Result<(), Failure> {
+    let token = match given {
+        Some(t) => AccessToken::new(t),
+        None => require_token(&cli.connection)?,
+    };
+    if token.is_empty() {
+        return Err(Failure::bad_input(
+            "no token: give it as an argument, or --token, --token-file or AZURE_COMMUNICATION_ACCESS_TOKEN",
+        ));
+    }
+    let info = decode_token(token.expose(), Utc::now())
+        .map_err(|e| Failure::bad_input(format!("not an ACS access token: {e}")))?;
+    let value = serde_json::to_value(&info).map_err(|e| Failure {
+        code: 4,
+        message: Some(format!("cannot encode the token information: {e}")),
+        hints: Vec::new(),
+    })?;
+    JsonOut::stdout().value(&value).map_err(Failure::output)
+}
+
+/// Issues a token. The Identity API client plugs in here.
+pub async fn mint(_cli: &Cli) -> Result<(), Failure> {
+    Err(
+        Failure::bad_input("token mint: needs --connection-string-env VAR and the Identity API")
+            .with_hint("not available in this build: issue a token with `az communication identity token issue --scope chat`"),
+    )
+}
