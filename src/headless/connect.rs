@@ -26,8 +26,12 @@ pub async fn connect(cli: &Cli) -> Result<Session, Failure> {
         let endpoint = cli.connection.endpoint()?;
         (endpoint, require_token(&cli.connection)?, None)
     };
-    let info = decode_token(token.expose(), Utc::now())
-        .map_err(|e| Failure::bad_input(format!("the token is not an ACS access token: {e}")))?;
+    let info = decode_token(token.expose(), Utc::now()).map_err(|e| {
+        Failure::bad_input(format!(
+            "the token is not an ACS access token ({}): {}",
+            e.what, e.advice
+        ))
+    })?;
     let config = cli.connection.client_config(endpoint, token)?;
     Ok(Session {
         client: ChatClient::new(config)?,

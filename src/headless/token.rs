@@ -20,8 +20,12 @@ pub fn inspect(cli: &Cli, given: Option<&str>) -> Result<(), Failure> {
             "no token: give it as an argument, or --token, --token-file or AZURE_COMMUNICATION_ACCESS_TOKEN",
         ));
     }
-    let info = decode_token(token.expose(), Utc::now())
-        .map_err(|e| Failure::bad_input(format!("not an ACS access token: {e}")))?;
+    let info = decode_token(token.expose(), Utc::now()).map_err(|e| {
+        Failure::bad_input(format!(
+            "not an ACS access token ({}): {}",
+            e.what, e.advice
+        ))
+    })?;
     let value = serde_json::to_value(&info).map_err(|e| Failure {
         code: 4,
         message: Some(format!("cannot encode the token information: {e}")),
