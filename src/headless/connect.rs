@@ -1,11 +1,13 @@
 //! Where a subcommand's requests go: the in-process emulator (`--demo`) or the endpoint and token given.
 //! Everything is validated here, before any request.
 
+use std::io::{IsTerminal, Write};
+
 use chrono::Utc;
 
 use super::failure::{Failure, TokenContext};
 use crate::acs::token::decode_token;
-use crate::acs::{AccessToken, ChatClient, Endpoint};
+use crate::acs::{AccessToken, ChatClient, ClientEvent, Endpoint};
 use crate::cli::{Cli, ConnectionArgs, EmulatorArgs};
 use crate::emulator::{EmulatorConfig, RunningEmulator};
 
@@ -33,13 +35,36 @@ pub async fn connect(cli: &Cli) -> Result<Session, Failure> {
         ))
     })?;
     let config = cli.connection.client_config(endpoint, token)?;
+    tracing::info!(endpoint = %config.endpoint, api_version = %config.api_version, demo = cli.demo, "headless session");
     Ok(Session {
-        client: ChatClient::new(config)?,
+        client: report_retries(ChatClient::new(config)?),
         token: TokenContext {
             info: Some(info),
             thread_id: None,
         },
         _emulator: emulator,
+    })
+}
+
+/// On a terminal, says why the command is waiting: "throttled, retrying in 1.2 s (1/3)".
+fn report_retries(client: ChatClient) -> ChatClient {
+    if !std::io::stderr().is_terminal() {
+        return client;
+    }
+    client.with_observer(|event| {
+        if let ClientEvent::Retrying {
+            attempt,
+            max,
+            delay,
+            reason,
+        } = event
+        {
+            let _ = writeln!(
+                std::io::stderr(),
+                "\r\x1b[K{reason}, retrying in {:.1} s ({attempt}/{max})",
+                delay.as_secs_f64()
+            );
+        }
     })
 }
 

@@ -8,6 +8,7 @@ pub mod failure;
 pub mod output;
 pub mod token;
 
+use std::io::Write;
 use std::path::Path;
 
 use serde_json::Value;
@@ -25,6 +26,7 @@ pub async fn run(cli: &Cli) -> i32 {
     let Some(command) = &cli.command else {
         return Failure::bad_input("no subcommand").report();
     };
+    tracing::info!(command = command_name(command), "subcommand");
     let outcome = match command {
         Command::Emulator { addr } => return serve_emulator(addr, cli).await,
         Command::Token {
@@ -43,6 +45,20 @@ pub async fn run(cli: &Cli) -> i32 {
         other => fetch(cli, other).await.map(|()| 0),
     };
     outcome.unwrap_or_else(|failure| failure.report())
+}
+
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Thread { .. } => "thread",
+        Command::Message { .. } => "message",
+        Command::Messages { .. } => "messages",
+        Command::Participants { .. } => "participants",
+        Command::Receipts { .. } => "receipts",
+        Command::Threads { .. } => "threads",
+        Command::Bundle { .. } => "bundle",
+        Command::Token { .. } => "token",
+        Command::Emulator { .. } => "emulator",
+    }
 }
 
 /// `emulator`: serves the built-in ACS Chat emulator until interrupted.
@@ -68,8 +84,8 @@ async fn serve_emulator(addr: &str, cli: &Cli) -> i32 {
             .report();
         }
     };
-    let info = serde_json::to_value(&emulator.info).unwrap_or(Value::Null);
-    if let Err(e) = JsonOut::stdout().value(&info) {
+    let info = serde_json::to_string(&emulator.info).unwrap_or_default();
+    if let Err(e) = writeln!(std::io::stdout(), "{info}") {
         return Failure::output(e).report();
     }
     let _ = tokio::signal::ctrl_c().await;
@@ -300,6 +316,5 @@ fn check_output_path(path: &Path) -> Result<(), Failure> {
 }
 
 fn eprintln_safe(line: &str) {
-    use std::io::Write;
     let _ = writeln!(std::io::stderr(), "{}", crate::sanitize::one_line(line));
 }

@@ -36,6 +36,7 @@ impl JsonOut {
     pub fn array(&mut self) -> ArrayOut<'_> {
         ArrayOut {
             json: self,
+            pending: Vec::new(),
             items: 0,
             open: false,
         }
@@ -43,8 +44,12 @@ impl JsonOut {
 }
 
 /// A JSON array being streamed; nothing is written until the first item or [`ArrayOut::finish`].
+///
+/// Compact output (a pipe) goes out page by page. Pretty output (a terminal) is held until the end so
+/// it does not interleave with the progress line on the same terminal.
 pub struct ArrayOut<'a> {
     json: &'a mut JsonOut,
+    pending: Vec<u8>,
     items: usize,
     open: bool,
 }
@@ -60,18 +65,25 @@ impl ArrayOut<'_> {
         };
         self.open = true;
         self.items += 1;
-        let out = &mut self.json.out;
-        out.write_all(separator.as_bytes())?;
+        self.pending.extend_from_slice(separator.as_bytes());
         if pretty {
             let text = serde_json::to_string_pretty(item).map_err(io::Error::other)?;
-            out.write_all(text.replace('\n', "\n  ").as_bytes())
+            self.pending
+                .extend_from_slice(text.replace('\n', "\n  ").as_bytes());
+            Ok(())
         } else {
-            serde_json::to_writer(&mut *out, item).map_err(io::Error::other)
+            serde_json::to_writer(&mut self.pending, item).map_err(io::Error::other)
         }
     }
 
-    /// Sends what is buffered (after each page).
+    /// Sends what the last page added (compact output only).
     pub fn flush(&mut self) -> io::Result<()> {
+        if self.json.pretty {
+            return Ok(());
+        }
+        self.json
+            .out
+            .write_all(&std::mem::take(&mut self.pending))?;
         self.json.out.flush()
     }
 
@@ -85,13 +97,14 @@ impl ArrayOut<'_> {
     }
 
     /// Closes the array (`[]` when empty), ending the document.
-    pub fn finish(self) -> io::Result<()> {
+    pub fn finish(mut self) -> io::Result<()> {
         let end: &[u8] = match (self.open, self.json.pretty) {
             (false, _) => b"[]\n",
             (true, true) => b"\n]\n",
             (true, false) => b"]\n",
         };
-        self.json.out.write_all(end)?;
+        self.pending.extend_from_slice(end);
+        self.json.out.write_all(&self.pending)?;
         self.json.out.flush()
     }
 }
