@@ -296,6 +296,29 @@ pub fn write_bundle(path: &Path, bundle: &Value) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Writes `bundle` to `path`, redacted when asked: what the TUI's export does.
+pub fn export_to_file(bundle: &Bundle, path: &Path, redacted: bool) -> std::io::Result<()> {
+    let mut value = bundle.to_value();
+    if redacted {
+        redact(&mut value);
+    }
+    write_bundle(path, &value)
+}
+
+/// A file name for a thread's bundle: `acs-bundle-19_abc_thread.v2-20261123T105200Z.json`
+/// (only characters safe in any file system).
+pub fn bundle_file_name(thread_id: &str, at: DateTime<Utc>) -> String {
+    let safe: String = thread_id
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' => c,
+            _ => '_',
+        })
+        .take(80)
+        .collect();
+    format!("acs-bundle-{safe}-{}.json", at.format("%Y%m%dT%H%M%SZ"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +393,25 @@ mod tests {
         assert_eq!(
             item,
             json!({"id": "1", "content": {"message": ""}, "senderDisplayName": null})
+        );
+    }
+
+    #[test]
+    fn building_a_bundle_can_run_in_a_spawned_task() {
+        fn assert_send<T: Send>(_: &T) {}
+        let endpoint = crate::acs::Endpoint::parse("http://127.0.0.1:1").unwrap();
+        let config = crate::acs::ClientConfig::new(endpoint, crate::acs::AccessToken::new("t"));
+        let client = ChatClient::new(config).unwrap();
+        let future = build_bundle(&client, "19:a@thread.v2", |_| {});
+        assert_send(&future);
+    }
+
+    #[test]
+    fn bundle_file_names_are_safe() {
+        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 23, 10, 52, 0).unwrap();
+        assert_eq!(
+            bundle_file_name("19:ab/c@thread.v2", at),
+            "acs-bundle-19_ab_c_thread.v2-20261123T105200Z.json"
         );
     }
 

@@ -131,7 +131,7 @@ fn missing_endpoint_or_token_is_bad_input() {
 fn malformed_inputs_are_refused_before_any_request() {
     let server = thread_server();
     let t = token();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["thread", THREAD, "--endpoint", "not a url", "--token", &t],
             "malformed endpoint",
@@ -195,6 +195,19 @@ fn malformed_inputs_are_refused_before_any_request() {
                 &t,
             ],
             "malformed --since",
+            (
+                &[
+                    "participants",
+                    THREAD,
+                    "--page-size",
+                    "0",
+                    "--endpoint",
+                    &server.base,
+                    "--token",
+                    &t,
+                ],
+                "--page-size 0",
+            ),
         ),
     ];
     for (args, needle) in cases {

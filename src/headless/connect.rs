@@ -88,7 +88,9 @@ pub fn emulator_config(args: &EmulatorArgs) -> EmulatorConfig {
     }
 }
 
-async fn start_demo(
+/// Starts the in-process emulator of `--demo`: its endpoint, its participant token, and the handle
+/// that keeps it serving.
+pub async fn start_demo(
     args: &EmulatorArgs,
 ) -> Result<(Endpoint, AccessToken, RunningEmulator), Failure> {
     let emulator = crate::emulator::start(emulator_config(args))

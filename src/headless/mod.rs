@@ -36,7 +36,7 @@ pub async fn run(cli: &Cli) -> i32 {
         Command::Token {
             action: None,
             token,
-        } => token::inspect(cli, token.as_deref()).map(|()| 0),
+        } => token::inspect(cli, token.as_deref()).await.map(|()| 0),
         Command::Bundle {
             thread_id,
             output,
@@ -109,6 +109,11 @@ fn validate(command: &Command) -> Result<(), Failure> {
     if let Some(thread) = thread_of(command) {
         validate_thread_id(thread)?;
     }
+    if list_of(command).is_some_and(|list| list.page_size == Some(0)) {
+        return Err(Failure::bad_input(
+            "--page-size 0: a page holds at least one item",
+        ));
+    }
     match command {
         Command::Message { message_id, .. } => {
             validate_message_id(message_id)?;
@@ -125,6 +130,16 @@ fn validate(command: &Command) -> Result<(), Failure> {
         _ => {}
     }
     Ok(())
+}
+
+fn list_of(command: &Command) -> Option<&ListArgs> {
+    match command {
+        Command::Messages { list, .. }
+        | Command::Participants { list, .. }
+        | Command::Receipts { list, .. }
+        | Command::Threads { list } => Some(list),
+        _ => None,
+    }
 }
 
 fn thread_of(command: &Command) -> Option<&str> {

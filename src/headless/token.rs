@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 
-use super::connect::require_token;
+use super::connect;
 use super::failure::Failure;
 use super::output::JsonOut;
 use crate::acs::AccessToken;
@@ -10,10 +10,12 @@ use crate::acs::token::decode_token;
 use crate::cli::Cli;
 
 /// Prints what the token says about itself. The token itself is never echoed.
-pub fn inspect(cli: &Cli, given: Option<&str>) -> Result<(), Failure> {
+/// With `--demo` and no token given, the demo emulator's participant token is decoded.
+pub async fn inspect(cli: &Cli, given: Option<&str>) -> Result<(), Failure> {
     let token = match given {
         Some(t) => AccessToken::new(t),
-        None => require_token(&cli.connection)?,
+        None if cli.demo => connect::start_demo(&cli.emulator).await?.1,
+        None => connect::require_token(&cli.connection)?,
     };
     if token.is_empty() {
         return Err(Failure::bad_input(
