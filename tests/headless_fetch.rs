@@ -195,19 +195,19 @@ fn malformed_inputs_are_refused_before_any_request() {
                 &t,
             ],
             "malformed --since",
-            (
-                &[
-                    "participants",
-                    THREAD,
-                    "--page-size",
-                    "0",
-                    "--endpoint",
-                    &server.base,
-                    "--token",
-                    &t,
-                ],
-                "--page-size 0",
-            ),
+        ),
+        (
+            &[
+                "participants",
+                THREAD,
+                "--page-size",
+                "0",
+                "--endpoint",
+                &server.base,
+                "--token",
+                &t,
+            ],
+            "--page-size 0",
         ),
     ];
     for (args, needle) in cases {
