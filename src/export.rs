@@ -53,6 +53,8 @@ pub struct BundleError {
     pub status: Option<u16>,
     #[serde(rename = "MS-CV")]
     pub ms_cv: Option<String>,
+    /// What a support engineer can try next.
+    pub hint: String,
     /// The exit code this error gives (3 service error, 4 no usable answer).
     pub exit_code: i32,
 }
@@ -64,6 +66,7 @@ impl BundleError {
             error: error.to_string(),
             status: error.status(),
             ms_cv: error.ms_cv().map(str::to_string),
+            hint: error.hint(),
             exit_code: error.exit_code(),
         }
     }

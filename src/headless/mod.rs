@@ -300,7 +300,11 @@ async fn bundle(
             code: error.exit_code,
             message: Some(format!("{}: {}", error.part, error.error)),
             hints: vec![
-                "the bundle holds everything else; this part is listed under \"errors\"".into(),
+                error.hint.clone(),
+                format!(
+                    "the bundle holds everything else; {} is listed under \"errors\"",
+                    error.part
+                ),
             ],
         }
         .report();
