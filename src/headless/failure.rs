@@ -134,3 +134,70 @@ fn unauthorized_hint(info: &TokenInfo) -> String {
         None => "the token has no expiry claim: it may not be an ACS user token".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::acs::ServiceError;
+
+    fn service(status: u16) -> AcsError {
+        AcsError::Service(Box::new(ServiceError {
+            status,
+            ..Default::default()
+        }))
+    }
+
+    fn context(expires_in: i64) -> TokenContext {
+        let exp = Utc::now() + chrono::Duration::seconds(expires_in);
+        TokenContext {
+            info: Some(TokenInfo {
+                identity: Some("8:acs:r_u".into()),
+                resource_id: Some("r".into()),
+                scopes: vec!["chat".into()],
+                issued_at: None,
+                expires_on: Some(exp),
+                expired: expires_in <= 0,
+                warnings: Vec::new(),
+                header: Default::default(),
+                claims: Default::default(),
+            }),
+            thread_id: Some("19:a@thread.v2".into()),
+        }
+    }
+
+    #[test]
+    fn unauthorized_says_whether_the_token_had_expired() {
+        let expired = context(-3 * 3600).failure(service(401));
+        assert_eq!(expired.code, 3);
+        assert!(
+            expired.hints[0].starts_with("the token expired "),
+            "{:?}",
+            expired.hints
+        );
+        assert!(expired.hints[0].contains("(3 h ago)"));
+        let valid = context(3600).failure(service(401));
+        assert!(valid.hints[0].starts_with("the token is not expired"));
+        assert!(valid.hints[0].contains("resource r"));
+    }
+
+    #[test]
+    fn forbidden_names_the_identity_and_the_thread() {
+        let f = context(3600).failure(service(403));
+        assert_eq!(
+            f.hints[0],
+            "8:acs:r_u is not a participant of this thread (19:a@thread.v2)"
+        );
+        assert_eq!(f.hints.len(), 2, "the status hint follows");
+    }
+
+    #[test]
+    fn other_errors_keep_their_own_hint_only() {
+        let f = context(3600).failure(service(404));
+        assert_eq!(
+            f.hints,
+            vec![crate::acs::error::status_hint(404).to_string()]
+        );
+        let bad = Failure::from(AcsError::BadInput("no endpoint".into()));
+        assert_eq!((bad.code, bad.hints.len()), (2, 0));
+    }
+}

@@ -5,8 +5,8 @@ use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 use serde_json::Value;
 
 /// JSON on stdout: pretty on a terminal, compact otherwise, one document ending in a newline.
-pub struct JsonOut {
-    out: BufWriter<Stdout>,
+pub struct JsonOut<W: Write = BufWriter<Stdout>> {
+    out: W,
     pretty: bool,
 }
 
@@ -17,6 +17,16 @@ impl JsonOut {
             pretty: stdout.is_terminal(),
             out: BufWriter::new(stdout),
         }
+    }
+}
+
+impl<W: Write> JsonOut<W> {
+    pub fn new(out: W, pretty: bool) -> Self {
+        Self { out, pretty }
+    }
+
+    pub fn into_inner(self) -> W {
+        self.out
     }
 
     /// Writes a whole document.
@@ -33,7 +43,7 @@ impl JsonOut {
     }
 
     /// An array written item by item, so a long list streams out as pages arrive.
-    pub fn array(&mut self) -> ArrayOut<'_> {
+    pub fn array(&mut self) -> ArrayOut<'_, W> {
         ArrayOut {
             json: self,
             pending: Vec::new(),
@@ -47,14 +57,14 @@ impl JsonOut {
 ///
 /// Compact output (a pipe) goes out page by page. Pretty output (a terminal) is held until the end so
 /// it does not interleave with the progress line on the same terminal.
-pub struct ArrayOut<'a> {
-    json: &'a mut JsonOut,
+pub struct ArrayOut<'a, W: Write> {
+    json: &'a mut JsonOut<W>,
     pending: Vec<u8>,
     items: usize,
     open: bool,
 }
 
-impl ArrayOut<'_> {
+impl<W: Write> ArrayOut<'_, W> {
     pub fn push(&mut self, item: &Value) -> io::Result<()> {
         let pretty = self.json.pretty;
         let separator = match (self.open, pretty) {
@@ -149,5 +159,51 @@ impl Progress {
 impl Drop for Progress {
     fn drop(&mut self) {
         self.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn streamed(items: &[Value], pretty: bool, flush_every: usize) -> String {
+        let mut json = JsonOut::new(Vec::new(), pretty);
+        let mut array = json.array();
+        for (i, item) in items.iter().enumerate() {
+            array.push(item).unwrap();
+            if i % flush_every == 0 {
+                array.flush().unwrap();
+            }
+        }
+        array.finish().unwrap();
+        String::from_utf8(json.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn streamed_arrays_match_serde_output() {
+        let items = vec![
+            json!({"id": "1", "content": {"message": "a\nb", "attachments": []}, "z": null}),
+            json!({"id": "2", "metadata": {}, "list": [1, [2, {"x": "y"}]]}),
+            json!("plain"),
+        ];
+        for n in 0..=items.len() {
+            let whole = Value::Array(items[..n].to_vec());
+            for pretty in [false, true] {
+                let expected = if pretty {
+                    serde_json::to_string_pretty(&whole).unwrap()
+                } else {
+                    serde_json::to_string(&whole).unwrap()
+                };
+                assert_eq!(streamed(&items[..n], pretty, 2), format!("{expected}\n"));
+            }
+        }
+    }
+
+    #[test]
+    fn documents_end_with_a_newline() {
+        let mut json = JsonOut::new(Vec::new(), false);
+        json.value(&json!({"b": 1, "a": 2})).unwrap();
+        assert_eq!(json.into_inner(), b"{\"b\":1,\"a\":2}\n");
     }
 }
