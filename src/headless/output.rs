@@ -182,7 +182,7 @@ mod tests {
 
     #[test]
     fn streamed_arrays_match_serde_output() {
-        let items = vec![
+        let items = [
             json!({"id": "1", "content": {"message": "a\nb", "attachments": []}, "z": null}),
             json!({"id": "2", "metadata": {}, "list": [1, [2, {"x": "y"}]]}),
             json!("plain"),
