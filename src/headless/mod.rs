@@ -30,7 +30,7 @@ pub async fn run(cli: &Cli) -> i32 {
         Command::Token {
             action: Some(TokenAction::Mint),
             ..
-        } => token::mint(cli).await.map(|()| 0),
+        } => return token::mint(cli).await,
         Command::Token {
             action: None,
             token,

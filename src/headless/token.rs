@@ -36,10 +36,12 @@ pub async fn inspect(cli: &Cli, given: Option<&str>) -> Result<(), Failure> {
     JsonOut::stdout().value(&value).map_err(Failure::output)
 }
 
-/// Issues a token. The Identity API client plugs in here.
-pub async fn mint(_cli: &Cli) -> Result<(), Failure> {
-    Err(
-        Failure::bad_input("token mint: needs --connection-string-env VAR and the Identity API")
-            .with_hint("not available in this build: issue a token with `az communication identity token issue --scope chat`"),
-    )
+/// Issues a token; returns the exit code. The Identity API client plugs in here, as
+/// `crate::acs::identity::mint_from_cli(cli).await`, which prints `{"token","expiresOn","user"}`.
+pub async fn mint(_cli: &Cli) -> i32 {
+    Failure::bad_input("token mint: needs --connection-string-env VAR and the Identity API")
+        .with_hint(
+            "not available in this build: issue a token with `az communication identity token issue --scope chat`",
+        )
+        .report()
 }
