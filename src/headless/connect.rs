@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use chrono::Utc;
 
 use super::failure::{Failure, TokenContext};
+use crate::acs::endpoint::validate_api_version;
 use crate::acs::token::decode_token;
 use crate::acs::{AccessToken, ChatClient, ClientEvent, Endpoint};
 use crate::cli::{Cli, ConnectionArgs, EmulatorArgs};
@@ -21,6 +22,9 @@ pub struct Session {
 
 /// Resolves the connection of `cli`: every flag checked, the token decoded offline.
 pub async fn connect(cli: &Cli) -> Result<Session, Failure> {
+    // Checked first so `--demo` does not start an emulator for flags that are wrong anyway.
+    validate_api_version(&cli.connection.api_version)?;
+    cli.connection.timeout()?;
     let (endpoint, token, emulator) = if cli.demo {
         let (endpoint, token, emulator) = start_demo(&cli.emulator).await?;
         (endpoint, token, Some(emulator))
