@@ -350,3 +350,38 @@ fn a_stalled_server_times_out() {
         stderr(&out)
     );
 }
+
+#[test]
+fn token_file_dash_reads_standard_input() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let server = thread_server();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_acs-chat-inspector"))
+        .args([
+            "thread",
+            THREAD,
+            "--endpoint",
+            &server.base,
+            "--token-file",
+            "-",
+        ])
+        .env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let token = token();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(token.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        server.seen()[0].authorization.as_deref(),
+        Some(format!("Bearer {token}").as_str())
+    );
+}
