@@ -152,7 +152,8 @@ async fn list_messages(
         ),
     };
     let messages = &thread.messages;
-    let lo = start.map_or(0, |s| messages.count_before(s.saturating_add(1)));
+    // "After" as clients can see it: createdOn has second precision, so the next second on.
+    let lo = start.map_or(0, |s| messages.count_before(s.saturating_add(1000)));
     let hi = before
         .map_or(messages.len(), |b| messages.count_before(b))
         .max(lo);
