@@ -159,17 +159,21 @@ fn garbage() -> Response {
         .into_response()
 }
 
-/// Streams the first half of the body, then fails the stream: the connection is aborted mid-body.
+/// Streams the first half of the body, pauses so it reaches the client with the headers, then fails
+/// the stream: the connection is aborted mid-body.
 fn reset(body: Vec<u8>) -> Response {
     let half = Bytes::from(body[..body.len() / 2].to_vec());
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(half),
-        Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "reset on purpose",
-        )),
-    ];
-    let stream = futures::stream::iter(chunks);
+    let stream = futures::stream::unfold(Some(half), |pending| async move {
+        match pending {
+            Some(half) => Some((Ok(half), None)),
+            None => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let reset =
+                    std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset on purpose");
+                Some((Err(reset), None))
+            }
+        }
+    });
     (
         StatusCode::OK,
         [(header::CONTENT_TYPE, wire::JSON_SUCCESS)],
