@@ -85,7 +85,7 @@ impl Faults {
     /// A 429 or 503 with the next retry-header variant.
     fn throttled(&self) -> Response {
         let n = self.failures.fetch_add(1, Ordering::Relaxed);
-        let (status, code, message) = if (n / 4) % 2 == 0 {
+        let (status, code, message) = if (n / 4).is_multiple_of(2) {
             (
                 StatusCode::TOO_MANY_REQUESTS,
                 "TooManyRequests",

@@ -95,8 +95,10 @@ impl Generator {
             _ if i % 100 == 50 => {
                 self.system(ms, ChatMessageType::ParticipantRemoved, self.peter())
             }
-            _ if i % 100 == 0 => self.system(ms, ChatMessageType::ParticipantAdded, self.peter()),
-            _ if i % 5 == 0 => self.user(ms, ChatMessageType::Html, sender, &self.html(i)),
+            _ if i.is_multiple_of(100) => {
+                self.system(ms, ChatMessageType::ParticipantAdded, self.peter())
+            }
+            _ if i.is_multiple_of(5) => self.user(ms, ChatMessageType::Html, sender, &self.html(i)),
             _ => self.user(ms, ChatMessageType::Text, sender, &self.text(i)),
         };
         m.sequence_id = (i + 1).to_string();
@@ -108,21 +110,19 @@ impl Generator {
     }
 
     fn decorate(&self, m: &mut ChatMessage, i: usize) {
-        if i % 11 == 0 {
-            if let Some(content) = m.content.as_mut() {
-                content.attachments = self.attachments(i, &m.id);
-            }
+        if let (true, Some(content)) = (i.is_multiple_of(11), m.content.as_mut()) {
+            content.attachments = self.attachments(i, &m.id);
         }
-        if i % 7 == 0 {
+        if i.is_multiple_of(7) {
             m.metadata = Some(metadata(&[("index", &i.to_string()), ("source", "load")]));
         }
-        if i % 13 == 0 {
+        if i.is_multiple_of(13) {
             m.sender_display_name = Some(String::new());
         }
-        if i % 17 == 0 {
+        if i.is_multiple_of(17) {
             edit(m, 60_000, &format!("{} (edited)", self.text(i)));
         }
-        if i % 23 == 0 {
+        if i.is_multiple_of(23) {
             delete(m, 90_000);
         }
     }

@@ -122,7 +122,7 @@ pub fn message_sync_state(thread_id: &str, last_ms: i64, newest_ms: i64) -> Stri
 
 /// The last message delivered, from a messages `syncState`.
 pub fn parse_message_sync_state(hex: &str) -> Option<i64> {
-    if hex.len() % 2 != 0 || hex.len() < 2 * (1 + 4 + 1 + 16) {
+    if !hex.len().is_multiple_of(2) || hex.len() < 2 * (1 + 4 + 1 + 16) {
         return None;
     }
     let bytes: Vec<u8> = (0..hex.len())

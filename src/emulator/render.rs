@@ -46,12 +46,11 @@ impl Shape {
     pub fn message<T: Serialize>(&self, message: &T) -> Value {
         let mut v = self.base(message);
         let is_text = matches!(v.get("type").and_then(Value::as_str), Some("text" | "html"));
-        if self.preview && is_text {
-            if let Some(content) = v.get_mut("content").and_then(Value::as_object_mut) {
-                content
-                    .entry("attachments")
-                    .or_insert_with(|| Value::Array(Vec::new()));
-            }
+        let content = v.get_mut("content").and_then(Value::as_object_mut);
+        if let (true, Some(content)) = (self.preview && is_text, content) {
+            content
+                .entry("attachments")
+                .or_insert_with(|| Value::Array(Vec::new()));
         }
         v
     }

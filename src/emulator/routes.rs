@@ -18,10 +18,10 @@ use super::paging::{
     parse_message_sync_state, parse_thread_sync_state, thread_sync_state, threads_next_link,
 };
 use super::render::Shape;
-use super::wire;
+use super::wire::{self, Refusal};
 use crate::acs::Page;
 
-type Answer = Result<Response, Response>;
+type Answer = Result<Response, Refusal>;
 
 /// The chat routes, before state and layers are applied.
 pub fn chat_routes() -> Router<EmulatorState> {
@@ -54,11 +54,11 @@ impl Call {
         state: &EmulatorState,
         headers: &HeaderMap,
         raw_query: Option<&str>,
-    ) -> Result<Self, Response> {
+    ) -> Result<Self, Refusal> {
         let user = state
             .signer()
             .authenticate(headers)
-            .ok_or_else(wire::unauthorized)?;
+            .ok_or(Refusal::Unauthorized)?;
         let query = Query::parse(raw_query);
         let version = wire::check_api_version(query.get("api-version"))?.to_string();
         let origin = headers
@@ -75,20 +75,17 @@ impl Call {
         })
     }
 
-    fn thread<'a>(&self, state: &'a EmulatorState, id: &str) -> Result<&'a Thread, Response> {
-        let thread = state
-            .store()
-            .thread(id)
-            .ok_or_else(wire::thread_not_found)?;
+    fn thread<'a>(&self, state: &'a EmulatorState, id: &str) -> Result<&'a Thread, Refusal> {
+        let thread = state.store().thread(id).ok_or(Refusal::ThreadNotFound)?;
         if thread.is_member(&self.user) {
             Ok(thread)
         } else {
-            Err(wire::forbidden())
+            Err(Refusal::Forbidden)
         }
     }
 
-    fn page_size(&self) -> Result<usize, Response> {
-        self.query.page_size().map_err(|m| wire::bad_request(&m))
+    fn page_size(&self) -> Result<usize, Refusal> {
+        self.query.page_size().map_err(Refusal::BadRequest)
     }
 }
 
@@ -118,10 +115,7 @@ async fn get_message(
     }
     let call = Call::new(&state, &headers, raw.as_deref())?;
     let thread = call.thread(&state, &id)?;
-    let message = thread
-        .messages
-        .find(&mid)
-        .ok_or_else(wire::message_not_found)?;
+    let message = thread.messages.find(&mid).ok_or(Refusal::MessageNotFound)?;
     let body = serde_json::to_vec(&call.shape.message(&message)).unwrap_or_default();
     Ok(state.faults().deliver(body))
 }
@@ -138,7 +132,7 @@ async fn list_messages(
     let call = Call::new(&state, &headers, raw.as_deref())?;
     let thread = call.thread(&state, &id)?;
     let size = call.page_size()?;
-    let bad = |m: String| wire::bad_request(&m);
+    let bad = Refusal::BadRequest;
     // nextLinks carry startTime to the second, so the first page uses the same precision.
     let start = call
         .query
@@ -206,8 +200,8 @@ async fn list_receipts(
     offset_answer(&call, thread, "readReceipts", value)
 }
 
-fn skip(call: &Call) -> Result<usize, Response> {
-    call.query.skip().map_err(|m| wire::bad_request(&m))
+fn skip(call: &Call) -> Result<usize, Refusal> {
+    call.query.skip().map_err(Refusal::BadRequest)
 }
 
 fn offset_answer(call: &Call, thread: &Thread, list: &str, value: Vec<Value>) -> Answer {
@@ -232,7 +226,7 @@ async fn list_threads(
 ) -> Answer {
     let call = Call::new(&state, &headers, raw.as_deref())?;
     let size = call.page_size()?;
-    let bad = |m: String| wire::bad_request(&m);
+    let bad = Refusal::BadRequest;
     let start = call.query.start_ms().map_err(bad)?;
     let before = match call.query.get("syncState") {
         None => None,

@@ -84,47 +84,50 @@ pub fn error(status: StatusCode, code: &str, message: &str) -> Response {
         .into_response()
 }
 
-/// 401 with an empty body: what the service answers to a missing, invalid or expired token.
-pub fn unauthorized() -> Response {
-    (StatusCode::UNAUTHORIZED, Body::empty()).into_response()
+/// Why a request is refused, as the service answers each reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// A missing, invalid or expired token: 401 with an empty body.
+    Unauthorized,
+    /// A valid token of someone who is not a participant.
+    Forbidden,
+    ThreadNotFound,
+    MessageNotFound,
+    BadRequest(String),
 }
 
-pub fn forbidden() -> Response {
-    error(
-        StatusCode::FORBIDDEN,
-        "Forbidden",
-        "The initiator doesn't have the permission to perform the requested operation.",
-    )
-}
-
-pub fn thread_not_found() -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        "NotFound",
-        "The specified thread id was not found.",
-    )
-}
-
-pub fn message_not_found() -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        "NotFound",
-        "The specified message id was not found.",
-    )
-}
-
-pub fn bad_request(message: &str) -> Response {
-    error(StatusCode::BAD_REQUEST, "BadRequest", message)
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, Body::empty()).into_response(),
+            Self::Forbidden => error(
+                StatusCode::FORBIDDEN,
+                "Forbidden",
+                "The initiator doesn't have the permission to perform the requested operation.",
+            ),
+            Self::ThreadNotFound => error(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                "The specified thread id was not found.",
+            ),
+            Self::MessageNotFound => error(
+                StatusCode::NOT_FOUND,
+                "NotFound",
+                "The specified message id was not found.",
+            ),
+            Self::BadRequest(message) => error(StatusCode::BAD_REQUEST, "BadRequest", &message),
+        }
+    }
 }
 
 /// Checks `api-version`: missing or unknown gives the 400 the service answers.
-pub fn check_api_version(version: Option<&str>) -> Result<&str, Response> {
+pub fn check_api_version(version: Option<&str>) -> Result<&str, Refusal> {
     match version {
-        None | Some("") => Err(bad_request(
-            "The api-version query parameter (?api-version=) is required for all requests.",
+        None | Some("") => Err(Refusal::BadRequest(
+            "The api-version query parameter (?api-version=) is required for all requests.".into(),
         )),
         Some(v) if SUPPORTED_API_VERSIONS.contains(&v) => Ok(v),
-        Some(v) => Err(bad_request(&format!(
+        Some(v) => Err(Refusal::BadRequest(format!(
             "The HTTP resource that matches the request URI does not support the API version '{v}'. Supported versions: {}.",
             SUPPORTED_API_VERSIONS.join(", ")
         ))),
@@ -147,13 +150,11 @@ mod tests {
     fn api_versions_are_checked() {
         assert!(check_api_version(Some("2021-09-07")).is_ok());
         assert!(check_api_version(Some("2025-03-15")).is_ok());
-        assert_eq!(
-            check_api_version(Some("2099-01-01")).unwrap_err().status(),
-            StatusCode::BAD_REQUEST
-        );
-        assert_eq!(
-            check_api_version(None).unwrap_err().status(),
-            StatusCode::BAD_REQUEST
-        );
+        let refused = check_api_version(Some("2099-01-01")).unwrap_err();
+        assert_eq!(refused.into_response().status(), StatusCode::BAD_REQUEST);
+        assert!(matches!(
+            check_api_version(None),
+            Err(Refusal::BadRequest(_))
+        ));
     }
 }
