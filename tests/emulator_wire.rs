@@ -487,3 +487,57 @@ async fn shutdown_stops_serving() {
         .await;
     assert!(result.is_err());
 }
+
+#[tokio::test]
+async fn dropping_the_emulator_stops_it() {
+    let emu = demo().await;
+    let addr = emu.addr();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+    drop(emu);
+    let mut refused = false;
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(addr).await.is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(refused, "still accepting after drop");
+}
+
+#[tokio::test]
+async fn thread_list_start_time_holds_across_pages() {
+    let emu = demo_with(EmulatorConfig {
+        extra_messages: Some(3),
+        ..Default::default()
+    })
+    .await;
+    let all = get_json(&emu, &format!("/chat/threads?api-version={V}")).await;
+    let lunch = all["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == LUNCH_RAW)
+        .unwrap();
+    let lunch_last =
+        chrono::DateTime::parse_from_rfc3339(lunch["lastMessageReceivedOn"].as_str().unwrap())
+            .unwrap();
+    let since = (lunch_last + chrono::Duration::minutes(1)).to_rfc3339();
+    let mut url = format!(
+        "/chat/threads?maxPageSize=1&startTime={}&api-version={V}",
+        percent_encoding::utf8_percent_encode(&since, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let mut ids = Vec::new();
+    loop {
+        let page = get_json(&emu, &url).await;
+        for t in page["value"].as_array().unwrap() {
+            ids.push(t["id"].as_str().unwrap().to_string());
+        }
+        match page["nextLink"].as_str() {
+            Some(next) => url = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(!ids.contains(&LUNCH_RAW.to_string()));
+}

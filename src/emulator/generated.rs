@@ -18,6 +18,8 @@ use crate::acs::{
 
 /// Time between two generated messages.
 const STEP_MS: i64 = 15_000;
+/// More messages than anyone pages through; it keeps every time within a few years.
+pub const MAX_GENERATED: usize = 10_000_000;
 const SENDERS: [Person; 5] = [JANE, ALEX, BOB, SAMANTHA, PETER];
 const WORDS: [&str; 8] = [
     "deploy", "lunch", "retry", "invoice", "roadmap", "incident", "review", "coffee",
@@ -31,9 +33,10 @@ pub struct Generator {
 }
 
 impl Generator {
-    /// `count` messages, the last one an hour before `now_ms`.
+    /// `count` messages (at most [`MAX_GENERATED`]), the last one an hour before `now_ms`.
     pub fn new(thread_id: &str, count: usize, now_ms: i64, base_url: &str) -> Self {
-        let span = STEP_MS.saturating_mul(i64::try_from(count).unwrap_or(i64::MAX / STEP_MS));
+        let count = count.min(MAX_GENERATED);
+        let span = STEP_MS * count as i64;
         Self {
             thread_id: thread_id.to_string(),
             count,

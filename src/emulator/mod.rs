@@ -109,6 +109,7 @@ struct Inner {
     stop: CancellationToken,
     base_url: String,
     extra_messages: Option<usize>,
+    expire_after: Duration,
 }
 
 impl EmulatorState {
@@ -128,6 +129,7 @@ impl EmulatorState {
             stop: CancellationToken::new(),
             base_url: base_url.to_string(),
             extra_messages: config.extra_messages,
+            expire_after: config.expire_after,
         }))
     }
 
@@ -155,8 +157,10 @@ impl EmulatorState {
 
     /// The endpoint, fresh tokens and the demo ids.
     pub fn info(&self) -> EmulatorInfo {
+        // With `expire`, `exp` falls just after the moment the signer stops accepting tokens, so a
+        // token decoder shows about when it will fail, and the signer's deadline stays exact.
         let ttl = if self.faults().has(FaultKind::Expire) {
-            Duration::from_secs(3)
+            self.0.expire_after + Duration::from_secs(1)
         } else {
             TOKEN_TTL
         };

@@ -138,11 +138,14 @@ pub fn thread_sync_state(start_ms: i64, last_ms: i64) -> String {
     STANDARD.encode(ranges.to_string())
 }
 
-/// The activity time of the last thread delivered, from a threads `syncState`.
-pub fn parse_thread_sync_state(state: &str) -> Option<i64> {
+/// `(start, end)` of a threads `syncState`: the request's startTime and the last thread delivered.
+pub fn parse_thread_sync_state(state: &str) -> Option<(i64, i64)> {
     let json: Value = serde_json::from_slice(&STANDARD.decode(state.trim()).ok()?).ok()?;
-    let end = json.get(0)?.get("end")?.as_str()?;
-    parse_service_time(end).map(|t| t.timestamp_millis())
+    let ms = |key: &str| {
+        let text = json.get(0)?.get(key)?.as_str()?;
+        parse_service_time(text).map(|t| t.timestamp_millis())
+    };
+    Some((ms("start")?, ms("end")?))
 }
 
 pub fn messages_next_link(
@@ -225,8 +228,11 @@ mod tests {
 
     #[test]
     fn thread_sync_state_round_trips() {
-        let s = thread_sync_state(0, 1_593_068_183_696);
-        assert_eq!(parse_thread_sync_state(&s), Some(1_593_068_183_696));
+        let s = thread_sync_state(5_000, 1_593_068_183_696);
+        assert_eq!(
+            parse_thread_sync_state(&s),
+            Some((5_000, 1_593_068_183_696))
+        );
     }
 
     #[test]

@@ -226,14 +226,7 @@ async fn list_threads(
 ) -> Answer {
     let call = Call::new(&state, &headers, raw.as_deref())?;
     let size = call.page_size()?;
-    let bad = Refusal::BadRequest;
-    let start = call.query.start_ms().map_err(bad)?;
-    let before = match call.query.get("syncState") {
-        None => None,
-        Some(s) => Some(
-            parse_thread_sync_state(s).ok_or_else(|| bad(format!("Invalid syncState '{s}'.")))?,
-        ),
-    };
+    let (start, before) = thread_window(&call.query)?;
     let threads: Vec<&Thread> = state
         .store()
         .threads_of(&call.user)
@@ -254,4 +247,16 @@ async fn list_threads(
         _ => None,
     };
     Ok(wire::ok_bytes(page_bytes(value, next)))
+}
+
+/// The startTime and the cursor of a thread list request; a nextLink carries both in its syncState.
+fn thread_window(query: &Query) -> Result<(Option<i64>, Option<i64>), Refusal> {
+    let start = query.start_ms().map_err(Refusal::BadRequest)?;
+    let Some(sync) = query.get("syncState") else {
+        return Ok((start, None));
+    };
+    let (sync_start, end) = parse_thread_sync_state(sync)
+        .ok_or_else(|| Refusal::BadRequest(format!("Invalid syncState '{sync}'.")))?;
+    let start = start.or((sync_start > 0).then_some(sync_start));
+    Ok((start, Some(end)))
 }
