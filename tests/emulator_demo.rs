@@ -276,3 +276,13 @@ fn pinned_now_gives_the_same_ids() {
     // 2026-01-13T09:05:00.318Z: two days before, at 09:00, plus five minutes.
     assert_eq!(a.store().seed_message_id, "1768295100318");
 }
+
+#[test]
+fn entry_points_can_run_on_a_spawned_task() {
+    fn assert_send<T: Send>(_: &T) {}
+    let args = EmulatorArgs::default();
+    let serve = emulator::serve_cli("127.0.0.1:0", &args);
+    assert_send(&serve);
+    let start = emulator::start(EmulatorConfig::default());
+    assert_send(&start);
+}

@@ -279,18 +279,20 @@ pub async fn serve_cli(addr: &str, args: &EmulatorArgs) -> i32 {
             return 2;
         }
     };
-    let line = serde_json::to_string(&running.info).unwrap_or_default();
-    let mut stdout = std::io::stdout().lock();
-    if writeln!(stdout, "{line}")
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
+    if print_info(&running.info).is_err() {
         return 4;
     }
-    drop(stdout);
     wait_for_stop_signal().await;
     running.shutdown().await;
     0
+}
+
+/// One JSON line, flushed at once: whoever started the emulator is waiting for it.
+fn print_info(info: &EmulatorInfo) -> std::io::Result<()> {
+    let line = serde_json::to_string(info).map_err(std::io::Error::other)?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")?;
+    stdout.flush()
 }
 
 async fn resolve_addr(addr: &str) -> Option<SocketAddr> {
