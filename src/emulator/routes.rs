@@ -132,21 +132,9 @@ async fn list_messages(
     let call = Call::new(&state, &headers, raw.as_deref())?;
     let thread = call.thread(&state, &id)?;
     let size = call.page_size()?;
-    let bad = Refusal::BadRequest;
-    // nextLinks carry startTime to the second, so the first page uses the same precision.
-    let start = call
-        .query
-        .start_ms()
-        .map_err(bad)?
-        .map(|s| s.div_euclid(1000) * 1000);
-    let before = match call.query.get("syncState") {
-        None => None,
-        Some(s) => Some(
-            parse_message_sync_state(s).ok_or_else(|| bad(format!("Invalid syncState '{s}'.")))?,
-        ),
-    };
+    let (start, before) = message_window(&call.query)?;
     let messages = &thread.messages;
-    // "After" as clients can see it: createdOn has second precision, so the next second on.
+    // "After" as clients can see it: createdOn has second precision, so from the next second on.
     let lo = start.map_or(0, |s| messages.count_before(s.saturating_add(1000)));
     let hi = before
         .map_or(messages.len(), |b| messages.count_before(b))
@@ -160,18 +148,26 @@ async fn list_messages(
         Some(&oldest) if window.len() == size => {
             let newest = messages.ms_at(messages.len() - 1);
             let sync = message_sync_state(thread.id(), messages.ms_at(oldest), newest);
-            Some(messages_next_link(
-                &call.origin,
-                thread.id(),
-                &sync,
-                start.unwrap_or(0),
-                size,
-                &call.version,
-            ))
+            let start = start.unwrap_or(0);
+            let link =
+                messages_next_link(&call.origin, thread.id(), &sync, start, size, &call.version);
+            Some(link)
         }
         _ => None,
     };
     Ok(state.faults().deliver(page_bytes(value, next)))
+}
+
+/// The startTime (to the second, as nextLinks carry it) and the cursor of a message list request.
+fn message_window(query: &Query) -> Result<(Option<i64>, Option<i64>), Refusal> {
+    let start = query.start_ms().map_err(Refusal::BadRequest)?;
+    let start = start.map(|s| s.div_euclid(1000) * 1000);
+    let Some(sync) = query.get("syncState") else {
+        return Ok((start, None));
+    };
+    let before = parse_message_sync_state(sync)
+        .ok_or_else(|| Refusal::BadRequest(format!("Invalid syncState '{sync}'.")))?;
+    Ok((start, Some(before)))
 }
 
 async fn list_participants(
