@@ -8,6 +8,16 @@
 //!
 //! Other emulated APIs (e.g. Identity) add their routes with [`start_with`], and mint tokens with
 //! [`EmulatorState::signer`] and [`auth::TokenSigner::issue_token`].
+//!
+//! Demo data (fixed ids; times are relative to "now", pinnable with [`EmulatorConfig::now`]):
+//! - "Lunch" [`data::LUNCH_THREAD_ID`]: created two days ago at 09:00 UTC by Jane, `threadCreationDate`
+//!   retention of 90 days, thread metadata; 12 messages (participantAdded, topicUpdated, Jane's seed
+//!   message with metadata, HTML with a link and a list, an edited and a deleted message, a second
+//!   participantAdded, topicUpdated "Lunch", an image + file attachment message, participantRemoved,
+//!   a message with an empty display name, one from a Teams user); 4 participants; 4 read receipts.
+//! - "Support case 4711" [`data::SUPPORT_THREAD_ID`]: retention `none`, 5 messages.
+//! - With `--messages N`: "Load test (N messages)" [`data::LARGE_THREAD_ID`], no retention policy.
+//! - Jane ([`data::JANE`]) is in every thread and gets `token`; [`data::OUTSIDER`] is in none.
 
 pub mod auth;
 pub mod data;
