@@ -561,13 +561,13 @@ async fn ten_thousand_messages_in_pages_of_200() {
 async fn expired_tokens_get_401() {
     let emu = run(EmulatorConfig {
         faults: vec![FaultKind::Expire],
-        expire_after: Duration::from_millis(300),
+        expire_after: Duration::from_secs(1),
         ..Default::default()
     })
     .await;
     let c = client(&emu);
     assert!(c.get_thread(&emu.info.thread_id).await.is_ok());
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     let e = service_error(c.get_thread(&emu.info.thread_id).await.unwrap_err());
     assert_eq!((e.status, e.body.as_str()), (401, ""));
 }
