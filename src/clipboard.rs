@@ -67,6 +67,9 @@ impl CopyTarget {
     }
 }
 
+/// Terminals cap or choke on huge OSC 52 payloads; beyond this an export is the better carrier.
+pub const MAX_COPY_BYTES: usize = 1 << 20;
+
 /// Values longer than this are described by their length, even for ids.
 const MAX_SHOWN_CHARS: usize = 80;
 
@@ -132,6 +135,13 @@ pub fn copy(
 ) -> Result<String, String> {
     if text.is_empty() {
         return Err(format!("nothing to copy: no {}", target.label()));
+    }
+    if text.len() > MAX_COPY_BYTES {
+        return Err(format!(
+            "not copied: the {} is {} bytes, too large for the terminal clipboard; export it instead",
+            target.label(),
+            text.len()
+        ));
     }
     guard_secret(text, token)?;
     copy_to_terminal(text, out).map_err(|e| format!("copy failed: {e}"))?;
@@ -215,6 +225,21 @@ mod tests {
             assert_eq!(CopyTarget::from_key(target.key()), Some(target));
         }
         assert_eq!(CopyTarget::from_key('z'), None);
+    }
+
+    #[test]
+    fn huge_text_is_not_copied() {
+        let mut out = Vec::new();
+        let body = "x".repeat(MAX_COPY_BYTES + 1);
+        let err = copy(
+            CopyTarget::RawBody,
+            &body,
+            &AccessToken::default(),
+            &mut out,
+        )
+        .unwrap_err();
+        assert!(err.contains("too large"), "{err}");
+        assert!(out.is_empty());
     }
 
     #[test]

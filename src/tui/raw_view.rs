@@ -46,8 +46,10 @@ pub fn is_key_header(name: &str) -> bool {
 /// A body that is not JSON (empty, truncated, HTML) comes back as its own text, after a first line
 /// saying why it is not JSON. Linear in the body's size; call it once per exchange and keep the result.
 pub fn json_lines(body: &str) -> Vec<Line<'static>> {
-    match serde_json::from_str::<serde::de::IgnoredAny>(body) {
-        Ok(_) => JsonPrinter::default().print(body),
+    // A byte-order mark is legal before JSON on the wire but not to the parser.
+    let json = body.strip_prefix('\u{feff}').unwrap_or(body);
+    match serde_json::from_str::<serde::de::IgnoredAny>(json) {
+        Ok(_) => JsonPrinter::default().print(json),
         Err(e) => plain_lines(body, &not_json_reason(body, &e)),
     }
 }
@@ -129,7 +131,7 @@ fn wrap_line(line: &Line<'static>, width: usize, out: &mut Vec<Line<'static>>) {
 }
 
 /// Re-indents JSON that is already known to be valid, copying every token as received
-/// (numbers keep their digits, strings their escapes).
+/// (numbers keep their digits, strings their escapes). Each step returns the index after its token.
 #[derive(Default)]
 struct JsonPrinter {
     lines: Vec<Line<'static>>,
@@ -146,14 +148,13 @@ impl JsonPrinter {
         while i < bytes.len() {
             i = match bytes[i] {
                 b'{' | b'[' => self.open(bytes, i),
-                b'}' | b']' => self.close(bytes[i]),
-                b',' => self.comma(),
-                b':' => self.colon(),
+                b'}' | b']' => self.close(bytes[i], i),
+                b',' => self.comma(i),
+                b':' => self.colon(i),
                 b'"' => self.string(body, i),
                 b if b.is_ascii_whitespace() => i + 1,
                 _ => self.scalar(body, i),
-            }
-            .max(i + 1);
+            };
         }
         if !self.current.is_empty() {
             self.lines.push(Line::from(self.current));
@@ -193,25 +194,25 @@ impl JsonPrinter {
         i + 1
     }
 
-    fn close(&mut self, close: u8) -> usize {
+    fn close(&mut self, close: u8, i: usize) -> usize {
         self.stack.pop();
         self.newline();
         self.push((close as char).to_string(), PUNCT_STYLE);
         self.expect_key = false;
-        0
+        i + 1
     }
 
-    fn comma(&mut self) -> usize {
+    fn comma(&mut self, i: usize) -> usize {
         self.push(",", PUNCT_STYLE);
         self.newline();
         self.expect_key = self.stack.last() == Some(&true);
-        0
+        i + 1
     }
 
-    fn colon(&mut self) -> usize {
+    fn colon(&mut self, i: usize) -> usize {
         self.push(": ", PUNCT_STYLE);
         self.expect_key = false;
-        0
+        i + 1
     }
 
     fn string(&mut self, body: &str, start: usize) -> usize {

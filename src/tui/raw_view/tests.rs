@@ -142,6 +142,15 @@ fn ten_megabyte_body_gives_lines() {
     assert!(lines.iter().any(|l| l.width() > 10 * 1024 * 1024));
     let window = visible(&lines, 5, 3);
     assert_eq!(window.len(), 3);
+    let truncated = json_lines(&body[..body.len() - 3]);
+    assert!(truncated[0].to_string().starts_with("not JSON: "));
+    assert_eq!(truncated.len(), 2);
+}
+
+#[test]
+fn byte_order_mark_does_not_hide_json() {
+    let lines = json_lines("\u{feff}{\"a\": 1}");
+    assert_eq!(lines[1].to_string(), "  \"a\": 1");
 }
 
 #[test]
@@ -255,4 +264,30 @@ fn log_paths_are_compact() {
     );
     assert_eq!(compact_path("/chat/threads?api-version=x"), "/threads");
     assert_eq!(compact_path("not a url"), "not a url");
+}
+
+proptest::proptest! {
+    #[test]
+    fn any_body_renders_safely(body in "(\\PC|[\\x00-\\x1f\\x7f\\u{9b}\\u{202e}])*") {
+        assert_no_control(&json_lines(&body));
+    }
+
+    #[test]
+    fn json_like_bodies_render_safely(body in "[\\[\\]{}\",: 0-9a-z\\\\\\-.]{0,40}") {
+        let lines = json_lines(&body);
+        assert_no_control(&lines);
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&body) {
+            let printed: Vec<String> = lines.iter().map(Line::to_string).collect();
+            let reparsed: serde_json::Value = serde_json::from_str(&printed.join("\n")).unwrap();
+            assert_eq!(reparsed, value, "pretty-printing must not change the document");
+        }
+    }
+}
+
+fn assert_no_control(lines: &[Line<'static>]) {
+    for line in lines {
+        for span in &line.spans {
+            assert!(!span.content.chars().any(char::is_control), "{span:?}");
+        }
+    }
 }
