@@ -153,7 +153,7 @@ async fn other_methods_get_405_and_unknown_paths_404() {
     }
     let unknown = get(
         &emu,
-        "/identities?api-version=2023-10-01",
+        "/nothing/here?api-version=2025-03-15",
         Some(&emu.info.token),
     )
     .await;
@@ -209,9 +209,13 @@ async fn info_serialises_as_the_contract_says() {
             "token",
             "outsiderToken",
             "threadId",
-            "messageId"
+            "messageId",
+            "connectionString"
         ]
     );
+    let conn = emu.info.connection_string.as_deref().unwrap();
+    let prefix = format!("endpoint={}/;accesskey=", emu.info.endpoint);
+    assert!(conn.starts_with(&prefix), "{conn}");
     assert!(emu.info.endpoint.starts_with("http://127.0.0.1:"));
     assert_eq!(emu.info.thread_id, LUNCH_RAW);
     let large = demo_with(EmulatorConfig {
@@ -340,11 +344,11 @@ async fn next_links_have_the_service_shapes() {
 async fn extra_routes_are_served_with_the_same_headers() {
     let emu = emulator::start_with(EmulatorConfig::default(), |state| {
         let resource = state.signer().resource_id().to_string();
-        Router::new().route("/identities", routing::get(move || async move { resource }))
+        Router::new().route("/resource", routing::get(move || async move { resource }))
     })
     .await
     .unwrap();
-    let response = get(&emu, "/identities", None).await;
+    let response = get(&emu, "/resource", None).await;
     assert_eq!(response.status(), 200);
     assert_service_headers(&response);
     assert_eq!(
@@ -540,4 +544,41 @@ async fn thread_list_start_time_holds_across_pages() {
     }
     assert_eq!(ids.len(), 2, "{ids:?}");
     assert!(!ids.contains(&LUNCH_RAW.to_string()));
+}
+
+#[tokio::test]
+async fn identity_tokens_work_on_the_chat_routes() {
+    use acs_chat_inspector::acs::identity::{ConnectionString, IdentityClient};
+    let emu = demo().await;
+    let conn = ConnectionString::parse(emu.info.connection_string.as_deref().unwrap()).unwrap();
+    let identity = IdentityClient::new(conn, Duration::from_secs(5)).unwrap();
+    let path = format!("/chat/threads/{LUNCH_ENCODED}?api-version={V}");
+    let jane = "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b";
+    let minted = identity.issue_token(jane, &["chat"]).await.unwrap();
+    let ok = get(&emu, &path, Some(minted.token.expose())).await;
+    assert_eq!(ok.status(), 200);
+    let stranger = identity.create_user_and_token(&["chat"]).await.unwrap();
+    assert!(
+        stranger
+            .user
+            .starts_with("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_")
+    );
+    let forbidden = get(&emu, &path, Some(stranger.token.expose())).await;
+    assert_eq!(forbidden.status(), 403);
+    // The Identity API keeps its own correlation vector shape.
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/identities?api-version=2023-10-01",
+            emu.info.endpoint
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(
+        response.headers()["ms-cv"]
+            .to_str()
+            .unwrap()
+            .ends_with(".2.0")
+    );
 }

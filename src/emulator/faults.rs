@@ -182,7 +182,8 @@ fn reset(body: Vec<u8>) -> Response {
         .into_response()
 }
 
-/// Runs around every request: latency, fail-rate, and the service headers on every answer.
+/// Runs around every request: latency, fail-rate, and the chat service's headers on every answer
+/// that has none of its own.
 pub async fn layer(State(state): State<EmulatorState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let faults = state.faults();
@@ -194,7 +195,10 @@ pub async fn layer(State(state): State<EmulatorState>, request: Request, next: N
     } else {
         next.run(request).await
     };
-    wire::add_service_headers(response.headers_mut(), started.elapsed().as_millis());
+    // The Identity API writes its own (different) service headers.
+    if !response.headers().contains_key("ms-cv") {
+        wire::add_service_headers(response.headers_mut(), started.elapsed().as_millis());
+    }
     response
 }
 

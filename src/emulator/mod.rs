@@ -6,8 +6,10 @@
 //! - [`routes`], [`paging`], [`render`]: the read operations, their paging and per-version shapes.
 //! - [`faults`]: latency, fail-rate and the `--fault` kinds (which routes each one touches is listed there).
 //!
-//! Other emulated APIs (e.g. Identity) add their routes with [`start_with`], and mint tokens with
-//! [`EmulatorState::signer`] and [`auth::TokenSigner::issue_token`].
+//! The Identity API ([`identity`]) is served next to the chat routes: it checks HMAC-signed requests
+//! with the access key of [`EmulatorInfo::connection_string`] and mints tokens with the chat routes'
+//! signer. More routes can be added with [`start_with`]; they mint tokens with [`EmulatorState::signer`]
+//! and [`auth::TokenSigner::issue_token`].
 //!
 //! Demo data (fixed ids; times are relative to "now", pinnable with [`EmulatorConfig::now`]):
 //! - "Lunch" [`data::LUNCH_THREAD_ID`]: created two days ago at 09:00 UTC by Jane, `threadCreationDate`
@@ -25,6 +27,7 @@ pub mod demo;
 pub mod faults;
 pub mod generated;
 pub mod hostile;
+pub mod identity;
 pub mod paging;
 pub mod render;
 pub mod routes;
@@ -120,6 +123,8 @@ struct Inner {
     base_url: String,
     extra_messages: Option<usize>,
     expire_after: Duration,
+    /// The Identity API's HMAC key (in the connection string).
+    access_key: Vec<u8>,
 }
 
 impl EmulatorState {
@@ -140,6 +145,7 @@ impl EmulatorState {
             base_url: base_url.to_string(),
             extra_messages: config.extra_messages,
             expire_after: config.expire_after,
+            access_key: identity::random_access_key(),
         }))
     }
 
@@ -165,6 +171,22 @@ impl EmulatorState {
         &self.0.base_url
     }
 
+    /// `endpoint=http://127.0.0.1:PORT/;accesskey=<base64>`, when the base URL is an address.
+    pub fn connection_string(&self) -> Option<String> {
+        let addr: SocketAddr = self.base_url().strip_prefix("http://")?.parse().ok()?;
+        Some(identity::connection_string(addr, &self.0.access_key))
+    }
+
+    /// The Identity API's state: the access key, the resource, and this run's token signer.
+    pub fn identity(&self) -> identity::IdentityState {
+        let state = self.clone();
+        identity::IdentityState {
+            access_key: self.0.access_key.clone(),
+            resource_id: auth::RESOURCE_ID.to_string(),
+            issue: Arc::new(move |user: &str, ttl: Duration| state.signer().issue_token(user, ttl)),
+        }
+    }
+
     /// The endpoint, fresh tokens and the demo ids.
     pub fn info(&self) -> EmulatorInfo {
         // With `expire`, `exp` falls just after the moment the signer stops accepting tokens, so a
@@ -180,17 +202,18 @@ impl EmulatorState {
             outsider_token: self.signer().issue_token(&OUTSIDER.raw_id(), ttl).0,
             thread_id: LUNCH_THREAD_ID.to_string(),
             message_id: self.store().seed_message_id.clone(),
-            connection_string: None,
+            connection_string: self.connection_string(),
             large_thread_id: self.0.extra_messages.map(|_| LARGE_THREAD_ID.to_string()),
         }
     }
 }
 
-/// The whole service: the chat routes merged with `extra`, the fallback and the common layer
-/// (latency, fail-rate, service headers) over all of them.
+/// The whole service: the chat and Identity routes merged with `extra`, the fallback and the common
+/// layer (latency, fail-rate, service headers) over all of them.
 pub fn app(state: EmulatorState, extra: Router) -> Router {
     routes::chat_routes()
         .with_state(state.clone())
+        .merge(identity::router(state.identity()))
         .merge(extra)
         .fallback(routes::unknown_route)
         .layer(axum::middleware::from_fn_with_state(state, faults::layer))
