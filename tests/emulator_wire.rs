@@ -582,3 +582,26 @@ async fn identity_tokens_work_on_the_chat_routes() {
             .ends_with(".2.0")
     );
 }
+
+#[tokio::test]
+async fn token_mint_with_demo_uses_the_emulated_identity_api() {
+    use clap::Parser;
+    let cli = acs_chat_inspector::cli::Cli::try_parse_from([
+        "acs-chat-inspector",
+        "--demo",
+        "token",
+        "mint",
+    ])
+    .unwrap();
+    let minted = acs_chat_inspector::acs::identity::mint_for_cli(&cli)
+        .await
+        .unwrap();
+    assert!(
+        minted
+            .user
+            .starts_with("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_")
+    );
+    let info = decode_token(minted.token.expose(), chrono::Utc::now()).unwrap();
+    assert_eq!(info.identity.as_deref(), Some(minted.user.as_str()));
+    assert!(info.has_chat_scope());
+}
