@@ -38,8 +38,8 @@ const AFTER_HELP: &str = "Without a subcommand the interactive inspector starts.
 Environment: AZURE_COMMUNICATION_ENDPOINT, AZURE_COMMUNICATION_ACCESS_TOKEN. \
 Exit codes: 0 success, 2 bad input, 3 service error, 4 no usable answer.";
 
-/// How to reach the service; every mode takes these.
-#[derive(Debug, Clone, Args)]
+/// How to reach the service; every mode takes these. `Debug` masks the token.
+#[derive(Clone, Args)]
 pub struct ConnectionArgs {
     /// ACS endpoint (https://<resource>.communication.azure.com) or a whole connection string.
     #[arg(
@@ -215,6 +215,26 @@ pub enum TokenAction {
     Mint,
 }
 
+impl std::fmt::Debug for ConnectionArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionArgs")
+            .field("endpoint", &self.endpoint)
+            .field(
+                "token",
+                &self.token.as_deref().map(crate::acs::secret::mask),
+            )
+            .field("token_file", &self.token_file)
+            .field("api_version", &self.api_version)
+            .field("timeout", &self.timeout)
+            .field("retries", &self.retries)
+            .field("profile", &self.profile)
+            .field("connection_string_env", &self.connection_string_env)
+            .field("user", &self.user)
+            .field("log_file", &self.log_file)
+            .finish()
+    }
+}
+
 impl ConnectionArgs {
     /// The token from --token, --token-file or the environment; `None` when none was given.
     pub fn read_token(&self) -> Result<Option<AccessToken>, AcsError> {
@@ -319,6 +339,15 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn debug_output_masks_the_token() {
+        let cli = Cli::try_parse_from(["acs-chat-inspector", "--token", "eyJsecret.payload.sig"])
+            .unwrap();
+        let shown = format!("{cli:?}");
+        assert!(!shown.contains("payload"), "{shown}");
+        assert!(shown.contains("eyJs…(21 chars)"), "{shown}");
     }
 
     #[test]

@@ -471,6 +471,15 @@ impl TransportError {
     }
 }
 
+/// Maps a failed request (no answer) to the client's error, with the same kinds and wording as chat requests.
+pub fn transport_error(e: reqwest::Error) -> AcsError {
+    let e = TransportError::from_reqwest(e);
+    AcsError::Transport {
+        kind: e.kind,
+        message: e.message,
+    }
+}
+
 /// The error and its causes on one line (reqwest's own Display hides the cause).
 fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![e.to_string()];

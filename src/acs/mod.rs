@@ -5,6 +5,7 @@ pub mod endpoint;
 pub mod error;
 pub mod exchange;
 pub mod identifier;
+pub mod identity;
 pub mod models;
 pub mod retry;
 pub mod secret;

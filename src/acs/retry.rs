@@ -61,10 +61,9 @@ pub fn is_retryable_status(status: u16) -> bool {
 /// in that order, in any header case.
 pub fn retry_after(headers: &[(String, String)], now: DateTime<Utc>) -> Option<Duration> {
     for name in ["retry-after-ms", "x-ms-retry-after-ms"] {
-        if let Some(ms) = header_value(headers, name).and_then(|v| v.trim().parse::<f64>().ok()) {
-            if ms.is_finite() && ms >= 0.0 {
-                return Some(Duration::from_secs_f64(ms / 1000.0));
-            }
+        let ms = header_value(headers, name).and_then(|v| v.trim().parse::<f64>().ok());
+        if let Some(ms) = ms.filter(|ms| ms.is_finite() && *ms >= 0.0) {
+            return Some(Duration::from_secs_f64(ms / 1000.0));
         }
     }
     let value = header_value(headers, "retry-after")?.trim();

@@ -1,5 +1,7 @@
 //! The interactive inspector: state, actions, update and rendering.
 
+pub mod raw_view;
+
 use crate::cli::Cli;
 
 /// Runs the TUI until the user quits; returns the process exit code.
