@@ -52,6 +52,13 @@ fn token_comes_from_the_environment_when_not_given() {
 }
 
 #[test]
+fn token_flag_works_with_the_token_subcommand() {
+    let out = run(&["token", "--token", &token()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["identity"], IDENTITY);
+}
+
+#[test]
 fn no_token_at_all_is_bad_input() {
     let out = run(&["token"]);
     assert_eq!(code(&out), 2);
@@ -85,11 +92,15 @@ fn what_is_not_a_token_is_named_and_never_echoed() {
 }
 
 #[test]
-fn token_mint_needs_the_identity_api() {
+fn token_mint_needs_a_connection_string() {
     let out = run(&["token", "mint", "--user", "8:acs:r_u"]);
     assert_eq!(code(&out), 2);
     assert!(out.stdout.is_empty());
-    assert!(stderr(&out).starts_with("error: token mint: needs --connection-string-env VAR"));
+    assert!(
+        stderr(&out).starts_with("error: token mint needs --connection-string-env VAR"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ use chrono::Utc;
 
 use super::failure::{Failure, TokenContext};
 use crate::acs::endpoint::validate_api_version;
+use crate::acs::identity::{ConnectionString, mint_for_cli};
 use crate::acs::token::decode_token;
 use crate::acs::{AccessToken, ChatClient, ClientEvent, Endpoint};
 use crate::cli::{Cli, ConnectionArgs, EmulatorArgs};
@@ -25,12 +26,17 @@ pub async fn connect(cli: &Cli) -> Result<Session, Failure> {
     // Checked first so `--demo` does not start an emulator for flags that are wrong anyway.
     validate_api_version(&cli.connection.api_version)?;
     cli.connection.timeout()?;
+    let args = if cli.demo {
+        cli.connection.clone()
+    } else {
+        connection_args(cli)?
+    };
     let (endpoint, token, emulator) = if cli.demo {
         let (endpoint, token, emulator) = start_demo(&cli.emulator).await?;
         (endpoint, token, Some(emulator))
     } else {
-        let endpoint = cli.connection.endpoint()?;
-        (endpoint, require_token(&cli.connection)?, None)
+        let (endpoint, token) = resolve(cli, &args).await?;
+        (endpoint, token, None)
     };
     let info = decode_token(token.expose(), Utc::now()).map_err(|e| {
         Failure::bad_input(format!(
@@ -38,7 +44,7 @@ pub async fn connect(cli: &Cli) -> Result<Session, Failure> {
             e.what, e.advice
         ))
     })?;
-    let config = cli.connection.client_config(endpoint, token)?;
+    let config = args.client_config(endpoint, token)?;
     tracing::info!(endpoint = %config.endpoint, api_version = %config.api_version, demo = cli.demo, "headless session");
     Ok(Session {
         client: report_retries(ChatClient::new(config)?),
@@ -48,6 +54,35 @@ pub async fn connect(cli: &Cli) -> Result<Session, Failure> {
         },
         _emulator: emulator,
     })
+}
+
+/// The connection flags with `--profile` applied (flags given on the command line win).
+fn connection_args(cli: &Cli) -> Result<ConnectionArgs, Failure> {
+    let mut args = cli.connection.clone();
+    crate::config::apply_named_profile(&mut args)?;
+    Ok(args)
+}
+
+/// Endpoint and token from the flags, the environment and the profile; with a connection string
+/// (`--connection-string-env`) and no token given, a token is minted for `--user`.
+async fn resolve(cli: &Cli, args: &ConnectionArgs) -> Result<(Endpoint, AccessToken), Failure> {
+    let minting = args.connection_string_env.is_some() && !token_given_explicitly(args);
+    let endpoint = match (&args.endpoint, &args.connection_string_env) {
+        (None, Some(var)) => ConnectionString::from_env(var)?.endpoint,
+        _ => args.endpoint()?,
+    };
+    let token = if minting {
+        mint_for_cli(cli).await.map_err(Failure::from)?.token
+    } else {
+        require_token(args)?
+    };
+    Ok((endpoint, token))
+}
+
+/// A token on the command line or in a file (one only in the environment gives way to minting).
+fn token_given_explicitly(args: &ConnectionArgs) -> bool {
+    let from_env = std::env::var("AZURE_COMMUNICATION_ACCESS_TOKEN").ok();
+    args.token_file.is_some() || (args.token.is_some() && args.token != from_env)
 }
 
 /// On a terminal, says why the command is waiting: "throttled, retrying in 1.2 s (1/3)".
@@ -81,23 +116,12 @@ pub fn require_token(connection: &ConnectionArgs) -> Result<AccessToken, Failure
     })
 }
 
-/// How `--demo` and `emulator` configure the emulator from the flags.
-pub fn emulator_config(args: &EmulatorArgs) -> EmulatorConfig {
-    EmulatorConfig {
-        extra_messages: args.messages,
-        latency: std::time::Duration::from_millis(args.latency_ms),
-        fail_rate: args.fail_rate,
-        faults: args.faults.clone(),
-        ..EmulatorConfig::default()
-    }
-}
-
 /// Starts the in-process emulator of `--demo`: its endpoint, its participant token, and the handle
 /// that keeps it serving.
 pub async fn start_demo(
     args: &EmulatorArgs,
 ) -> Result<(Endpoint, AccessToken, RunningEmulator), Failure> {
-    let emulator = crate::emulator::start(emulator_config(args))
+    let emulator = crate::emulator::start(EmulatorConfig::from(args))
         .await
         .map_err(|e| Failure {
             code: 4,

@@ -10,8 +10,6 @@ pub mod fetch;
 pub mod output;
 pub mod token;
 
-use std::io::Write;
-
 use crate::acs::endpoint::{validate_message_id, validate_thread_id};
 use crate::cli::{Cli, Command, ListArgs, TokenAction};
 use failure::Failure;
@@ -61,33 +59,7 @@ fn command_name(command: &Command) -> &'static str {
 
 /// `emulator`: serves the built-in ACS Chat emulator until interrupted.
 async fn serve_emulator(addr: &str, cli: &Cli) -> i32 {
-    let Ok(addr) = addr.parse() else {
-        return Failure::bad_input(format!(
-            "malformed --addr {addr:?}: expected 127.0.0.1:PORT"
-        ))
-        .report();
-    };
-    let config = crate::emulator::EmulatorConfig {
-        addr,
-        ..connect::emulator_config(&cli.emulator)
-    };
-    let emulator = match crate::emulator::start(config).await {
-        Ok(emulator) => emulator,
-        Err(e) => {
-            return Failure {
-                code: 4,
-                message: Some(format!("cannot start the emulator: {e}")),
-                hints: Vec::new(),
-            }
-            .report();
-        }
-    };
-    let info = serde_json::to_string(&emulator.info).unwrap_or_default();
-    if let Err(e) = writeln!(std::io::stdout(), "{info}") {
-        return Failure::output(e).report();
-    }
-    let _ = tokio::signal::ctrl_c().await;
-    0
+    crate::emulator::serve_cli(addr, &cli.emulator).await
 }
 
 /// Everything the flags can get wrong, checked before any connection or request.
