@@ -199,6 +199,8 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<TokenAction>,
         /// The token (default: --token, --token-file or AZURE_COMMUNICATION_ACCESS_TOKEN).
+        // Its own id: sharing the global `--token`'s id would make `token --token X` an error.
+        #[arg(id = "token_argument", value_name = "TOKEN")]
         token: Option<String>,
     },
     /// Serve the built-in ACS Chat emulator on loopback.

@@ -7,7 +7,9 @@
 
 pub mod acs;
 pub mod cli;
+pub mod clipboard;
 pub mod config;
+pub mod curl;
 pub mod emulator;
 pub mod export;
 pub mod headless;

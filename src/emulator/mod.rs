@@ -1,11 +1,58 @@
 //! A local ACS Chat service for the demo, tests and benchmarks. It depends on `acs` models only.
+//!
+//! - [`wire`]: headers, content types, error bodies, api-versions.
+//! - [`auth`]: the tokens it signs and checks.
+//! - [`data`], [`demo`], [`generated`], [`hostile`]: the threads it serves.
+//! - [`routes`], [`paging`], [`render`]: the read operations, their paging and per-version shapes.
+//! - [`faults`]: latency, fail-rate and the `--fault` kinds (which routes each one touches is listed there).
+//!
+//! The Identity API ([`identity`]) is served next to the chat routes: it checks HMAC-signed requests
+//! with the access key of [`EmulatorInfo::connection_string`] and mints tokens with the chat routes'
+//! signer. More routes can be added with [`start_with`]; they mint tokens with [`EmulatorState::signer`]
+//! and [`auth::TokenSigner::issue_token`].
+//!
+//! Demo data (fixed ids; times are relative to "now", pinnable with [`EmulatorConfig::now`]):
+//! - "Lunch" [`data::LUNCH_THREAD_ID`]: created two days ago at 09:00 UTC by Jane, `threadCreationDate`
+//!   retention of 90 days, thread metadata; 12 messages (participantAdded, topicUpdated, Jane's seed
+//!   message with metadata, HTML with a link and a list, an edited and a deleted message, a second
+//!   participantAdded, topicUpdated "Lunch", an image + file attachment message, participantRemoved,
+//!   a message with an empty display name, one from a Teams user); 4 participants; 4 read receipts.
+//! - "Support case 4711" [`data::SUPPORT_THREAD_ID`]: retention `none`, 5 messages.
+//! - With `--messages N`: "Load test (N messages)" [`data::LARGE_THREAD_ID`], no retention policy.
+//! - Jane ([`data::JANE`]) is in every thread and gets `token`; [`data::OUTSIDER`] is in none.
 
+pub mod auth;
+pub mod data;
+pub mod demo;
+pub mod faults;
+pub mod generated;
+pub mod hostile;
+pub mod identity;
+pub mod paging;
+pub mod render;
+pub mod routes;
+pub mod wire;
+
+use std::io::Write;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
+use crate::cli::EmulatorArgs;
 pub use crate::cli::FaultKind;
+use auth::TokenSigner;
+use data::{JANE, LARGE_THREAD_ID, LUNCH_THREAD_ID, OUTSIDER};
+use demo::{DemoOptions, Store};
+use faults::Faults;
+
+/// How long the tokens in [`EmulatorInfo`] are valid (as real ACS tokens: 24 h).
+pub const TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
 
 /// How the emulator is started.
 #[derive(Debug, Clone)]
@@ -16,6 +63,10 @@ pub struct EmulatorConfig {
     pub latency: Duration,
     pub fail_rate: f64,
     pub faults: Vec<FaultKind>,
+    /// With the `expire` fault: how long after start every token stops working.
+    pub expire_after: Duration,
+    /// The "now" the demo data is built around; the clock when `None` (pin it for reproducible output).
+    pub now: Option<DateTime<Utc>>,
 }
 
 impl Default for EmulatorConfig {
@@ -26,6 +77,20 @@ impl Default for EmulatorConfig {
             latency: Duration::ZERO,
             fail_rate: 0.0,
             faults: Vec::new(),
+            expire_after: Duration::from_secs(3),
+            now: None,
+        }
+    }
+}
+
+impl From<&EmulatorArgs> for EmulatorConfig {
+    fn from(args: &EmulatorArgs) -> Self {
+        Self {
+            extra_messages: args.messages,
+            latency: Duration::from_millis(args.latency_ms),
+            fail_rate: args.fail_rate,
+            faults: args.faults.clone(),
+            ..Self::default()
         }
     }
 }
@@ -41,14 +106,246 @@ pub struct EmulatorInfo {
     pub message_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_string: Option<String>,
+    /// The `--messages N` thread.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub large_thread_id: Option<String>,
+}
+
+/// Everything the handlers share; cheap to clone.
+#[derive(Clone)]
+pub struct EmulatorState(Arc<Inner>);
+
+struct Inner {
+    store: Store,
+    signer: TokenSigner,
+    faults: Faults,
+    stop: CancellationToken,
+    base_url: String,
+    extra_messages: Option<usize>,
+    expire_after: Duration,
+    /// The Identity API's HMAC key (in the connection string).
+    access_key: Vec<u8>,
+}
+
+impl EmulatorState {
+    /// Builds the demo data for an emulator reachable at `base_url` (`http://127.0.0.1:PORT`).
+    pub fn new(config: &EmulatorConfig, base_url: &str) -> Self {
+        let expire = config.faults.contains(&FaultKind::Expire);
+        let options = DemoOptions {
+            now: config.now.unwrap_or_else(Utc::now),
+            base_url: base_url.to_string(),
+            extra_messages: config.extra_messages,
+            faults: config.faults.iter().copied().collect(),
+        };
+        Self(Arc::new(Inner {
+            store: Store::build(&options),
+            signer: TokenSigner::new(expire.then_some(config.expire_after)),
+            faults: Faults::new(&config.faults, config.latency, config.fail_rate),
+            stop: CancellationToken::new(),
+            base_url: base_url.to_string(),
+            extra_messages: config.extra_messages,
+            expire_after: config.expire_after,
+            access_key: identity::random_access_key(),
+        }))
+    }
+
+    /// Signs and checks tokens; identity routes mint theirs here.
+    pub fn signer(&self) -> &TokenSigner {
+        &self.0.signer
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.0.faults
+    }
+
+    /// Cancelled when the emulator stops (stalled requests end then).
+    pub fn stop_token(&self) -> &CancellationToken {
+        &self.0.stop
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.0.base_url
+    }
+
+    /// `endpoint=http://127.0.0.1:PORT/;accesskey=<base64>`, when the base URL is an address.
+    pub fn connection_string(&self) -> Option<String> {
+        let addr: SocketAddr = self.base_url().strip_prefix("http://")?.parse().ok()?;
+        Some(identity::connection_string(addr, &self.0.access_key))
+    }
+
+    /// The Identity API's state: the access key, the resource, and this run's token signer.
+    pub fn identity(&self) -> identity::IdentityState {
+        let state = self.clone();
+        identity::IdentityState {
+            access_key: self.0.access_key.clone(),
+            resource_id: auth::RESOURCE_ID.to_string(),
+            issue: Arc::new(move |user: &str, ttl: Duration| state.signer().issue_token(user, ttl)),
+        }
+    }
+
+    /// The endpoint, fresh tokens and the demo ids.
+    pub fn info(&self) -> EmulatorInfo {
+        // With `expire`, `exp` falls just after the moment the signer stops accepting tokens, so a
+        // token decoder shows about when it will fail, and the signer's deadline stays exact.
+        let ttl = if self.faults().has(FaultKind::Expire) {
+            self.0.expire_after + Duration::from_secs(1)
+        } else {
+            TOKEN_TTL
+        };
+        EmulatorInfo {
+            endpoint: self.base_url().to_string(),
+            token: self.signer().issue_token(&JANE.raw_id(), ttl).0,
+            outsider_token: self.signer().issue_token(&OUTSIDER.raw_id(), ttl).0,
+            thread_id: LUNCH_THREAD_ID.to_string(),
+            message_id: self.store().seed_message_id.clone(),
+            connection_string: self.connection_string(),
+            large_thread_id: self.0.extra_messages.map(|_| LARGE_THREAD_ID.to_string()),
+        }
+    }
+}
+
+/// The whole service: the chat and Identity routes merged with `extra`, the fallback and the common
+/// layer (latency, fail-rate, service headers) over all of them.
+pub fn app(state: EmulatorState, extra: Router) -> Router {
+    routes::chat_routes()
+        .with_state(state.clone())
+        .merge(identity::router(state.identity()))
+        .merge(extra)
+        .fallback(routes::unknown_route)
+        .layer(axum::middleware::from_fn_with_state(state, faults::layer))
+}
+
+/// The chat service alone.
+pub fn router(state: EmulatorState) -> Router {
+    app(state, Router::new())
 }
 
 /// A running emulator; dropping it stops the server.
 pub struct RunningEmulator {
     pub info: EmulatorInfo,
+    addr: SocketAddr,
+    state: EmulatorState,
+    task: Option<JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn state(&self) -> &EmulatorState {
+        &self.state
+    }
+
+    /// Stops accepting, ends stalled requests, and waits (briefly) for open answers to finish.
+    pub async fn shutdown(mut self) {
+        self.state.stop_token().cancel();
+        if let Some(task) = self.task.take() {
+            let abort = task.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(2), task)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        self.state.stop_token().cancel();
+    }
 }
 
 /// Starts the emulator on `config.addr`.
-pub async fn start(_config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
-    Err(std::io::Error::other("the emulator is not built yet"))
+pub async fn start(config: EmulatorConfig) -> std::io::Result<RunningEmulator> {
+    start_with(config, |_| Router::new()).await
+}
+
+/// Starts the emulator with more routes (built from its state) next to the chat ones.
+pub async fn start_with(
+    config: EmulatorConfig,
+    extra: impl FnOnce(&EmulatorState) -> Router,
+) -> std::io::Result<RunningEmulator> {
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let addr = listener.local_addr()?;
+    let state = EmulatorState::new(&config, &format!("http://{addr}"));
+    let service = app(state.clone(), extra(&state));
+    let stop = state.stop_token().clone();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, service)
+            .with_graceful_shutdown(stop.cancelled_owned())
+            .await;
+        if let Err(e) = served {
+            tracing::warn!(error = %e, "the emulator stopped serving");
+        }
+    });
+    tracing::info!(%addr, "emulator listening");
+    Ok(RunningEmulator {
+        info: state.info(),
+        addr,
+        state,
+        task: Some(task),
+    })
+}
+
+/// The `emulator` subcommand: one JSON line (its [`EmulatorInfo`]) on stdout, then serves until
+/// Ctrl-C or SIGTERM. Exit 0, or 2 for an address it cannot use.
+pub async fn serve_cli(addr: &str, args: &EmulatorArgs) -> i32 {
+    let Some(addr) = resolve_addr(addr).await else {
+        eprintln!("error: invalid --addr {addr:?}: expected IP:PORT, e.g. 127.0.0.1:0");
+        return 2;
+    };
+    let config = EmulatorConfig {
+        addr,
+        ..EmulatorConfig::from(args)
+    };
+    let running = match start(config).await {
+        Ok(running) => running,
+        Err(e) => {
+            eprintln!("error: cannot listen on {addr}: {e}");
+            return 2;
+        }
+    };
+    if print_info(&running.info).is_err() {
+        return 4;
+    }
+    wait_for_stop_signal().await;
+    running.shutdown().await;
+    0
+}
+
+/// One JSON line, flushed at once: whoever started the emulator is waiting for it.
+fn print_info(info: &EmulatorInfo) -> std::io::Result<()> {
+    let line = serde_json::to_string(info).map_err(std::io::Error::other)?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")?;
+    stdout.flush()
+}
+
+async fn resolve_addr(addr: &str) -> Option<SocketAddr> {
+    if let Ok(parsed) = addr.trim().parse() {
+        return Some(parsed);
+    }
+    tokio::net::lookup_host(addr.trim()).await.ok()?.next()
+}
+
+async fn wait_for_stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }

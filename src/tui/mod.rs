@@ -14,6 +14,8 @@ pub mod timeline;
 pub mod update;
 pub mod view;
 
+pub mod raw_view;
+
 use crate::cli::Cli;
 
 /// Runs the TUI until the user quits; returns the process exit code.

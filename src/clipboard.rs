@@ -1,0 +1,252 @@
+//! Copying evidence to the clipboard of the terminal the engineer sits at.
+//!
+//! OSC 52 asks the terminal itself to set its clipboard, so a copy works over SSH, where no local
+//! clipboard program can be reached. Inside tmux the sequence is wrapped so tmux passes it on.
+
+use std::io;
+
+use crossterm::Command;
+use crossterm::clipboard::CopyToClipboard;
+
+use crate::acs::AccessToken;
+use crate::sanitize::one_line;
+
+/// What the copy menu offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyTarget {
+    /// The selected thread, message or participant id.
+    Id,
+    /// The correlation id of the exchange the panel came from.
+    MsCv,
+    /// The panel's content as JSON.
+    PanelJson,
+    /// The response body exactly as received.
+    RawBody,
+    /// The request as a curl command (token as `$AZURE_COMMUNICATION_ACCESS_TOKEN`).
+    Curl,
+}
+
+impl CopyTarget {
+    /// Every target, in menu order.
+    pub const ALL: [CopyTarget; 5] = [
+        Self::Id,
+        Self::MsCv,
+        Self::PanelJson,
+        Self::RawBody,
+        Self::Curl,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::MsCv => "MS-CV",
+            Self::PanelJson => "panel JSON",
+            Self::RawBody => "raw body",
+            Self::Curl => "curl command",
+        }
+    }
+
+    /// The key that picks this target in the copy menu.
+    pub fn key(self) -> char {
+        match self {
+            Self::Id => 'i',
+            Self::MsCv => 'm',
+            Self::PanelJson => 'j',
+            Self::RawBody => 'b',
+            Self::Curl => 'c',
+        }
+    }
+
+    pub fn from_key(key: char) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.key() == key)
+    }
+
+    /// Short values are worth echoing on the status line; long ones are summarised by size.
+    fn shows_value(self) -> bool {
+        matches!(self, Self::Id | Self::MsCv)
+    }
+}
+
+/// Terminals cap or choke on huge OSC 52 payloads; beyond this an export is the better carrier.
+pub const MAX_COPY_BYTES: usize = 1 << 20;
+
+/// Values longer than this are described by their length, even for ids.
+const MAX_SHOWN_CHARS: usize = 80;
+
+/// The OSC 52 sequence that puts `text` on the terminal's clipboard:
+/// `ESC ] 52 ; c ; <base64> ESC \`.
+pub fn osc52_sequence(text: &str) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = CopyToClipboard::to_clipboard_from(text).write_ansi(&mut out);
+    out
+}
+
+/// Wraps a sequence in tmux's passthrough (`ESC P tmux; … ESC \`, inner ESCs doubled) so tmux hands
+/// it to the outer terminal instead of swallowing it.
+pub fn tmux_passthrough(sequence: &str) -> String {
+    format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
+}
+
+/// The bytes to write for `text`, wrapped for tmux when `in_tmux`.
+pub fn clipboard_sequence(text: &str, in_tmux: bool) -> String {
+    let seq = osc52_sequence(text);
+    if in_tmux { tmux_passthrough(&seq) } else { seq }
+}
+
+/// Whether this process runs inside tmux (`$TMUX` is set).
+pub fn in_tmux() -> bool {
+    std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
+}
+
+/// Writes the clipboard sequence for `text` to `out` (the terminal) and flushes it.
+pub fn copy_to_terminal(text: &str, out: &mut impl io::Write) -> io::Result<()> {
+    out.write_all(clipboard_sequence(text, in_tmux()).as_bytes())?;
+    out.flush()
+}
+
+/// The status line after a copy: `copied MS-CV JduJle7LhkONxaJnLYlU7Q.0`,
+/// `copied curl command (312 chars)`. Service text is sanitised.
+pub fn describe(target: CopyTarget, text: &str) -> String {
+    let chars = text.chars().count();
+    if target.shows_value() && chars <= MAX_SHOWN_CHARS {
+        format!("copied {} {}", target.label(), one_line(text))
+    } else {
+        format!("copied {} ({chars} chars)", target.label())
+    }
+}
+
+/// Refuses text that holds the current token value: the clipboard outlives the session and ends up
+/// in tickets.
+pub fn guard_secret(text: &str, token: &AccessToken) -> Result<(), String> {
+    let secret = token.expose();
+    if !secret.is_empty() && text.contains(secret) {
+        return Err("not copied: the text contains the access token".to_string());
+    }
+    Ok(())
+}
+
+/// Guards, copies and describes in one step: `Ok` holds the status line, `Err` says why nothing was copied.
+pub fn copy(
+    target: CopyTarget,
+    text: &str,
+    token: &AccessToken,
+    out: &mut impl io::Write,
+) -> Result<String, String> {
+    if text.is_empty() {
+        return Err(format!("nothing to copy: no {}", target.label()));
+    }
+    if text.len() > MAX_COPY_BYTES {
+        return Err(format!(
+            "not copied: the {} is {} bytes, too large for the terminal clipboard; export it instead",
+            target.label(),
+            text.len()
+        ));
+    }
+    guard_secret(text, token)?;
+    copy_to_terminal(text, out).map_err(|e| format!("copy failed: {e}"))?;
+    Ok(describe(target, text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_bytes_are_exact() {
+        assert_eq!(osc52_sequence("hello"), "\x1b]52;c;aGVsbG8=\x1b\\");
+        assert_eq!(osc52_sequence("é"), "\x1b]52;c;w6k=\x1b\\");
+    }
+
+    #[test]
+    fn tmux_wraps_and_doubles_escapes() {
+        assert_eq!(
+            clipboard_sequence("hello", true),
+            "\x1bPtmux;\x1b\x1b]52;c;aGVsbG8=\x1b\x1b\\\x1b\\"
+        );
+        assert_eq!(clipboard_sequence("hello", false), osc52_sequence("hello"));
+    }
+
+    #[test]
+    fn copy_writes_the_sequence_and_describes_it() {
+        let mut out = Vec::new();
+        let status = copy(
+            CopyTarget::MsCv,
+            "JduJle7LhkONxaJnLYlU7Q.0",
+            &AccessToken::new("eyJ.secret.sig"),
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(status, "copied MS-CV JduJle7LhkONxaJnLYlU7Q.0");
+        let written = String::from_utf8(out).unwrap();
+        assert!(
+            written.contains("]52;c;SmR1SmxlN0xoa09OeGFKbkxZbFU3US4w"),
+            "{written:?}"
+        );
+    }
+
+    #[test]
+    fn secret_guard_refuses_the_token() {
+        let token = AccessToken::new("eyJhbGciOiJSUzI1NiJ9.payload.signature");
+        let curl = format!(
+            "curl -H 'Authorization: Bearer {}' https://x",
+            token.expose()
+        );
+        let mut out = Vec::new();
+        assert!(guard_secret(&curl, &token).is_err());
+        assert!(copy(CopyTarget::Curl, &curl, &token, &mut out).is_err());
+        assert!(out.is_empty(), "nothing may be written when refused");
+        let safe = "curl -H \"Authorization: Bearer $AZURE_COMMUNICATION_ACCESS_TOKEN\" https://x";
+        assert!(guard_secret(safe, &token).is_ok());
+        assert!(guard_secret(safe, &AccessToken::default()).is_ok());
+    }
+
+    #[test]
+    fn describe_summarises_long_or_bulky_values() {
+        let curl = "c".repeat(312);
+        assert_eq!(
+            describe(CopyTarget::Curl, &curl),
+            "copied curl command (312 chars)"
+        );
+        assert_eq!(
+            describe(CopyTarget::Id, "19:abc@thread.v2"),
+            "copied id 19:abc@thread.v2"
+        );
+        assert_eq!(describe(CopyTarget::Id, "\u{1b}[2Jx"), "copied id ␛[2Jx");
+        assert_eq!(
+            describe(CopyTarget::Id, &"a".repeat(200)),
+            "copied id (200 chars)"
+        );
+    }
+
+    #[test]
+    fn menu_keys_round_trip() {
+        for target in CopyTarget::ALL {
+            assert_eq!(CopyTarget::from_key(target.key()), Some(target));
+        }
+        assert_eq!(CopyTarget::from_key('z'), None);
+    }
+
+    #[test]
+    fn huge_text_is_not_copied() {
+        let mut out = Vec::new();
+        let body = "x".repeat(MAX_COPY_BYTES + 1);
+        let err = copy(
+            CopyTarget::RawBody,
+            &body,
+            &AccessToken::default(),
+            &mut out,
+        )
+        .unwrap_err();
+        assert!(err.contains("too large"), "{err}");
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn empty_text_is_not_copied() {
+        let mut out = Vec::new();
+        let err = copy(CopyTarget::MsCv, "", &AccessToken::default(), &mut out).unwrap_err();
+        assert_eq!(err, "nothing to copy: no MS-CV");
+        assert!(out.is_empty());
+    }
+}

@@ -1,0 +1,256 @@
+//! The demo threads: "Lunch" (every panel has something to show), "Support case 4711" (no retention
+//! policy), and with `--messages N` a generated thread. Faults that change data (`escape`, `unicode`,
+//! `unknown`, `huge`) add their messages to "Lunch", after the ordinary ones.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+
+use super::data::{
+    ALEX, BOB, FULL_HISTORY, JANE, LARGE_THREAD_ID, LUNCH_THREAD_ID, Messages, PETER, SAM_TEAMS,
+    SAMANTHA, SUPPORT_THREAD_ID, Thread, Timeline, delete, demo_epoch, edit, metadata, participant,
+    properties, receipt, ts,
+};
+use super::generated::Generator;
+use super::hostile;
+use crate::acs::{ChatAttachment, ChatAttachmentType, ChatMessageType, RetentionPolicy};
+use crate::cli::FaultKind;
+
+const MINUTE: i64 = 60_000;
+
+/// What the demo data depends on.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    pub now: DateTime<Utc>,
+    /// `http://127.0.0.1:PORT`, for attachment URLs.
+    pub base_url: String,
+    pub extra_messages: Option<usize>,
+    pub faults: HashSet<FaultKind>,
+}
+
+/// Every thread of a run.
+pub struct Store {
+    threads: Vec<Thread>,
+    /// The id of Jane's "Let's head out for lunch in 15 minutes." message.
+    pub seed_message_id: String,
+}
+
+impl Store {
+    pub fn build(options: &DemoOptions) -> Self {
+        let epoch = demo_epoch(options.now);
+        let (lunch, seed_message_id) = lunch(epoch, options);
+        let mut threads = vec![lunch, support(epoch + 3 * 60 * MINUTE, &options.base_url)];
+        if let Some(count) = options.extra_messages {
+            threads.push(large(count, options));
+        }
+        Self {
+            threads,
+            seed_message_id,
+        }
+    }
+
+    pub fn thread(&self, id: &str) -> Option<&Thread> {
+        self.threads.iter().find(|t| t.id() == id)
+    }
+
+    /// The threads `raw_id` belongs to, most recent activity first.
+    pub fn threads_of(&self, raw_id: &str) -> Vec<&Thread> {
+        let mut mine: Vec<&Thread> = self
+            .threads
+            .iter()
+            .filter(|t| t.is_member(raw_id))
+            .collect();
+        mine.sort_by_key(|t| std::cmp::Reverse(t.last_message_ms()));
+        mine
+    }
+}
+
+fn lunch(t0: i64, options: &DemoOptions) -> (Thread, String) {
+    let mut t = Timeline::new(LUNCH_THREAD_ID, &options.base_url);
+    let founders = [&JANE, &ALEX, &BOB]
+        .map(|p| participant(p, true, FULL_HISTORY, None))
+        .to_vec();
+    t.membership(t0, ChatMessageType::ParticipantAdded, &JANE, founders);
+    t.topic(t0 + 32, &JANE, "Lunch plans");
+    let seed = t.text(
+        t0 + 5 * MINUTE + 318,
+        &JANE,
+        "Let's head out for lunch in 15 minutes.",
+    );
+    seed.metadata = Some(metadata(&[
+        ("someKey1", "someValue1"),
+        ("someKey2", "someValue2"),
+    ]));
+    let seed_id = seed.id.clone();
+    t.html(
+        t0 + 7 * MINUTE + 683,
+        &ALEX,
+        "<p>How about <a href=\"https://contoso.example/menu\">the new place</a>?</p>\r\n<ul><li>Pizza</li><li>Sushi</li><li>Salad bar</li></ul>",
+    );
+    let edited = t.text(t0 + 9 * MINUTE + 107, &BOB, "Let's meet at 12.");
+    edit(
+        edited,
+        2 * MINUTE + 511,
+        "Instead of 12, let's meet at 12:30.",
+    );
+    let deleted = t.text(t0 + 11 * MINUTE + 940, &ALEX, "Oops, wrong thread.");
+    delete(deleted, 31_250);
+    let joined = vec![
+        participant(&PETER, true, FULL_HISTORY, None),
+        participant(&SAM_TEAMS, true, &ts(t0 + 15 * MINUTE), None),
+    ];
+    t.membership(
+        t0 + 15 * MINUTE + 12,
+        ChatMessageType::ParticipantAdded,
+        &JANE,
+        joined,
+    );
+    t.topic(t0 + 16 * MINUTE + 401, &JANE, "Lunch");
+    attachments_message(&mut t, t0 + 20 * MINUTE + 77);
+    let left = vec![participant(&PETER, true, FULL_HISTORY, None)];
+    t.membership(
+        t0 + 40 * MINUTE + 5,
+        ChatMessageType::ParticipantRemoved,
+        &JANE,
+        left,
+    );
+    let unnamed = t.text(t0 + 45 * MINUTE + 250, &BOB, "Thanks all, see you there!");
+    unnamed.sender_display_name = Some(String::new());
+    t.text(t0 + 50 * MINUTE + 999, &SAM_TEAMS, "Count me in 👍");
+
+    let mut participants = vec![
+        participant(
+            &JANE,
+            true,
+            FULL_HISTORY,
+            Some(metadata(&[("role", "organizer")])),
+        ),
+        participant(&ALEX, true, FULL_HISTORY, None),
+        participant(&BOB, false, FULL_HISTORY, None),
+        participant(
+            &SAM_TEAMS,
+            true,
+            &ts(t0 + 15 * MINUTE),
+            Some(metadata(&[
+                ("tenant", "contoso"),
+                ("department", "Facilities"),
+            ])),
+        ),
+    ];
+    let m = &t.messages;
+    let receipts = vec![
+        receipt(&JANE, &m[11], 60_000),
+        receipt(&ALEX, &m[8], 5 * MINUTE),
+        receipt(&BOB, &m[2], 2 * MINUTE),
+        receipt(&SAM_TEAMS, &m[11], 5_000),
+    ];
+    let mut props = properties(LUNCH_THREAD_ID, "Lunch", t0, &JANE);
+    props.metadata = Some(metadata(&[
+        ("threadType", "primary"),
+        ("project", "lunch-club"),
+    ]));
+    props.retention_policy = Some(RetentionPolicy::thread_creation_date(90));
+    hostile::apply(
+        &options.faults,
+        t0 + 60 * MINUTE,
+        &mut t,
+        &mut props,
+        &mut participants,
+    );
+    let thread = Thread::new(props, Messages::Stored(t.messages), participants, receipts);
+    (thread, seed_id)
+}
+
+fn attachments_message(t: &mut Timeline, ms: i64) {
+    let image_id = "0-weu-d3-5a7c1e9b2f4d6a8c0e1f3a5b7c9d1e2f";
+    let file_id = "0-weu-d4-8b2d4f6a8c0e2a4c6e8a0b2d4f6a8c0e";
+    let image = ChatAttachment {
+        id: image_id.into(),
+        attachment_type: ChatAttachmentType::Image,
+        name: Some("menu.png".into()),
+        url: Some(t.image_url(image_id, "original")),
+        preview_url: Some(t.image_url(image_id, "small")),
+        ..Default::default()
+    };
+    let file = ChatAttachment {
+        id: file_id.into(),
+        attachment_type: ChatAttachmentType::File,
+        name: Some("receipt.pdf".into()),
+        url: Some(t.file_url(file_id, "receipt.pdf")),
+        ..Default::default()
+    };
+    let html = format!(
+        "<p>Here are the menu and last week's receipt.</p>\r\n<p><img alt=\"image\" src=\"\" itemscope=\"png\" width=\"640\" height=\"480\" id=\"{image_id}\"></p>"
+    );
+    let m = t.html(ms, &PETER, &html);
+    if let Some(content) = m.content.as_mut() {
+        content.attachments = vec![image, file];
+    }
+    m.metadata = Some(metadata(&[("amsreferences", &format!("[\"{image_id}\"]"))]));
+}
+
+fn support(t0: i64, base_url: &str) -> Thread {
+    let mut t = Timeline::new(SUPPORT_THREAD_ID, base_url);
+    let first = [&ALEX, &JANE, &SAMANTHA]
+        .map(|p| participant(p, true, FULL_HISTORY, None))
+        .to_vec();
+    t.membership(t0, ChatMessageType::ParticipantAdded, &ALEX, first);
+    t.topic(t0 + 21, &ALEX, "Support case 4711");
+    t.text(
+        t0 + 2 * MINUTE + 400,
+        &SAMANTHA,
+        "My messages are not delivered since this morning.",
+    );
+    t.html(
+        t0 + 4 * MINUTE + 180,
+        &ALEX,
+        "<p>Thanks, we are looking into it. Can you share the <b>MS-CV</b> of a failing request?</p>",
+    );
+    let last = t.text(
+        t0 + 6 * MINUTE + 730,
+        &SAMANTHA,
+        "Here it is: JduJle7LhkONxaJnLYlU7Q.0",
+    );
+    last.metadata = Some(metadata(&[("ticket", "4711")]));
+    let participants = vec![
+        participant(
+            &ALEX,
+            true,
+            FULL_HISTORY,
+            Some(metadata(&[("role", "agent")])),
+        ),
+        participant(&JANE, true, FULL_HISTORY, None),
+        participant(&SAMANTHA, true, &ts(t0), None),
+    ];
+    let receipts = vec![
+        receipt(&SAMANTHA, &t.messages[3], 40_000),
+        receipt(&ALEX, &t.messages[4], 90_000),
+    ];
+    let mut props = properties(SUPPORT_THREAD_ID, "Support case 4711", t0, &ALEX);
+    props.metadata = Some(metadata(&[("ticket", "4711"), ("priority", "high")]));
+    props.retention_policy = Some(RetentionPolicy::none());
+    Thread::new(props, Messages::Stored(t.messages), participants, receipts)
+}
+
+fn large(count: usize, options: &DemoOptions) -> Thread {
+    let generator = Generator::new(
+        LARGE_THREAD_ID,
+        count,
+        options.now.timestamp_millis(),
+        &options.base_url,
+    );
+    let props = properties(
+        LARGE_THREAD_ID,
+        &generator.topic(),
+        generator.created_ms(),
+        &JANE,
+    );
+    let participants = generator.participants();
+    let receipts = generator.receipts();
+    Thread::new(
+        props,
+        Messages::Generated(generator),
+        participants,
+        receipts,
+    )
+}

@@ -1,0 +1,238 @@
+//! Misbehaviour on purpose, and the headers every answer carries.
+//!
+//! Which requests each fault touches (the others keep working, so the demo stays usable):
+//! - `latency`: every answer is delayed.
+//! - `fail_rate`: that fraction of all requests, spread evenly (deterministic, so a retrying client
+//!   always gets through when the rate is at most 0.5), answered 429 or 503 with, in rotation,
+//!   `retry-after-ms: 20`, `x-ms-retry-after-ms: 30`, `Retry-After: 0` and `Retry-After: <HTTP date of now>`.
+//! - `stall`, `reset`, `truncate`, `garbage`: the message routes only (GET message, every page of the
+//!   message list). The thread, participants, read receipts and thread list answer normally, so the
+//!   thread panel loads and the message panel shows the failure. `stall` never answers (until the
+//!   emulator stops); `reset` sends half the body then aborts the connection; `truncate` sends half the
+//!   body with a matching Content-Length; `garbage` sends a 200 HTML page. Error answers (401, 404...)
+//!   are not altered by `reset`, `truncate` and `garbage`. When several are given: stall, then garbage,
+//!   then reset, then truncate.
+//! - `expire`: every token stops working a few seconds after start (401), see [`super::auth`].
+//! - `huge`, `escape`, `unicode`, `unknown`: data, added to the "Lunch" thread, see [`super::hostile`].
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use tokio_util::sync::CancellationToken;
+
+use super::EmulatorState;
+use super::wire;
+use crate::cli::FaultKind;
+
+/// The fault settings of a run and the counters that spread failures.
+#[derive(Debug)]
+pub struct Faults {
+    kinds: HashSet<FaultKind>,
+    latency: Duration,
+    fail_rate: f64,
+    requests: AtomicU64,
+    failures: AtomicU64,
+}
+
+/// What to do to a successful body on the message routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFault {
+    Garbage,
+    Reset,
+    Truncate,
+}
+
+impl Faults {
+    pub fn new(kinds: &[FaultKind], latency: Duration, fail_rate: f64) -> Self {
+        let fail_rate = if fail_rate.is_finite() {
+            fail_rate.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        Self {
+            kinds: kinds.iter().copied().collect(),
+            latency,
+            fail_rate,
+            requests: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
+        }
+    }
+
+    pub fn has(&self, kind: FaultKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
+    pub fn kinds(&self) -> &HashSet<FaultKind> {
+        &self.kinds
+    }
+
+    /// Request `n` fails when `floor((n+1)·rate)` steps past `floor(n·rate)`: exactly the rate, evenly spread.
+    fn should_fail(&self) -> bool {
+        if self.fail_rate <= 0.0 {
+            return false;
+        }
+        let n = self.requests.fetch_add(1, Ordering::Relaxed) as f64;
+        ((n + 1.0) * self.fail_rate).floor() > (n * self.fail_rate).floor()
+    }
+
+    /// A 429 or 503 with the next retry-header variant.
+    fn throttled(&self) -> Response {
+        let n = self.failures.fetch_add(1, Ordering::Relaxed);
+        let (status, code, message) = if (n / 4).is_multiple_of(2) {
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                "Rate limit exceeded.",
+            )
+        } else {
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "The server is currently unable to handle the request.",
+            )
+        };
+        let (name, value) = match n % 4 {
+            0 => ("retry-after-ms", "20".to_string()),
+            1 => ("x-ms-retry-after-ms", "30".to_string()),
+            2 => ("retry-after", "0".to_string()),
+            _ => (
+                "retry-after",
+                Utc::now().format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+            ),
+        };
+        let mut response = wire::error(status, code, message);
+        if let Ok(v) = value.parse() {
+            response.headers_mut().insert(name, v);
+        }
+        response
+    }
+
+    /// The body fault for the message routes, if any.
+    pub fn body_fault(&self) -> Option<BodyFault> {
+        [
+            (FaultKind::Garbage, BodyFault::Garbage),
+            (FaultKind::Reset, BodyFault::Reset),
+            (FaultKind::Truncate, BodyFault::Truncate),
+        ]
+        .into_iter()
+        .find(|(k, _)| self.has(*k))
+        .map(|(_, f)| f)
+    }
+
+    /// With `stall`: waits until the emulator stops, then answers 503.
+    pub async fn stall_if_asked(&self, stop: &CancellationToken) -> Option<Response> {
+        if !self.has(FaultKind::Stall) {
+            return None;
+        }
+        stop.cancelled().await;
+        Some(StatusCode::SERVICE_UNAVAILABLE.into_response())
+    }
+
+    /// A successful JSON body, altered by the body fault if any.
+    pub fn deliver(&self, body: Vec<u8>) -> Response {
+        match self.body_fault() {
+            None => wire::ok_bytes(body),
+            Some(BodyFault::Garbage) => garbage(),
+            Some(BodyFault::Truncate) => {
+                let half = body.len() / 2;
+                wire::ok_bytes(body[..half].to_vec())
+            }
+            Some(BodyFault::Reset) => reset(body),
+        }
+    }
+}
+
+fn garbage() -> Response {
+    let page = "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The proxy received an invalid response.</p></body></html>";
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/html")],
+        Body::from(page),
+    )
+        .into_response()
+}
+
+/// Streams the first half of the body, pauses so it reaches the client with the headers, then fails
+/// the stream: the connection is aborted mid-body.
+fn reset(body: Vec<u8>) -> Response {
+    let half = Bytes::from(body[..body.len() / 2].to_vec());
+    let stream = futures::stream::unfold(Some(half), |pending| async move {
+        match pending {
+            Some(half) => Some((Ok(half), None)),
+            None => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let reset =
+                    std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset on purpose");
+                Some((Err(reset), None))
+            }
+        }
+    });
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, wire::JSON_SUCCESS)],
+        Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+/// Runs around every request: latency, fail-rate, and the chat service's headers on every answer
+/// that has none of its own.
+pub async fn layer(State(state): State<EmulatorState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let faults = state.faults();
+    if !faults.latency.is_zero() {
+        tokio::time::sleep(faults.latency).await;
+    }
+    let mut response = if faults.should_fail() {
+        faults.throttled()
+    } else {
+        next.run(request).await
+    };
+    // The Identity API writes its own (different) service headers.
+    if !response.headers().contains_key("ms-cv") {
+        wire::add_service_headers(response.headers_mut(), started.elapsed().as_millis());
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fail_rate_is_exact_and_spread() {
+        let f = Faults::new(&[], Duration::ZERO, 0.3);
+        let fails: Vec<bool> = (0..10).map(|_| f.should_fail()).collect();
+        assert_eq!(fails.iter().filter(|x| **x).count(), 3);
+        assert!(fails.windows(2).all(|w| !(w[0] && w[1])));
+        let half = Faults::new(&[], Duration::ZERO, 0.5);
+        let fails: Vec<bool> = (0..8).map(|_| half.should_fail()).collect();
+        assert_eq!(fails, [false, true, false, true, false, true, false, true]);
+        let none = Faults::new(&[], Duration::ZERO, 0.0);
+        assert!(!(0..100).any(|_| none.should_fail()));
+    }
+
+    #[test]
+    fn throttling_rotates_statuses_and_headers() {
+        let f = Faults::new(&[], Duration::ZERO, 1.0);
+        let answers: Vec<Response> = (0..8).map(|_| f.throttled()).collect();
+        assert_eq!(answers[0].status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(answers[4].status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(answers[0].headers().contains_key("retry-after-ms"));
+        assert!(answers[1].headers().contains_key("x-ms-retry-after-ms"));
+        assert_eq!(answers[2].headers()["retry-after"], "0");
+        assert!(
+            answers[3].headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .ends_with("GMT")
+        );
+    }
+}

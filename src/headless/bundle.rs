@@ -1,0 +1,98 @@
+//! `bundle`: the whole thread in one document, on stdout or in a private file.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::connect::connect;
+use super::failure::Failure;
+use super::output::{JsonOut, Progress};
+use crate::cli::Cli;
+use crate::export::{self, Bundle, BundleProgress};
+
+/// Builds and delivers the bundle; the exit code is 3 or 4 when a part of it failed.
+pub async fn bundle(
+    cli: &Cli,
+    thread_id: &str,
+    output: Option<&Path>,
+    redact: bool,
+) -> Result<i32, Failure> {
+    if let Some(path) = output {
+        check_output_path(path)?;
+    }
+    let mut session = connect(cli).await?;
+    session.token.thread_id = Some(thread_id.to_string());
+    let mut progress = Progress::stderr();
+    let built = export::build_bundle(&session.client, thread_id, |p: BundleProgress| {
+        progress.update(&format!(
+            "{}: page {}, {} items",
+            p.part.field(),
+            p.pages,
+            p.items
+        ));
+    })
+    .await;
+    progress.clear();
+    let bundle = built.map_err(|e| session.token.failure(e))?;
+    deliver(&bundle, output, redact)?;
+    report_missing_parts(&bundle);
+    Ok(bundle.exit_code())
+}
+
+fn deliver(bundle: &Bundle, output: Option<&Path>, redact: bool) -> Result<(), Failure> {
+    let mut value = bundle.to_value();
+    if redact {
+        export::redact(&mut value);
+    }
+    let Some(path) = output else {
+        return JsonOut::stdout().value(&value).map_err(Failure::output);
+    };
+    export::write_bundle(path, &value)
+        .map_err(|e| Failure::bad_input(format!("cannot write {}: {e}", path.display())))?;
+    let line = format!(
+        "wrote {}: {}{}",
+        path.display(),
+        bundle.counts(),
+        if redact { " (redacted)" } else { "" }
+    );
+    let _ = writeln!(std::io::stderr(), "{}", crate::sanitize::one_line(&line));
+    Ok(())
+}
+
+fn report_missing_parts(bundle: &Bundle) {
+    for error in &bundle.errors {
+        Failure {
+            code: error.exit_code,
+            message: Some(format!("{}: {}", error.part, error.error)),
+            hints: vec![
+                error.hint.clone(),
+                format!(
+                    "the bundle holds everything else; {} is listed under \"errors\"",
+                    error.part
+                ),
+            ],
+        }
+        .report();
+    }
+}
+
+/// A bundle path must be usable: refused before any request, not after the whole thread was fetched.
+fn check_output_path(path: &Path) -> Result<(), Failure> {
+    if path.is_dir() {
+        return Err(Failure::bad_input(format!(
+            "-o {}: is a directory; give a file name",
+            path.display()
+        )));
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !parent.is_dir() {
+        return Err(Failure::bad_input(format!(
+            "-o {}: the directory {} does not exist",
+            path.display(),
+            parent.display()
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! `token`: offline decoding, what is not a token, `token mint` without the Identity API, and a log
+//! file that never holds the token.
+
+mod headless_support;
+
+use headless_support::*;
+
+#[test]
+fn token_is_decoded_offline() {
+    let token = token();
+    let out = run(&["token", &token]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let info = json(&out);
+    let keys: Vec<&str> = info
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "identity",
+            "resourceId",
+            "scopes",
+            "issuedAt",
+            "expiresOn",
+            "expired",
+            "warnings",
+            "header"
+        ]
+    );
+    assert_eq!(info["identity"], IDENTITY);
+    assert_eq!(info["resourceId"], "dd9753c0-6e62-4f74-ab0f-c94f9723b4eb");
+    assert_eq!(info["scopes"], serde_json::json!(["chat"]));
+    assert_eq!(info["expired"], false);
+    assert_eq!(info["header"]["alg"], "RS256");
+    assert!(info["expiresOn"].as_str().unwrap().ends_with('Z'));
+    assert!(!stdout(&out).contains(payload_segment(&token)));
+}
+
+#[test]
+fn token_comes_from_the_environment_when_not_given() {
+    let out = run_with_env(
+        &["token"],
+        &[("AZURE_COMMUNICATION_ACCESS_TOKEN", &token_expiring_in(-60))],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let info = json(&out);
+    assert_eq!(info["expired"], true);
+    assert!(info["warnings"][0].as_str().unwrap().starts_with("expired"));
+}
+
+#[test]
+fn token_flag_works_with_the_token_subcommand() {
+    let out = run(&["token", "--token", &token()]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(json(&out)["identity"], IDENTITY);
+}
+
+#[test]
+fn no_token_at_all_is_bad_input() {
+    let out = run(&["token"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).starts_with("error: no token"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn what_is_not_a_token_is_named_and_never_echoed() {
+    let key = "c2VjcmV0a2V5c2VjcmV0a2V5c2VjcmV0a2V5c2VjcmV0a2V5c2VjcmV0a2V5";
+    let cases = [
+        (
+            format!("endpoint=https://x.communication.azure.com/;accesskey={key}"),
+            "a connection string",
+        ),
+        (key.to_string(), "an access key"),
+        ("not-a-token".to_string(), "not a JWT"),
+    ];
+    for (input, what) in cases {
+        let out = run(&["token", &input]);
+        assert_eq!(code(&out), 2, "{input}");
+        assert!(out.stdout.is_empty());
+        let err = stderr(&out);
+        assert!(err.starts_with("error: not an ACS access token"), "{err}");
+        assert!(err.contains(what), "{err}");
+        assert!(!err.contains(key), "the secret was echoed: {err}");
+    }
+}
+
+#[test]
+fn token_mint_needs_a_connection_string() {
+    let out = run(&["token", "mint", "--user", "8:acs:r_u"]);
+    assert_eq!(code(&out), 2);
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).starts_with("error: token mint needs --connection-string-env VAR"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_log_file_never_holds_the_token() {
+    let server = Server::start(|_, _| Reply::ok(thread_body()));
+    let token = token();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("inspector.log");
+    let out = run_with_env(
+        &[
+            "thread",
+            THREAD,
+            "--endpoint",
+            &server.base,
+            "--token",
+            &token,
+            "--log-file",
+            log.to_str().unwrap(),
+        ],
+        &[("ACS_CHAT_INSPECTOR_LOG", "trace")],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = std::fs::read_to_string(&log).expect("the log file exists");
+    assert!(!text.trim().is_empty(), "the log is empty");
+    assert!(
+        text.contains("/chat/threads/"),
+        "the exchange is logged: {text}"
+    );
+    for part in token.split('.') {
+        assert!(!text.contains(part), "a part of the token is in the log");
+    }
+}

@@ -1,0 +1,607 @@
+//! The emulator on the wire, seen by a plain HTTP client: headers, status codes, bodies, tokens,
+//! nextLink shapes and per-api-version shapes.
+
+use std::time::Duration;
+
+use acs_chat_inspector::acs::token::decode_token;
+use acs_chat_inspector::emulator::{self, EmulatorConfig, FaultKind, RunningEmulator};
+use axum::Router;
+use axum::routing;
+use base64::Engine;
+use serde_json::Value;
+
+const V: &str = "2025-03-15";
+const LUNCH_ENCODED: &str =
+    "19%3Auni01_zbnh3nt2dfuffezc3sox7dog7wfhk6y5qe2rwlnfhlhdzirihdpq%40thread.v2";
+const LUNCH_RAW: &str = "19:uni01_zbnh3nt2dfuffezc3sox7dog7wfhk6y5qe2rwlnfhlhdzirihdpq@thread.v2";
+
+async fn demo_with(config: EmulatorConfig) -> RunningEmulator {
+    emulator::start(config).await.unwrap()
+}
+
+async fn demo() -> RunningEmulator {
+    demo_with(EmulatorConfig::default()).await
+}
+
+async fn get(
+    emu: &RunningEmulator,
+    path_and_query: &str,
+    token: Option<&str>,
+) -> reqwest::Response {
+    let url = if path_and_query.starts_with("http") {
+        path_and_query.to_string()
+    } else {
+        format!("{}{path_and_query}", emu.info.endpoint)
+    };
+    let mut request = reqwest::Client::new().get(url);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+async fn get_json(emu: &RunningEmulator, path_and_query: &str) -> Value {
+    let response = get(emu, path_and_query, Some(&emu.info.token)).await;
+    assert_eq!(response.status(), 200, "{path_and_query}");
+    response.json().await.unwrap()
+}
+
+fn assert_service_headers(response: &reqwest::Response) {
+    let h = response.headers();
+    let cv = h["ms-cv"].to_str().unwrap();
+    let (head, tail) = cv.split_once('.').unwrap();
+    assert_eq!(head.len(), 22, "{cv}");
+    assert!(
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(head)
+            .is_ok()
+    );
+    assert_eq!(tail, "0");
+    let versions = h["api-supported-versions"].to_str().unwrap();
+    assert!(versions.contains("2021-09-07, ") && versions.ends_with("2025-03-15"));
+    assert!(h["x-azure-ref"].to_str().unwrap().starts_with('0'));
+    assert!(h["x-processing-time"].to_str().unwrap().ends_with("ms"));
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_service_headers() {
+    let emu = demo().await;
+    let ok = get(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}?api-version={V}"),
+        Some(&emu.info.token),
+    )
+    .await;
+    assert_eq!(ok.status(), 200);
+    assert_service_headers(&ok);
+    assert_eq!(
+        ok.headers()["content-type"],
+        "application/json; charset=utf-8"
+    );
+    let not_found = get(
+        &emu,
+        &format!("/chat/threads/19%3Anope%40thread.v2?api-version={V}"),
+        Some(&emu.info.token),
+    )
+    .await;
+    assert_eq!(not_found.status(), 404);
+    assert_service_headers(&not_found);
+    assert_eq!(not_found.headers()["content-type"], "application/json");
+    let unauthorized = get(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}?api-version={V}"),
+        None,
+    )
+    .await;
+    assert_eq!(unauthorized.status(), 401);
+    assert_service_headers(&unauthorized);
+    assert_eq!(unauthorized.text().await.unwrap(), "");
+    let ms_cvs: std::collections::HashSet<String> = [&ok, &not_found]
+        .iter()
+        .map(|r| r.headers()["ms-cv"].to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ms_cvs.len(), 2, "a fresh MS-CV per answer");
+}
+
+#[tokio::test]
+async fn error_bodies_use_the_production_envelope() {
+    let emu = demo().await;
+    let forbidden = get(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}?api-version={V}"),
+        Some(&emu.info.outsider_token),
+    )
+    .await;
+    assert_eq!(forbidden.status(), 403);
+    let body: Value = forbidden.json().await.unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"CommunicationError": {"Code": "Forbidden",
+            "Message": "The initiator doesn't have the permission to perform the requested operation.",
+            "Details": []}})
+    );
+    let missing = get(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}"),
+        Some(&emu.info.token),
+    )
+    .await;
+    assert_eq!(missing.status(), 400);
+    let body: Value = missing.json().await.unwrap();
+    assert_eq!(body["CommunicationError"]["Code"], "BadRequest");
+    let bad_page = get(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}/messages?maxPageSize=0&api-version={V}"),
+        Some(&emu.info.token),
+    )
+    .await;
+    assert_eq!(bad_page.status(), 400);
+}
+
+#[tokio::test]
+async fn other_methods_get_405_and_unknown_paths_404() {
+    let emu = demo().await;
+    let url = format!(
+        "{}/chat/threads/{LUNCH_ENCODED}?api-version={V}",
+        emu.info.endpoint
+    );
+    let client = reqwest::Client::new();
+    for request in [client.post(&url), client.delete(&url), client.patch(&url)] {
+        let response = request.bearer_auth(&emu.info.token).send().await.unwrap();
+        assert_eq!(response.status(), 405);
+        assert_service_headers(&response);
+    }
+    let unknown = get(
+        &emu,
+        "/nothing/here?api-version=2025-03-15",
+        Some(&emu.info.token),
+    )
+    .await;
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test]
+async fn tokens_look_like_acs_tokens_and_decode_with_standard_base64() {
+    let emu = demo().await;
+    for token in [&emu.info.token, &emu.info.outsider_token] {
+        let payload = token.split('.').nth(1).unwrap();
+        assert!(!payload.contains(['-', '_']), "{payload}");
+        // The standard alphabet, as the official Python SDK decodes it.
+        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(payload)
+            .unwrap();
+        let claims: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(claims["scp"], 1792);
+        assert_eq!(claims["acsScope"], "chat,voip");
+        assert_eq!(claims["resourceId"], "8540c0de-899f-5cce-acb5-3ec493af3800");
+        assert!(
+            claims["skypeid"]
+                .as_str()
+                .unwrap()
+                .starts_with("acs:8540c0de-")
+        );
+        let ttl = claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap();
+        assert_eq!(ttl, 24 * 3600);
+    }
+    let info = decode_token(&emu.info.token, chrono::Utc::now()).unwrap();
+    assert_eq!(
+        info.identity.as_deref(),
+        Some("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b")
+    );
+    assert!(!info.expired);
+    assert!(info.has_chat_scope());
+}
+
+#[tokio::test]
+async fn info_serialises_as_the_contract_says() {
+    let emu = demo().await;
+    let json = serde_json::to_value(&emu.info).unwrap();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "endpoint",
+            "token",
+            "outsiderToken",
+            "threadId",
+            "messageId",
+            "connectionString"
+        ]
+    );
+    let conn = emu.info.connection_string.as_deref().unwrap();
+    let prefix = format!("endpoint={}/;accesskey=", emu.info.endpoint);
+    assert!(conn.starts_with(&prefix), "{conn}");
+    assert!(emu.info.endpoint.starts_with("http://127.0.0.1:"));
+    assert_eq!(emu.info.thread_id, LUNCH_RAW);
+    let large = demo_with(EmulatorConfig {
+        extra_messages: Some(5),
+        ..Default::default()
+    })
+    .await;
+    let json = serde_json::to_value(&large.info).unwrap();
+    assert!(json["largeThreadId"].as_str().unwrap().starts_with("19:"));
+}
+
+#[tokio::test]
+async fn encoded_and_raw_thread_ids_are_the_same_thread() {
+    let emu = demo().await;
+    let encoded = get_json(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}?api-version={V}"),
+    )
+    .await;
+    let raw = get_json(&emu, &format!("/chat/threads/{LUNCH_RAW}?api-version={V}")).await;
+    assert_eq!(encoded, raw);
+    assert_eq!(raw["id"], LUNCH_RAW);
+}
+
+#[tokio::test]
+async fn shapes_follow_the_api_version() {
+    let emu = demo().await;
+    let mid = &emu.info.message_id;
+    let modern = get_json(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}?api-version=2025-03-15"),
+    )
+    .await;
+    assert_eq!(
+        modern["createdByCommunicationIdentifier"]["kind"],
+        "communicationUser"
+    );
+    assert_eq!(
+        modern["retentionPolicy"],
+        serde_json::json!({"kind": "threadCreationDate", "deleteThreadAfterDays": 90})
+    );
+    assert_eq!(modern["metadata"]["threadType"], "primary");
+    let created = modern["createdOn"].as_str().unwrap();
+    assert_eq!(created.len(), "2023-10-19T10:46:27Z".len(), "{created}");
+    let old = get_json(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}?api-version=2024-03-07"),
+    )
+    .await;
+    assert_eq!(old["createdByCommunicationIdentifier"].get("kind"), None);
+    assert_eq!(old.get("retentionPolicy"), None);
+    assert_eq!(old.get("metadata"), None);
+    let preview = get_json(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}/messages/{mid}?api-version=2024-03-15-preview"),
+    )
+    .await;
+    assert_eq!(preview["content"]["attachments"], serde_json::json!([]));
+    let ga = get_json(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}/messages/{mid}?api-version=2021-09-07"),
+    )
+    .await;
+    assert_eq!(ga["content"].get("attachments"), None);
+    assert_eq!(ga["senderCommunicationIdentifier"].get("kind"), None);
+    assert_eq!(ga["metadata"]["someKey1"], "someValue1");
+}
+
+#[tokio::test]
+async fn next_links_have_the_service_shapes() {
+    let emu = demo().await;
+    let page = get_json(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}/messages?maxPageSize=2&api-version={V}"),
+    )
+    .await;
+    let link = page["nextLink"].as_str().unwrap();
+    let prefix = format!(
+        "{}/chat/threads/{LUNCH_RAW}/messages?syncState=3e",
+        emu.info.endpoint
+    );
+    assert!(link.starts_with(&prefix), "{link}");
+    let sync = link
+        .split("syncState=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    assert!(sync.chars().all(|c| c.is_ascii_hexdigit()));
+    assert!(link.ends_with("&startTime=1%2F1%2F1970%2012%3A00%3A00%20AM%20%2B00%3A00&maxPageSize=2&api-version=2025-03-15"), "{link}");
+    let next = get_json(&emu, link).await;
+    assert_eq!(next["value"].as_array().unwrap().len(), 2);
+    let threads = get_json(
+        &emu,
+        &format!("/chat/threads?maxPageSize=1&api-version={V}"),
+    )
+    .await;
+    let link = threads["nextLink"].as_str().unwrap();
+    assert!(link.starts_with(&format!("{}/chat/threads?syncState=", emu.info.endpoint)));
+    assert!(
+        link.ends_with("&api-version=2025-03-15&maxPageSize=1"),
+        "{link}"
+    );
+    let receipts = get_json(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}/readReceipts?maxPageSize=2&skip=0&api-version={V}"),
+    )
+    .await;
+    assert_eq!(
+        receipts["nextLink"],
+        format!(
+            "{}/chat/threads/{LUNCH_RAW}/readReceipts?skip=2&maxPageSize=2&api-version={V}",
+            emu.info.endpoint
+        )
+    );
+    let empty = get_json(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}/readReceipts?maxPageSize=2&skip=4&api-version={V}"),
+    )
+    .await;
+    assert_eq!(empty, serde_json::json!({"value": []}));
+}
+
+#[tokio::test]
+async fn extra_routes_are_served_with_the_same_headers() {
+    let emu = emulator::start_with(EmulatorConfig::default(), |state| {
+        let resource = state.signer().resource_id().to_string();
+        Router::new().route("/resource", routing::get(move || async move { resource }))
+    })
+    .await
+    .unwrap();
+    let response = get(&emu, "/resource", None).await;
+    assert_eq!(response.status(), 200);
+    assert_service_headers(&response);
+    assert_eq!(
+        response.text().await.unwrap(),
+        "8540c0de-899f-5cce-acb5-3ec493af3800"
+    );
+    let (token, expires) = emu.state().signer().issue_token(
+        "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b",
+        Duration::from_secs(60),
+    );
+    assert!(expires > chrono::Utc::now());
+    let thread = get(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}?api-version={V}"),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(thread.status(), 200);
+}
+
+#[tokio::test]
+async fn latency_delays_and_garbage_is_html() {
+    let emu = demo_with(EmulatorConfig {
+        faults: vec![FaultKind::Garbage],
+        latency: Duration::from_millis(5),
+        ..Default::default()
+    })
+    .await;
+    let path = format!("/chat/threads/{LUNCH_ENCODED}/messages?api-version={V}");
+    let response = get(&emu, &path, Some(&emu.info.token)).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/html");
+    assert!(response.text().await.unwrap().starts_with("<html>"));
+    let participants = get_json(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}/participants?api-version={V}"),
+    )
+    .await;
+    assert!(
+        participants["value"].is_array(),
+        "participants are not affected"
+    );
+}
+
+#[tokio::test]
+async fn truncate_sends_a_complete_but_cut_body() {
+    let emu = demo_with(EmulatorConfig {
+        faults: vec![FaultKind::Truncate],
+        ..Default::default()
+    })
+    .await;
+    let path = format!(
+        "/chat/threads/{LUNCH_ENCODED}/messages/{}?api-version={V}",
+        emu.info.message_id
+    );
+    let response = get(&emu, &path, Some(&emu.info.token)).await;
+    let length: usize = response.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let body = response.text().await.unwrap();
+    assert_eq!(body.len(), length);
+    assert!(body.starts_with('{'));
+    assert!(serde_json::from_str::<Value>(&body).is_err());
+}
+
+#[tokio::test]
+async fn reset_breaks_the_body() {
+    let emu = demo_with(EmulatorConfig {
+        faults: vec![FaultKind::Reset],
+        ..Default::default()
+    })
+    .await;
+    let path = format!("/chat/threads/{LUNCH_ENCODED}/messages?api-version={V}");
+    let response = get(&emu, &path, Some(&emu.info.token)).await;
+    assert_eq!(response.status(), 200);
+    assert!(response.bytes().await.is_err());
+}
+
+#[tokio::test]
+async fn fail_rate_rotates_retry_headers() {
+    let emu = demo_with(EmulatorConfig {
+        fail_rate: 1.0,
+        ..Default::default()
+    })
+    .await;
+    let path = format!("/chat/threads/{LUNCH_ENCODED}?api-version={V}");
+    let mut seen = Vec::new();
+    for _ in 0..8 {
+        let response = get(&emu, &path, Some(&emu.info.token)).await;
+        assert_service_headers(&response);
+        let h = response.headers();
+        let header = ["retry-after-ms", "x-ms-retry-after-ms", "retry-after"]
+            .into_iter()
+            .find(|name| h.contains_key(*name))
+            .unwrap();
+        let value = h[header].to_str().unwrap().to_string();
+        seen.push((response.status().as_u16(), header, value.contains("GMT")));
+    }
+    assert_eq!(
+        seen,
+        [
+            (429, "retry-after-ms", false),
+            (429, "x-ms-retry-after-ms", false),
+            (429, "retry-after", false),
+            (429, "retry-after", true),
+            (503, "retry-after-ms", false),
+            (503, "x-ms-retry-after-ms", false),
+            (503, "retry-after", false),
+            (503, "retry-after", true),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn huge_fault_serves_a_ten_megabyte_message() {
+    let emu = demo_with(EmulatorConfig {
+        faults: vec![FaultKind::Huge],
+        ..Default::default()
+    })
+    .await;
+    let page = get_json(
+        &emu,
+        &format!("/chat/threads/{LUNCH_ENCODED}/messages?maxPageSize=1&api-version={V}"),
+    )
+    .await;
+    let text = page["value"][0]["content"]["message"].as_str().unwrap();
+    assert_eq!(text.len(), 10 * 1024 * 1024);
+}
+
+#[tokio::test]
+async fn shutdown_stops_serving() {
+    let emu = demo().await;
+    let endpoint = emu.info.endpoint.clone();
+    emu.shutdown().await;
+    let result = reqwest::Client::new()
+        .get(format!("{endpoint}/chat/threads?api-version={V}"))
+        .send()
+        .await;
+    assert!(result.is_err());
+}
+
+#[tokio::test]
+async fn dropping_the_emulator_stops_it() {
+    let emu = demo().await;
+    let addr = emu.addr();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+    drop(emu);
+    let mut refused = false;
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(addr).await.is_err() {
+            refused = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(refused, "still accepting after drop");
+}
+
+#[tokio::test]
+async fn thread_list_start_time_holds_across_pages() {
+    let emu = demo_with(EmulatorConfig {
+        extra_messages: Some(3),
+        ..Default::default()
+    })
+    .await;
+    let all = get_json(&emu, &format!("/chat/threads?api-version={V}")).await;
+    let lunch = all["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == LUNCH_RAW)
+        .unwrap();
+    let lunch_last =
+        chrono::DateTime::parse_from_rfc3339(lunch["lastMessageReceivedOn"].as_str().unwrap())
+            .unwrap();
+    let since = (lunch_last + chrono::Duration::minutes(1)).to_rfc3339();
+    let mut url = format!(
+        "/chat/threads?maxPageSize=1&startTime={}&api-version={V}",
+        percent_encoding::utf8_percent_encode(&since, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let mut ids = Vec::new();
+    loop {
+        let page = get_json(&emu, &url).await;
+        for t in page["value"].as_array().unwrap() {
+            ids.push(t["id"].as_str().unwrap().to_string());
+        }
+        match page["nextLink"].as_str() {
+            Some(next) => url = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(!ids.contains(&LUNCH_RAW.to_string()));
+}
+
+#[tokio::test]
+async fn identity_tokens_work_on_the_chat_routes() {
+    use acs_chat_inspector::acs::identity::{ConnectionString, IdentityClient};
+    let emu = demo().await;
+    let conn = ConnectionString::parse(emu.info.connection_string.as_deref().unwrap()).unwrap();
+    let identity = IdentityClient::new(conn, Duration::from_secs(5)).unwrap();
+    let path = format!("/chat/threads/{LUNCH_ENCODED}?api-version={V}");
+    let jane = "8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d-0c1d-46ae-9544-c963ce56c10b";
+    let minted = identity.issue_token(jane, &["chat"]).await.unwrap();
+    let ok = get(&emu, &path, Some(minted.token.expose())).await;
+    assert_eq!(ok.status(), 200);
+    let stranger = identity.create_user_and_token(&["chat"]).await.unwrap();
+    assert!(
+        stranger
+            .user
+            .starts_with("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_")
+    );
+    let forbidden = get(&emu, &path, Some(stranger.token.expose())).await;
+    assert_eq!(forbidden.status(), 403);
+    // The Identity API keeps its own correlation vector shape.
+    let response = reqwest::Client::new()
+        .post(format!(
+            "{}/identities?api-version=2023-10-01",
+            emu.info.endpoint
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(
+        response.headers()["ms-cv"]
+            .to_str()
+            .unwrap()
+            .ends_with(".2.0")
+    );
+}
+
+#[tokio::test]
+async fn token_mint_with_demo_uses_the_emulated_identity_api() {
+    use clap::Parser;
+    let cli = acs_chat_inspector::cli::Cli::try_parse_from([
+        "acs-chat-inspector",
+        "--demo",
+        "token",
+        "mint",
+    ])
+    .unwrap();
+    let minted = acs_chat_inspector::acs::identity::mint_for_cli(&cli)
+        .await
+        .unwrap();
+    assert!(
+        minted
+            .user
+            .starts_with("8:acs:8540c0de-899f-5cce-acb5-3ec493af3800_")
+    );
+    let info = decode_token(minted.token.expose(), chrono::Utc::now()).unwrap();
+    assert_eq!(info.identity.as_deref(), Some(minted.user.as_str()));
+    assert!(info.has_chat_scope());
+}
