@@ -172,3 +172,22 @@ fn terminate(pid: u32) {
         .unwrap();
     assert!(status.success());
 }
+
+#[test]
+fn demo_opens_on_the_seed_message_and_r_l_q_work_at_once() {
+    let mut tty = Tty::spawn(&["--demo"]);
+    tty.wait_for("Let's head out for lunch in 15 minutes.");
+    tty.wait_for("all 12 loaded");
+    tty.send(b"r");
+    tty.wait_for("Raw response");
+    tty.wait_until("the MS-CV header", |text| {
+        text.to_lowercase().contains("ms-cv: ")
+    });
+    tty.send(b"r");
+    tty.wait_until("the raw view closes", |text| !text.contains("Raw response"));
+    tty.send(b"l");
+    tty.wait_for("Request log");
+    tty.send(b"q");
+    assert_eq!(tty.exit_code(), 0);
+    assert!(tty.restored());
+}

@@ -112,14 +112,7 @@ pub async fn prefill(cli: &Cli, state: &mut AppState) -> Result<Option<RunningEm
 }
 
 fn demo_config(cli: &Cli) -> EmulatorConfig {
-    let args = &cli.emulator;
-    EmulatorConfig {
-        extra_messages: args.messages,
-        latency: Duration::from_millis(args.latency_ms),
-        fail_rate: args.fail_rate,
-        faults: args.faults.clone(),
-        ..EmulatorConfig::default()
-    }
+    EmulatorConfig::from(&cli.emulator)
 }
 
 /// Whether the app fetches at once: everything needed is filled in.

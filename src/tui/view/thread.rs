@@ -14,31 +14,23 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     };
     let thread = &fetched.value;
     let count = metadata_pairs(thread.metadata.as_ref()).len();
-    let mut lines = vec![
-        field("Topic", &thread.topic),
-        field("Id", &thread.id),
-        field("Created", &time(state, &thread.created_on)),
-        match &thread.deleted_on {
-            Some(when) => field("Deleted", &time(state, when)),
-            None => field("Deleted", "no"),
-        },
-        field("Metadata", &format!("{count} key(s)")),
-    ];
-    lines.extend(match &thread.created_by_communication_identifier {
-        Some(who) => long_field(
-            "Created by",
-            &format!("{} ({})", who.raw_id(), who.kind().as_str()),
-            width,
+    let created = match &thread.created_by_communication_identifier {
+        Some(who) => format!(
+            "{} by {} ({})",
+            time(state, &thread.created_on),
+            who.raw_id(),
+            who.kind().as_str()
         ),
-        None => vec![field("Created by", "(not sent)")],
+        None => format!("{} (creator not sent)", time(state, &thread.created_on)),
+    };
+    let mut lines = vec![field("Topic", &thread.topic)];
+    lines.extend(long_field("Id", &thread.id, width));
+    lines.extend(long_field("Created", &created, width));
+    lines.push(match &thread.deleted_on {
+        Some(when) => field("Deleted", &time(state, when)),
+        None => field("Deleted", "no"),
     });
-    if let Some(versions) = fetched.exchange.header("api-supported-versions") {
-        let used = &state.settings.api_version;
-        lines.push(field(
-            "API versions",
-            &format!("{used} used; the service supports {versions}"),
-        ));
-    }
+    lines.push(field("Metadata", &format!("{count} key(s)")));
     if thread.extra.is_empty() {
         return lines;
     }
