@@ -92,7 +92,10 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
         DetailTab::Participants => return participants::render(state, frame, inner),
         DetailTab::Receipts => return receipts::render(state, frame, inner),
         DetailTab::Threads => return threads::render(state, frame, inner),
-        DetailTab::Token => vec![("Token", token::lines(state, first))],
+        DetailTab::Token => {
+            let full = if wide { inner.width.saturating_sub(2) } else { inner.width };
+            vec![("Token", token::lines(state, full))]
+        }
     };
     match columns {
         Some(columns) => render_columns(state, frame, columns, panels),
