@@ -271,3 +271,38 @@ async fn a_stalled_service_times_out_and_escape_text_stays_inert() {
         );
     }
 }
+
+#[tokio::test]
+async fn e_exports_the_bundle_and_capital_e_a_redacted_one_without_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(EmulatorConfig::default()).await;
+    h.state.settings.export_dir = dir.path().to_path_buf();
+    h.tasks.run(app::start(&mut h.state));
+    h.until("everything", |s| !s.is_loading()).await;
+    for redacted in [false, true] {
+        h.act(Action::Export { redacted });
+        h.until("the export", |s| {
+            matches!(s.export_status, LoadStatus::Loaded)
+        })
+        .await;
+        let notice = h.state.notice.clone().unwrap().text;
+        assert!(notice.starts_with("exported to "), "{notice}");
+        let path = notice
+            .trim_start_matches("exported to ")
+            .split(" (")
+            .next()
+            .unwrap()
+            .to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains(&h.info().token), "no token in an export");
+        let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(bundle["messages"].as_array().unwrap().len(), 12);
+        assert_eq!(
+            text.contains("Let's head out for lunch"),
+            !redacted,
+            "redaction blanks text"
+        );
+        std::fs::remove_file(&path).unwrap();
+        h.state.export_status = LoadStatus::Idle;
+    }
+}

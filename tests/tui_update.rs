@@ -580,3 +580,47 @@ fn v_switches_the_api_version_for_the_next_fetch() {
         _ => true,
     }));
 }
+
+#[test]
+fn export_needs_a_thread_and_esc_cancels_it_while_a_fetch_does_not() {
+    let mut s = filled(80, 24, false);
+    let effects = press(&mut s, KeyCode::Char('E'));
+    let id = match &effects[..] {
+        [
+            Effect::Export {
+                request_id,
+                redacted: true,
+                thread_id,
+                path,
+                ..
+            },
+        ] => {
+            assert_eq!(thread_id, THREAD_ID);
+            assert!(
+                path.to_string_lossy()
+                    .contains("acs-bundle-19_demo-lunch_thread.v2-")
+            );
+            *request_id
+        }
+        other => panic!("{other:?}"),
+    };
+    let effects = update(&mut s, Action::Fetch);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Cancel(c) if *c == id)),
+        "a fetch keeps the export"
+    );
+    let effects = press(&mut s, KeyCode::Esc);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Cancel(c) if *c == id))
+    );
+    assert!(matches!(s.export_status, LoadStatus::Cancelled));
+
+    let mut s = filled(80, 24, false);
+    s.set_value(Field::Thread, "");
+    assert!(press(&mut s, KeyCode::Char('e')).is_empty());
+    assert!(s.notice.unwrap().text.contains("no thread to export"));
+}

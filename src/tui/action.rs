@@ -85,6 +85,15 @@ pub enum Action {
     PrevTab,
     /// Show one detail tab.
     ShowTab(DetailTab),
+    /// Write the current thread's bundle (as the `bundle` subcommand does) to a file.
+    Export { redacted: bool },
+    /// Building the bundle has come this far.
+    ExportProgress { request_id: u64, text: String },
+    /// The bundle was written (its path and counts) or could not be.
+    Exported {
+        request_id: u64,
+        result: Result<(std::path::PathBuf, String), String>,
+    },
     /// A key reserved for a view this build does not have yet; says so.
     Unavailable(&'static str),
     /// A key typed into the focused text field or prompt.

@@ -272,6 +272,8 @@ pub struct Settings {
     pub retries: u32,
     /// Items per page of the timeline.
     pub page_size: u32,
+    /// Where exports are written.
+    pub export_dir: std::path::PathBuf,
 }
 
 impl Default for Settings {
@@ -281,6 +283,7 @@ impl Default for Settings {
             timeout: Duration::from_secs(30),
             retries: 3,
             page_size: 100,
+            export_dir: std::path::PathBuf::from("."),
         }
     }
 }
@@ -315,6 +318,9 @@ pub struct AppState {
     pub log: Option<usize>,
     /// The copy menu.
     pub copy: Option<CopyMenu>,
+    /// An export being written, and how far it has come.
+    pub export_status: LoadStatus,
+    pub export_progress: Option<String>,
     /// The requests behind the thread and message panels.
     pub thread_origin: Option<u64>,
     pub message_origin: Option<u64>,
@@ -365,6 +371,8 @@ impl AppState {
             raw: None,
             log: None,
             copy: None,
+            export_status: LoadStatus::Idle,
+            export_progress: None,
             thread_origin: None,
             message_origin: None,
             prompt: None,
@@ -445,6 +453,7 @@ impl AppState {
             ("participants", &self.participants.status),
             ("receipts", &self.receipts.status),
             ("threads", &self.threads.status),
+            ("export", &self.export_status),
         ]
         .into_iter()
         .filter(|(_, s)| s.is_loading())

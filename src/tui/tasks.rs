@@ -2,6 +2,7 @@
 //! as actions tagged with the request id.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
@@ -56,6 +57,13 @@ impl Tasks {
                         let _ = more.send(());
                     }
                 }
+                Effect::Export {
+                    request_id,
+                    config,
+                    thread_id,
+                    path,
+                    redacted,
+                } => self.spawn_export(request_id, *config, thread_id, path, redacted),
                 Effect::Quit => quit = true,
                 // The terminal, not the network, carries the clipboard; the app loop writes it.
                 Effect::Copy(_) => {}
@@ -121,6 +129,76 @@ impl Tasks {
             },
         );
     }
+}
+
+impl Tasks {
+    /// Builds the bundle with the shared client (its log gives the bundle's `requests`) and writes it.
+    fn spawn_export(
+        &mut self,
+        id: u64,
+        config: ClientConfig,
+        thread_id: String,
+        path: PathBuf,
+        redacted: bool,
+    ) {
+        let tx = self.tx.clone();
+        let client = match self.client(config) {
+            Ok(client) => observed(&client, id, tx.clone()),
+            Err(e) => {
+                let _ = tx.send(Action::Exported {
+                    request_id: id,
+                    result: Err(e.to_string()),
+                });
+                return;
+            }
+        };
+        let cancel = CancellationToken::new();
+        let token = cancel.clone();
+        let handle = tokio::spawn(async move {
+            tokio::select! {
+                _ = token.cancelled() => {}
+                result = export(client, id, thread_id, path, redacted, &tx) => {
+                    let _ = tx.send(Action::Exported { request_id: id, result });
+                }
+            }
+        });
+        self.running.insert(
+            id,
+            Running {
+                cancel,
+                more: None,
+                handle,
+            },
+        );
+    }
+}
+
+async fn export(
+    client: ChatClient,
+    id: u64,
+    thread_id: String,
+    path: PathBuf,
+    redacted: bool,
+    tx: &UnboundedSender<Action>,
+) -> Result<(PathBuf, String), String> {
+    let progress = |p: crate::export::BundleProgress| {
+        let text = format!("{}: {} so far", p.part.field(), p.items);
+        let _ = tx.send(Action::ExportProgress {
+            request_id: id,
+            text,
+        });
+    };
+    let bundle = crate::export::build_bundle(&client, &thread_id, progress)
+        .await
+        .map_err(|e| e.to_string())?;
+    let counts = bundle.counts();
+    let written = path.clone();
+    tokio::task::spawn_blocking(move || crate::export::export_to_file(&bundle, &written, redacted))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    Ok((path, counts))
 }
 
 impl Drop for Tasks {

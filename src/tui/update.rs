@@ -54,6 +54,14 @@ pub enum Effect {
     Cancel(u64),
     /// Fetch the next page of a message listing.
     MoreMessages(u64),
+    /// Build the thread's bundle and write it to `path`.
+    Export {
+        request_id: u64,
+        config: Box<ClientConfig>,
+        thread_id: String,
+        path: std::path::PathBuf,
+        redacted: bool,
+    },
     /// Put text on the clipboard (OSC 52, so it works over SSH).
     Copy(String),
     /// Leave the program.
@@ -130,6 +138,27 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::NextTab => show_tab(state, state.tab.next()),
         Action::PrevTab => show_tab(state, state.tab.prev()),
         Action::ShowTab(tab) => show_tab(state, tab),
+        Action::Export { redacted } => export(state, redacted),
+        Action::ExportProgress { request_id, text } => {
+            if state.export_status.awaits(request_id) {
+                state.export_progress = Some(text);
+            }
+            vec![]
+        }
+        Action::Exported { request_id, result } => {
+            if state.export_status.awaits(request_id) {
+                state.export_status = LoadStatus::Loaded;
+                state.export_progress = None;
+                match result {
+                    Ok((path, counts)) => state.notify(
+                        Level::Info,
+                        format!("exported to {} ({counts})", path.display()),
+                    ),
+                    Err(e) => state.notify(Level::Error, format!("export failed: {e}")),
+                }
+            }
+            vec![]
+        }
         Action::Unavailable(what) => {
             state.notify(
                 Level::Info,
@@ -197,7 +226,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             delay,
             reason,
         } => {
-            if waiting_ids(state).contains(&request_id) {
+            let exporting = state.export_status.awaits(request_id);
+            if exporting || waiting_ids(state).contains(&request_id) {
                 state.retry = Some(RetryNotice {
                     attempt,
                     max,
@@ -227,6 +257,51 @@ fn set_focus(state: &mut AppState, focus: Focus) -> Vec<Effect> {
     state.focus = focus;
     state.sync_field_styles();
     vec![]
+}
+
+fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
+    if state.export_status.is_loading() {
+        state.notify(
+            Level::Info,
+            "an export is already being written (Esc cancels it)",
+        );
+        return vec![];
+    }
+    let target = match validate(state) {
+        Ok(target) => target,
+        Err(message) => {
+            state.input_error = Some(message);
+            return vec![];
+        }
+    };
+    let loaded = state.thread.as_ref().map(|t| t.value.id.clone());
+    let Some(thread_id) = loaded.or(target.thread_id) else {
+        state.notify(Level::Warn, "no thread to export: open one first");
+        return vec![];
+    };
+    let request_id = state.take_request_id();
+    let path = state
+        .settings
+        .export_dir
+        .join(crate::export::bundle_file_name(&thread_id, state.now));
+    state.export_status = LoadStatus::Loading {
+        started: state.now,
+        request_id,
+    };
+    state.export_progress = None;
+    let kind = if redacted {
+        "redacted bundle"
+    } else {
+        "bundle"
+    };
+    state.notify(Level::Info, format!("exporting the {kind} of {thread_id}"));
+    vec![Effect::Export {
+        request_id,
+        config: Box::new(target.config),
+        thread_id,
+        path,
+        redacted,
+    }]
 }
 
 fn open_copy(state: &mut AppState) -> Vec<Effect> {
@@ -615,7 +690,8 @@ fn cancel(state: &mut AppState) -> Vec<Effect> {
         return vec![];
     }
     if state.is_loading() || state.timeline.page_pending {
-        let effects = cancel_all(state);
+        let mut effects = cancel_all(state);
+        effects.extend(state.export_status.request_id().map(Effect::Cancel));
         for status in [
             &mut state.thread_status,
             &mut state.message_status,
@@ -623,6 +699,7 @@ fn cancel(state: &mut AppState) -> Vec<Effect> {
             &mut state.participants.status,
             &mut state.receipts.status,
             &mut state.threads.status,
+            &mut state.export_status,
         ] {
             if status.is_loading() {
                 *status = LoadStatus::Cancelled;

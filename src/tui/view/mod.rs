@@ -93,7 +93,11 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
         DetailTab::Receipts => return receipts::render(state, frame, inner),
         DetailTab::Threads => return threads::render(state, frame, inner),
         DetailTab::Token => {
-            let full = if wide { inner.width.saturating_sub(2) } else { inner.width };
+            let full = if wide {
+                inner.width.saturating_sub(2)
+            } else {
+                inner.width
+            };
             vec![("Token", token::lines(state, full))]
         }
     };

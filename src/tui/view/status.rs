@@ -69,6 +69,14 @@ fn message(state: &AppState) -> Line<'static> {
         .min()
     {
         let names: Vec<&str> = loading.iter().map(|(n, _)| *n).collect();
+        if let (["export"], Some(progress)) = (names.as_slice(), &state.export_progress) {
+            return Line::from(format!(
+                " {} exporting… {} ({}) · Esc cancels",
+                spinner(state),
+                elapsed(state, started),
+                one_line(progress)
+            ));
+        }
         let what = match names.as_slice() {
             [one] => one.to_string(),
             [a, b] => format!("{a} and {b}"),
