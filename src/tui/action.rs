@@ -94,8 +94,6 @@ pub enum Action {
         request_id: u64,
         result: Result<(std::path::PathBuf, String), String>,
     },
-    /// A key reserved for a view this build does not have yet; says so.
-    Unavailable(&'static str),
     /// A key typed into the focused text field or prompt.
     TextInput(Input),
     /// Text pasted into the terminal (bracketed paste).

@@ -159,13 +159,6 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::Unavailable(what) => {
-            state.notify(
-                Level::Info,
-                format!("{what} is not available in this build"),
-            );
-            vec![]
-        }
         Action::TextInput(input) => text_input(state, input),
         Action::Paste(text) => paste(state, &text),
         Action::Resize { width, height } => {
