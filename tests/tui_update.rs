@@ -3,6 +3,7 @@
 mod tui_support;
 
 use acs_chat_inspector::acs::AcsError;
+use acs_chat_inspector::clipboard::CopyTarget;
 use acs_chat_inspector::tui::action::Action;
 use acs_chat_inspector::tui::keymap::action_for_key;
 use acs_chat_inspector::tui::state::{DetailTab, Field, Focus, LoadStatus, MessageSource};
@@ -545,28 +546,28 @@ fn copy_menu_offers_id_ms_cv_json_body_and_curl_without_the_token() {
         .unwrap()
         .choices
         .iter()
-        .map(|c| c.label)
+        .map(|c| c.target.label())
         .collect();
     assert_eq!(
         labels,
-        [
-            "thread id",
-            "MS-CV",
-            "panel JSON",
-            "raw body",
-            "curl command"
-        ]
+        ["id", "MS-CV", "panel JSON", "raw body", "curl command"]
     );
+    assert_eq!(s.copy.as_ref().unwrap().choices[0].text, THREAD_ID);
     let curl = s.copy.as_ref().unwrap().choices[4].text.clone();
     assert!(
         curl.contains("$AZURE_COMMUNICATION_ACCESS_TOKEN")
             && curl.contains("19%3Ademo-lunch%40thread.v2")
     );
     assert!(!curl.contains(&token()[..40]));
-    let effects = press(&mut s, KeyCode::Char('2'));
-    assert!(matches!(&effects[..], [Effect::Copy(text)] if text == "JduJle7LhkONxaJnLYlU7Q.0"));
+    let effects = press(&mut s, KeyCode::Char('m'));
+    assert!(matches!(&effects[..],
+        [Effect::Copy { target: CopyTarget::MsCv, text }] if text == "JduJle7LhkONxaJnLYlU7Q.0"));
     assert!(s.copy.is_none());
-    assert!(s.notice.as_ref().unwrap().text.contains("copied the MS-CV"));
+    update(
+        &mut s,
+        Action::Copied(Err("not copied: the text contains the access token".into())),
+    );
+    assert!(s.notice.as_ref().unwrap().text.contains("not copied"));
 }
 
 #[test]

@@ -51,8 +51,10 @@ pub enum Action {
     ToggleLog,
     /// Open the copy menu for what has focus.
     OpenCopy,
-    /// Copy the numbered choice of the copy menu (0-based).
-    CopyChoice(usize),
+    /// Copy one thing offered by the copy menu.
+    CopyTarget(crate::clipboard::CopyTarget),
+    /// What the clipboard copy did: the status line, or why nothing was copied.
+    Copied(Result<String, String>),
     /// Move the selection (or scroll) down one row.
     ScrollDown,
     /// Move the selection (or scroll) up one row.

@@ -188,8 +188,10 @@ fn apply(
         state.now = Utc::now();
         let effects = update(state, action);
         for effect in &effects {
-            if let super::update::Effect::Copy(text) = effect {
-                terminal::copy(text);
+            if let super::update::Effect::Copy { target, text } = effect {
+                let copied =
+                    terminal::copy(*target, text, &state.value(super::state::Field::Token));
+                update(state, Action::Copied(copied));
             }
         }
         if tasks.run(effects) || state.quit {

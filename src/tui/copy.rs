@@ -1,16 +1,17 @@
-//! What `y` can copy from where the user is: an id, the MS-CV, the panel's JSON, the raw body,
-//! or the request as a curl command whose token is the environment variable, never its value.
+//! What `y` can copy from where the user is ([`CopyTarget`]): an id, the MS-CV, the panel's JSON,
+//! the raw body, or the request as a curl command whose token is the environment variable.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::acs::Exchange;
+pub use crate::clipboard::CopyTarget;
 
 /// One thing to copy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
-    pub label: &'static str,
+    pub target: CopyTarget,
     pub text: String,
 }
 
@@ -21,89 +22,38 @@ pub struct CopyMenu {
     pub selected: usize,
 }
 
-/// The environment variable the curl command reads the token from.
-pub const TOKEN_VAR: &str = "AZURE_COMMUNICATION_ACCESS_TOKEN";
-
-/// The request as a curl command; the token stays in the shell's environment.
-pub fn curl(exchange: &Exchange) -> String {
-    format!(
-        "curl -sS -H \"Authorization: Bearer ${TOKEN_VAR}\" -H 'Accept: application/json' '{}'",
-        exchange.url.replace('\'', "%27")
-    )
+impl CopyMenu {
+    pub fn find(&self, target: CopyTarget) -> Option<&Choice> {
+        self.choices.iter().find(|c| c.target == target)
+    }
 }
 
-/// The choices for an item (an id and its JSON) and the exchange it came from.
+/// The choices for an item (its id and JSON) and the exchange it came from, in menu order.
 pub fn choices(
-    id: Option<(&'static str, String)>,
-    item: Option<&dyn erased::Json>,
+    id: Option<String>,
+    item: Option<&dyn Json>,
     exchange: Option<&Arc<Exchange>>,
 ) -> Vec<Choice> {
-    let mut out = Vec::new();
-    if let Some((label, id)) = id.filter(|(_, id)| !id.is_empty()) {
-        out.push(Choice { label, text: id });
-    }
-    if let Some(cv) = exchange.and_then(|e| e.ms_cv()) {
-        out.push(Choice {
-            label: "MS-CV",
-            text: cv.to_string(),
-        });
-    }
-    if let Some(json) = item.and_then(|i| i.pretty()) {
-        out.push(Choice {
-            label: "panel JSON",
-            text: json,
-        });
-    }
-    if let Some(e) = exchange {
-        out.push(Choice {
-            label: "raw body",
-            text: e.body.clone(),
-        });
-        out.push(Choice {
-            label: "curl command",
-            text: curl(e),
-        });
-    }
-    out
+    let text = |target| match target {
+        CopyTarget::Id => id.clone().filter(|id| !id.is_empty()),
+        CopyTarget::MsCv => exchange.and_then(|e| e.ms_cv()).map(str::to_string),
+        CopyTarget::PanelJson => item.and_then(|i| i.pretty()),
+        CopyTarget::RawBody => exchange.map(|e| e.body.clone()),
+        CopyTarget::Curl => exchange.and_then(|e| crate::curl::curl_for_exchange(e)),
+    };
+    CopyTarget::ALL
+        .into_iter()
+        .filter_map(|target| text(target).map(|text| Choice { target, text }))
+        .collect()
 }
 
 /// Serializable items behind one object-safe trait.
-pub mod erased {
-    use super::Serialize;
-
-    pub trait Json {
-        fn pretty(&self) -> Option<String>;
-    }
-
-    impl<T: Serialize> Json for T {
-        fn pretty(&self) -> Option<String> {
-            serde_json::to_string_pretty(self).ok()
-        }
-    }
+pub trait Json {
+    fn pretty(&self) -> Option<String>;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn curl_names_the_variable_not_the_token() {
-        let e = Exchange {
-            seq: 1,
-            started_at: chrono::Utc::now(),
-            method: "GET".into(),
-            url: "https://x.communication.azure.com/chat/threads/19%3Aa%40thread.v2?api-version=2025-03-15".into(),
-            status: Some(200),
-            duration: Default::default(),
-            attempts: 1,
-            headers: vec![],
-            body: String::new(),
-            error: None,
-        };
-        assert_eq!(
-            curl(&e),
-            "curl -sS -H \"Authorization: Bearer $AZURE_COMMUNICATION_ACCESS_TOKEN\" -H 'Accept: application/json' \
-             'https://x.communication.azure.com/chat/threads/19%3Aa%40thread.v2?api-version=2025-03-15'"
-        );
+impl<T: Serialize> Json for T {
+    fn pretty(&self) -> Option<String> {
+        serde_json::to_string_pretty(self).ok()
     }
 }

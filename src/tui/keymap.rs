@@ -4,6 +4,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModif
 
 use super::action::Action;
 use super::state::{AppState, DetailTab};
+use crate::clipboard::CopyTarget;
 
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,11 +156,11 @@ pub static BINDINGS: &[Binding] = &[
     bind(Help, &[ch('?')], "?", Action::ToggleHelp, "close the help"),
     bind(Raw, &[ch('r')], "r", Action::ToggleRaw, "close the raw view"),
     bind(Raw, &[ch('y')], "y", Action::OpenCopy, "copy from this exchange"),
-    bind(CopyMenu, &[ch('1')], "1…5", Action::CopyChoice(0), "copy that choice"),
-    bind(CopyMenu, &[ch('2')], "", Action::CopyChoice(1), ""),
-    bind(CopyMenu, &[ch('3')], "", Action::CopyChoice(2), ""),
-    bind(CopyMenu, &[ch('4')], "", Action::CopyChoice(3), ""),
-    bind(CopyMenu, &[ch('5')], "", Action::CopyChoice(4), ""),
+    bind(CopyMenu, &[ch('i')], "i", Action::CopyTarget(CopyTarget::Id), "copy the id"),
+    bind(CopyMenu, &[ch('m')], "m", Action::CopyTarget(CopyTarget::MsCv), "copy the MS-CV"),
+    bind(CopyMenu, &[ch('j')], "j", Action::CopyTarget(CopyTarget::PanelJson), "copy the panel as JSON"),
+    bind(CopyMenu, &[ch('b')], "b", Action::CopyTarget(CopyTarget::RawBody), "copy the raw body"),
+    bind(CopyMenu, &[ch('c')], "c", Action::CopyTarget(CopyTarget::Curl), "copy the request as curl (token as a variable)"),
     bind(CopyMenu, &[plain(K::Enter), ch('y')], "Enter / y", Action::Activate, "copy the selected choice"),
     bind(Log, &[ch('l')], "l", Action::ToggleLog, "close the request log"),
     bind(Log, &[plain(K::Enter)], "Enter", Action::Activate, "raw view of the selected exchange"),

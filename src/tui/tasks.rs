@@ -66,7 +66,7 @@ impl Tasks {
                 } => self.spawn_export(request_id, *config, thread_id, path, redacted),
                 Effect::Quit => quit = true,
                 // The terminal, not the network, carries the clipboard; the app loop writes it.
-                Effect::Copy(_) => {}
+                Effect::Copy { .. } => {}
             }
         }
         self.running.retain(|_, r| !r.handle.is_finished());

@@ -34,10 +34,13 @@ impl Drop for Guard {
     }
 }
 
-/// Puts text on the clipboard through the terminal (OSC 52), which also works over SSH.
-pub fn copy(text: &str) {
-    let _ = execute!(
-        stdout(),
-        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
-    );
+/// Puts text on the clipboard through the terminal (OSC 52, also over SSH and in tmux), refusing
+/// text that holds the token; returns the status line or why nothing was copied.
+pub fn copy(
+    target: crate::clipboard::CopyTarget,
+    text: &str,
+    token: &str,
+) -> Result<String, String> {
+    let token = crate::acs::AccessToken::new(token.trim());
+    crate::clipboard::copy(target, text, &token, &mut stdout())
 }

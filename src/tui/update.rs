@@ -9,8 +9,8 @@ use crate::acs::token::{TokenInfo, decode_token};
 use crate::acs::{AccessToken, ClientConfig, Endpoint, Exchange, Page, RetryPolicy};
 
 use super::action::{Action, PageOutcome};
-use super::copy::{self, CopyMenu, erased::Json};
-use super::raw::RawView;
+use super::copy::{self, CopyMenu, CopyTarget, Json};
+use super::raw::{self, RawView};
 use super::state::{
     AppState, DetailTab, Field, Focus, Level, Listing, LoadStatus, LoggedExchange, MAX_EXCHANGES,
     MessageSource, Prompt, PromptKind, RetryNotice, single_line,
@@ -62,8 +62,9 @@ pub enum Effect {
         path: std::path::PathBuf,
         redacted: bool,
     },
-    /// Put text on the clipboard (OSC 52, so it works over SSH).
-    Copy(String),
+    /// Put text on the clipboard (OSC 52, so it works over SSH) unless it holds the token;
+    /// the outcome comes back as [`Action::Copied`].
+    Copy { target: CopyTarget, text: String },
     /// Leave the program.
     Quit,
 }
@@ -87,7 +88,14 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::ToggleRaw => toggle_raw(state),
         Action::OpenCopy => open_copy(state),
-        Action::CopyChoice(i) => copy_choice(state, i),
+        Action::CopyTarget(target) => copy_target(state, target),
+        Action::Copied(result) => {
+            match result {
+                Ok(status) => state.notify(Level::Info, status),
+                Err(why) => state.notify(Level::Warn, why),
+            }
+            vec![]
+        }
         Action::ToggleLog => {
             state.log = if state.log.is_some() { None } else { Some(0) };
             vec![]
@@ -119,6 +127,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::CycleTime => {
             state.time_display = state.time_display.next();
+            rebuild_raw(state);
             state.notify(
                 Level::Info,
                 format!("times shown as {}", state.time_display.label()),
@@ -164,6 +173,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Resize { width, height } => {
             state.size = (width, height);
             keep_selection_visible(state);
+            rebuild_raw(state);
             vec![]
         }
         Action::Tick => {
@@ -320,63 +330,64 @@ fn copy_choices(state: &AppState) -> Vec<copy::Choice> {
         Focus::Timeline => t.data.row(t.selected).map(|e| &e.message),
         _ => state.shown_message(),
     };
-    let (id, item): (Option<(&'static str, String)>, Option<&dyn Json>) =
-        match (state.focus, state.tab) {
-            (Focus::Timeline, _) | (_, DetailTab::Message) => match message {
-                Some(m) => (Some(("message id", m.id.clone())), Some(m as &dyn Json)),
-                None => (None, None),
-            },
-            (_, DetailTab::Thread) => match &state.thread {
-                Some(f) => (
-                    Some(("thread id", f.value.id.clone())),
-                    Some(&f.value as &dyn Json),
+    let (id, item): (Option<String>, Option<&dyn Json>) = match (state.focus, state.tab) {
+        (Focus::Timeline, _) | (_, DetailTab::Message) => match message {
+            Some(m) => (Some(m.id.clone()), Some(m as &dyn Json)),
+            None => (None, None),
+        },
+        (_, DetailTab::Thread) => match &state.thread {
+            Some(f) => (Some(f.value.id.clone()), Some(&f.value as &dyn Json)),
+            None => (None, None),
+        },
+        (_, DetailTab::Participants) => {
+            match state.participants.items.get(state.participants.selected) {
+                Some(p) => (
+                    Some(p.communication_identifier.raw_id()),
+                    Some(p as &dyn Json),
                 ),
                 None => (None, None),
-            },
-            (_, DetailTab::Participants) => {
-                match state.participants.items.get(state.participants.selected) {
-                    Some(p) => (
-                        Some(("raw id", p.communication_identifier.raw_id())),
-                        Some(p as &dyn Json),
-                    ),
-                    None => (None, None),
-                }
             }
-            (_, DetailTab::Receipts) => match state.receipts.items.get(state.receipts.selected) {
-                Some(r) => (
-                    Some(("message id", r.chat_message_id.clone())),
-                    Some(r as &dyn Json),
-                ),
-                None => (None, None),
-            },
-            (_, DetailTab::Threads) => match state.threads.items.get(state.threads.selected) {
-                Some(t) => (Some(("thread id", t.id.clone())), Some(t as &dyn Json)),
-                None => (None, None),
-            },
-            (_, DetailTab::Token) => (None, None),
-        };
+        }
+        (_, DetailTab::Receipts) => match state.receipts.items.get(state.receipts.selected) {
+            Some(r) => (Some(r.chat_message_id.clone()), Some(r as &dyn Json)),
+            None => (None, None),
+        },
+        (_, DetailTab::Threads) => match state.threads.items.get(state.threads.selected) {
+            Some(t) => (Some(t.id.clone()), Some(t as &dyn Json)),
+            None => (None, None),
+        },
+        (_, DetailTab::Token) => (None, None),
+    };
     copy::choices(id, item, exchange.as_ref())
 }
 
-fn copy_choice(state: &mut AppState, index: usize) -> Vec<Effect> {
-    let Some(choice) = state
-        .copy
-        .as_ref()
-        .and_then(|m| m.choices.get(index))
-        .cloned()
-    else {
+fn copy_target(state: &mut AppState, target: CopyTarget) -> Vec<Effect> {
+    let Some(choice) = state.copy.as_ref().and_then(|m| m.find(target)).cloned() else {
+        state.notify(Level::Info, format!("no {} to copy here", target.label()));
         return vec![];
     };
     state.copy = None;
-    let size = choice.text.chars().count();
-    state.notify(
-        Level::Info,
-        format!(
-            "copied the {} ({size} characters) to the clipboard (OSC 52)",
-            choice.label
-        ),
-    );
-    vec![Effect::Copy(choice.text)]
+    vec![Effect::Copy {
+        target: choice.target,
+        text: choice.text,
+    }]
+}
+
+fn raw_view_of(state: &AppState, exchange: Arc<Exchange>) -> RawView {
+    RawView::new(
+        exchange,
+        state.time_display,
+        state.now,
+        raw::width(state.size),
+    )
+}
+
+/// The raw view's lines follow the terminal width and the time display.
+fn rebuild_raw(state: &mut AppState) {
+    let (time, now, width) = (state.time_display, state.now, raw::width(state.size));
+    if let Some(view) = &mut state.raw {
+        view.rebuild(time, now, width);
+    }
 }
 
 fn toggle_raw(state: &mut AppState) -> Vec<Effect> {
@@ -384,7 +395,7 @@ fn toggle_raw(state: &mut AppState) -> Vec<Effect> {
         return vec![];
     }
     match current_exchange(state) {
-        Some(exchange) => state.raw = Some(RawView::new(exchange)),
+        Some(exchange) => state.raw = Some(raw_view_of(state, exchange)),
         None => state.notify(
             Level::Info,
             "no response here yet: fetch first (l lists every request)",
@@ -632,14 +643,17 @@ fn cancel_all(state: &mut AppState) -> Vec<Effect> {
 
 fn activate(state: &mut AppState) -> Vec<Effect> {
     if let Some(menu) = &state.copy {
-        let selected = menu.selected;
-        return copy_choice(state, selected);
+        let target = menu.choices.get(menu.selected).map(|c| c.target);
+        return target.map_or_else(Vec::new, |t| copy_target(state, t));
     }
     if let Some(selected) = state.log {
         // The log lists newest first.
         let index = state.exchanges.len().checked_sub(selected + 1);
-        if let Some(logged) = index.and_then(|i| state.exchanges.get(i)) {
-            state.raw = Some(RawView::new(logged.exchange.clone()));
+        if let Some(exchange) = index
+            .and_then(|i| state.exchanges.get(i))
+            .map(|l| l.exchange.clone())
+        {
+            state.raw = Some(raw_view_of(state, exchange));
         }
         return vec![];
     }
@@ -728,7 +742,9 @@ fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
         return vec![];
     }
     if let Some(raw) = &mut state.raw {
-        raw.scroll = step(raw.scroll, delta, raw.lines.len().saturating_sub(1));
+        let rows = usize::from(state.size.1.saturating_sub(4));
+        let max = super::raw_view::max_scroll(raw.lines.len(), rows);
+        raw.scroll = step(raw.scroll, delta, max);
         return vec![];
     }
     if let Some(selected) = &mut state.log {

@@ -24,7 +24,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     );
     let block = panel_block("Copy to the clipboard", true).title_bottom(
         Line::from(Span::styled(
-            " 1-5 or Enter copies · Esc closes ",
+            " key or Enter copies · Esc closes ",
             Style::default().fg(Color::DarkGray),
         ))
         .right_aligned(),
@@ -39,8 +39,8 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             let text = format!(
                 "{} {} {:<13} {preview}",
                 if i == menu.selected { "▶" } else { " " },
-                i + 1,
-                choice.label
+                choice.target.key(),
+                choice.target.label()
             );
             let style = if i == menu.selected {
                 Style::default().add_modifier(Modifier::REVERSED)
