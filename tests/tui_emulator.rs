@@ -306,3 +306,25 @@ async fn e_exports_the_bundle_and_capital_e_a_redacted_one_without_the_token() {
         h.state.export_status = LoadStatus::Idle;
     }
 }
+
+#[tokio::test]
+async fn a_ten_megabyte_message_is_shown_cut_and_the_timeline_stays_one_line() {
+    let config = EmulatorConfig {
+        faults: vec![FaultKind::Huge],
+        ..EmulatorConfig::default()
+    };
+    let mut h = Harness::new(config).await;
+    h.state.set_value(Field::Message, "");
+    h.act(Action::Fetch);
+    h.until("everything", |s| !s.is_loading()).await;
+    let data = &h.state.timeline.data;
+    let row = (0..data.len())
+        .find(|&r| data.row(r).unwrap().message.text().len() >= 10_000_000)
+        .expect("the huge message");
+    h.state.focus = Focus::Timeline;
+    h.state.timeline.selected = row;
+    h.act(Action::Activate);
+    let screen = render_at(&h.state, 100, 60);
+    assert!(screen.contains("This line repeats"), "{screen}");
+    assert!(screen.contains("(cut at 64 KiB of 9765 KiB"), "{screen}");
+}

@@ -10,8 +10,9 @@ use crate::sanitize::{one_line, sanitize};
 use super::super::state::{AppState, MessageSource};
 use super::{dim, field, long_field, status_lines, time};
 
-/// HTML bodies longer than this are cut before rendering, so a huge message stays responsive.
-const MAX_HTML: usize = 64 * 1024;
+/// Bodies longer than this are cut before rendering, so a huge message keeps every frame fast
+/// (the raw view and the copy menu still have all of it).
+const MAX_BODY: usize = 64 * 1024;
 
 pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let Some(message) = state.shown_message() else {
@@ -117,9 +118,16 @@ fn body(m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
     if m.message_type.is_system() {
         lines.extend(system_event(m));
     } else if let Some(text) = content.message.as_deref() {
+        let shown = head(text);
+        if shown.len() < text.len() {
+            let (kib, total) = (MAX_BODY / 1024, text.len() / 1024);
+            lines.push(dim(format!(
+                "(cut at {kib} KiB of {total} KiB: r shows the whole body)"
+            )));
+        }
         lines.extend(match m.message_type {
-            ChatMessageType::Html => html(text, width),
-            _ => text_lines(text),
+            ChatMessageType::Html => html(shown, width),
+            _ => text_lines(shown),
         });
     } else {
         lines.push(dim("(no text)"));
@@ -141,15 +149,22 @@ fn text_lines(text: &str) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// The first [`MAX_BODY`] bytes, cut at a character boundary.
+fn head(text: &str) -> &str {
+    if text.len() <= MAX_BODY {
+        return text;
+    }
+    let end = (0..=MAX_BODY)
+        .rev()
+        .find(|i| text.is_char_boundary(*i))
+        .unwrap_or(0);
+    &text[..end]
+}
+
 /// HTML shown as readable text (links, lists), sanitized after rendering.
 fn html(source: &str, width: u16) -> Vec<Line<'static>> {
-    let cut = source.len() > MAX_HTML;
-    let end = (0..=MAX_HTML.min(source.len()))
-        .rev()
-        .find(|i| source.is_char_boundary(*i))
-        .unwrap_or(0);
     let width = usize::from(width.max(20));
-    let mut lines = match html2text::from_read(&source.as_bytes()[..end], width) {
+    let mut lines = match html2text::from_read(source.as_bytes(), width) {
         Ok(text) => text_lines(text.trim_end()),
         Err(e) => {
             let mut lines = vec![dim(format!(
@@ -159,13 +174,6 @@ fn html(source: &str, width: u16) -> Vec<Line<'static>> {
             lines
         }
     };
-    if cut {
-        lines.push(dim(format!(
-            "(cut at {} KiB of {} KiB)",
-            MAX_HTML / 1024,
-            source.len() / 1024
-        )));
-    }
     lines.push(dim("(HTML, shown as text)"));
     lines
 }
