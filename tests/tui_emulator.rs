@@ -326,5 +326,5 @@ async fn a_ten_megabyte_message_is_shown_cut_and_the_timeline_stays_one_line() {
     h.act(Action::Activate);
     let screen = render_at(&h.state, 100, 60);
     assert!(screen.contains("This line repeats"), "{screen}");
-    assert!(screen.contains("(cut at 64 KiB of 9765 KiB"), "{screen}");
+    assert!(screen.contains("(cut at 64 KiB of 10240 KiB"), "{screen}");
 }
