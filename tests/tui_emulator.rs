@@ -256,7 +256,7 @@ async fn a_stalled_service_times_out_and_escape_text_stays_inert() {
     }
 
     let config = EmulatorConfig {
-        faults: vec![FaultKind::Escape],
+        faults: vec![FaultKind::Escape, FaultKind::Unicode, FaultKind::Unknown],
         ..EmulatorConfig::default()
     };
     let mut h = Harness::new(config).await;

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::acs::time::relative;
 use crate::acs::{ChatMessage, ChatMessageType, TimeDisplay};
@@ -299,22 +299,22 @@ pub fn fit(s: &str, width: usize) -> String {
     if width == 0 {
         return String::new();
     }
-    let mut out = String::new();
-    let mut used = 0;
     let cut = s.width() > width;
     let room = if cut { width - 1 } else { width };
+    // Widths are measured on the growing prefix, not per character, so emoji sequences joined by
+    // zero-width joiners count as the one glyph the terminal draws.
+    let mut out = String::new();
     for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > room {
+        out.push(c);
+        if out.width() > room {
+            out.pop();
             break;
         }
-        out.push(c);
-        used += w;
     }
     if cut {
         out.push('…');
-        used += 1;
     }
+    let used = out.width();
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
     out
 }
@@ -338,6 +338,11 @@ mod tests {
         assert_eq!(fit("hi", 4), "hi  ");
         assert_eq!(fit("日本語", 5), "日本…");
         assert_eq!(fit("x", 0), "");
+        assert_eq!(
+            fit("👩\u{200d}💻 Dana", 8).width(),
+            8,
+            "a joined emoji is one glyph"
+        );
     }
 
     #[test]
