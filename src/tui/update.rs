@@ -156,6 +156,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Exported { request_id, result } => {
             if state.export_status.awaits(request_id) {
+                state.retry = None;
                 state.export_status = LoadStatus::Loaded;
                 state.export_progress = None;
                 match result {
