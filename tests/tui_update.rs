@@ -443,11 +443,13 @@ fn raw_view_of_a_failed_panel_shows_its_exchange_and_esc_closes_it() {
     let mut s = filled(80, 24, false);
     let ids = start_fetch(&mut s);
     let url = "http://127.0.0.1:8080/chat/threads/x?api-version=2025-03-15";
+    // A body taller than the screen, so the view can scroll.
+    let body = serde_json::to_string(&vec![serde_json::json!({"error": "NotFound"}); 40]).unwrap();
     update(
         &mut s,
         Action::ExchangeLogged {
             request_id: ids.thread,
-            exchange: exchange_with(url, 404, "", 7),
+            exchange: exchange_with(url, 404, &body, 7),
         },
     );
     update(
