@@ -627,3 +627,18 @@ fn export_needs_a_thread_and_esc_cancels_it_while_a_fetch_does_not() {
     assert!(press(&mut s, KeyCode::Char('e')).is_empty());
     assert!(s.notice.unwrap().text.contains("no thread to export"));
 }
+
+#[test]
+fn enter_on_a_read_receipt_shows_the_message_it_was_sent_for() {
+    let mut s = loaded(80, 24, false);
+    press(&mut s, KeyCode::Char('4'));
+    press(&mut s, KeyCode::Char('j'));
+    press(&mut s, KeyCode::Enter);
+    assert_eq!(s.tab, DetailTab::Message);
+    assert_eq!(
+        s.shown_message().unwrap().id,
+        SEED_ID,
+        "Bob's receipt is for the seed message"
+    );
+    assert_eq!(s.focus, Focus::Timeline);
+}

@@ -122,7 +122,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(Field, &[plain(K::Esc)], "Esc", Action::LeaveField, "leave the field (to the timeline)"),
     bind(Results, &[ch('?')], "?", Action::ToggleHelp, "this help"),
     bind(Results, &[ch('q')], "q", Action::Quit, "quit"),
-    bind(Results, &[plain(K::Enter)], "Enter", Action::Activate, "open the selected message / thread, else fetch"),
+    bind(Results, &[plain(K::Enter)], "Enter", Action::Activate, "open the selected message, thread or receipt's message; else fetch"),
     bind(Results, &[plain(K::Esc)], "Esc", Action::Cancel, "cancel loading, close a prompt, clear the filter"),
     bind(Results, &[ch('j'), plain(K::Down)], "j / ↓", Action::ScrollDown, "move down"),
     bind(Results, &[ch('k'), plain(K::Up)], "k / ↑", Action::ScrollUp, "move up"),

@@ -47,8 +47,26 @@ pub(super) fn activate(state: &mut AppState) -> Vec<Effect> {
             show_tab(state, DetailTab::Message)
         }
         Focus::Details if state.tab == DetailTab::Threads => open_selected_thread(state),
+        Focus::Details if state.tab == DetailTab::Receipts => show_read_message(state),
         _ => fetch(state),
     }
+}
+
+/// Enter on a read receipt: the message it was sent for, in the timeline and the message tab.
+fn show_read_message(state: &mut AppState) -> Vec<Effect> {
+    let Some(id) = state
+        .receipts
+        .items
+        .get(state.receipts.selected)
+        .map(|r| r.chat_message_id.clone())
+    else {
+        return vec![];
+    };
+    let effects = jump(state, &id);
+    if state.message_source == MessageSource::Timeline {
+        show_tab(state, DetailTab::Message);
+    }
+    effects
 }
 
 pub(super) fn open_selected_thread(state: &mut AppState) -> Vec<Effect> {
