@@ -17,6 +17,8 @@ struct Tty {
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Config and remembered state go here, not into the machine's own directories.
+    _home: tempfile::TempDir,
 }
 
 impl Tty {
@@ -32,6 +34,9 @@ impl Tty {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
+        let home = tempfile::tempdir().unwrap();
+        cmd.env("XDG_STATE_HOME", home.path().join("state"));
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
         cmd.env_remove("AZURE_COMMUNICATION_ENDPOINT");
         cmd.env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN");
         let child = pair.slave.spawn_command(cmd).unwrap();
@@ -57,6 +62,7 @@ impl Tty {
             raw,
             writer,
             child,
+            _home: home,
         }
     }
 
@@ -103,6 +109,13 @@ impl Tty {
         let raw = self.raw.lock().unwrap();
         let find = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
         find(b"\x1b[?1049l") > find(b"\x1b[?1049h") && find(b"\x1b[?2004l") > find(b"\x1b[?2004h")
+    }
+}
+
+impl Drop for Tty {
+    fn drop(&mut self) {
+        // A test that stops early must not leave the program running.
+        let _ = self.child.kill();
     }
 }
 
@@ -190,4 +203,32 @@ fn demo_opens_on_the_seed_message_and_r_l_q_work_at_once() {
     tty.send(b"q");
     assert_eq!(tty.exit_code(), 0);
     assert!(tty.restored());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opened_thread_is_remembered_for_next_time() {
+    let endpoint = serve().await;
+    let token = token_valid_now();
+    let tty = Tty::spawn(&[
+        "--endpoint",
+        &endpoint,
+        "--token",
+        &token,
+        "--thread",
+        "19:demo-lunch@thread.v2",
+    ]);
+    tty.wait_for("Lunch");
+    let state = tty._home.path().join("state/acs-chat-inspector/state.json");
+    let start = Instant::now();
+    while !state.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no state file at {}",
+            state.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let text = std::fs::read_to_string(&state).unwrap();
+    assert!(text.contains("19:demo-lunch@thread.v2"), "{text}");
+    assert!(!text.contains(&token[..20]), "never a token");
 }

@@ -642,3 +642,47 @@ fn enter_on_a_read_receipt_shows_the_message_it_was_sent_for() {
     );
     assert_eq!(s.focus, Focus::Timeline);
 }
+
+#[test]
+fn opened_threads_are_remembered_and_capital_r_reopens_them() {
+    let mut s = filled(80, 24, false);
+    s.settings.remember_as = Some(String::new());
+    let ids = start_fetch(&mut s);
+    let effects = update(
+        &mut s,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result: Ok(fetched(thread())),
+        },
+    );
+    assert!(matches!(&effects[..],
+        [Effect::RememberThread { profile, thread_id }] if profile.is_empty() && thread_id == THREAD_ID));
+    s.recent_threads.push("19:older@thread.v2".into());
+    let effects = press(&mut s, KeyCode::Char('R'));
+    assert_eq!(
+        s.value(Field::Thread),
+        "19:older@thread.v2",
+        "the open thread is skipped"
+    );
+    assert!(effects.iter().any(|e| matches!(
+        e,
+        Effect::Fetch {
+            request: Request::Thread { .. },
+            ..
+        }
+    )));
+
+    let mut demo = filled(80, 24, false);
+    let ids = start_fetch(&mut demo);
+    let effects = update(
+        &mut demo,
+        Action::ThreadLoaded {
+            request_id: ids.thread,
+            result: Ok(fetched(thread())),
+        },
+    );
+    assert!(
+        effects.is_empty(),
+        "nothing is remembered without a profile to remember under"
+    );
+}

@@ -79,6 +79,8 @@ pub enum Action {
     CycleTime,
     /// Switch to the next known api-version for the following fetches.
     CycleApiVersion,
+    /// Open the next thread from the ones recently opened on this machine.
+    OpenRecent,
     /// Show the token in clear in its field, or mask it again.
     RevealToken,
     /// Show the next detail tab.

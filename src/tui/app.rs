@@ -78,13 +78,25 @@ pub fn initial_state(cli: &Cli) -> Result<AppState, String> {
     let api_version = crate::acs::endpoint::validate_api_version(&conn.api_version)
         .map_err(|e| e.to_string())?
         .to_string();
+    let profile = conn
+        .profile
+        .clone()
+        .unwrap_or_else(|| crate::config::NO_PROFILE.to_string());
     let settings = Settings {
         api_version,
         timeout: conn.timeout().map_err(|e| e.to_string())?,
         retries: conn.retries.min(20),
+        // The demo's threads are the emulator's: not worth remembering.
+        remember_as: (!cli.demo).then_some(profile.clone()),
         ..Settings::default()
     };
-    Ok(AppState::new(settings, Utc::now()))
+    let mut state = AppState::new(settings, Utc::now());
+    if !cli.demo {
+        state.recent_threads = crate::config::State::open()
+            .map(|s| s.recent_threads(&profile))
+            .unwrap_or_default();
+    }
+    Ok(state)
 }
 
 /// Fills the fields from the flags, or from a demo emulator started here (kept alive by the caller).

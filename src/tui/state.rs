@@ -274,6 +274,8 @@ pub struct Settings {
     pub page_size: u32,
     /// Where exports are written.
     pub export_dir: std::path::PathBuf,
+    /// Remember opened threads under this profile name (`None`: remember nothing, as in the demo).
+    pub remember_as: Option<String>,
 }
 
 impl Default for Settings {
@@ -284,6 +286,7 @@ impl Default for Settings {
             retries: 3,
             page_size: 100,
             export_dir: std::path::PathBuf::from("."),
+            remember_as: None,
         }
     }
 }
@@ -335,6 +338,9 @@ pub struct AppState {
     pub exchanges: VecDeque<LoggedExchange>,
     pub next_request_id: u64,
     pub quit: bool,
+    /// Threads recently opened on this machine, most recent first; `R` cycles through them.
+    pub recent_threads: Vec<String>,
+    pub recent_index: usize,
 }
 
 /// An exchange and the request it belongs to (a failed request's exchange is found this way).
@@ -385,6 +391,8 @@ impl AppState {
             exchanges: VecDeque::new(),
             next_request_id: 1,
             quit: false,
+            recent_threads: Vec::new(),
+            recent_index: 0,
         };
         state.fields[1].set_mask_char('•');
         state.sync_field_styles();

@@ -64,6 +64,14 @@ impl Tasks {
                     path,
                     redacted,
                 } => self.spawn_export(request_id, *config, thread_id, path, redacted),
+                Effect::RememberThread { profile, thread_id } => {
+                    // State is a convenience: a file that cannot be written is no reason to fail.
+                    tokio::task::spawn_blocking(move || {
+                        if let Ok(state) = crate::config::State::open() {
+                            let _ = state.remember_thread(&profile, &thread_id);
+                        }
+                    });
+                }
                 Effect::Quit => quit = true,
                 // The terminal, not the network, carries the clipboard; the app loop writes it.
                 Effect::Copy { .. } => {}

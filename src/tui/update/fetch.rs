@@ -432,3 +432,57 @@ pub(super) fn fetch_one_message(state: &mut AppState, text: &str) -> Vec<Effect>
     show_tab(state, DetailTab::Message);
     effects
 }
+
+pub(super) fn thread_loaded(
+    state: &mut AppState,
+    request_id: u64,
+    result: crate::tui::action::Outcome<crate::acs::ChatThreadProperties>,
+) -> Vec<Effect> {
+    if !state.thread_status.awaits(request_id) {
+        return vec![];
+    }
+    state.retry = None;
+    let thread = match result {
+        Ok(thread) => thread,
+        Err(e) => {
+            state.thread_status = LoadStatus::Failed(e);
+            return vec![];
+        }
+    };
+    let thread_id = thread.value.id.clone();
+    state.thread = Some(thread);
+    state.thread_status = LoadStatus::Loaded;
+    let Some(profile) = state.settings.remember_as.clone() else {
+        return vec![];
+    };
+    state.recent_threads.retain(|t| *t != thread_id);
+    state.recent_threads.insert(0, thread_id.clone());
+    vec![Effect::RememberThread { profile, thread_id }]
+}
+
+/// Puts the next recently opened thread in the Thread field and opens it.
+pub(super) fn open_recent(state: &mut AppState) -> Vec<Effect> {
+    if state.recent_threads.is_empty() {
+        state.notify(Level::Info, "no thread opened on this machine yet");
+        return vec![];
+    }
+    let current = state.value(Field::Thread);
+    let count = state.recent_threads.len();
+    // Skip the thread that is open already.
+    let mut index = state.recent_index % count;
+    if state.recent_threads[index] == current.trim() && count > 1 {
+        index = (index + 1) % count;
+    }
+    state.recent_index = index + 1;
+    let thread_id = state.recent_threads[index].clone();
+    state.set_value(Field::Thread, &thread_id);
+    state.set_value(Field::Message, "");
+    let effects = fetch(state);
+    if state.input_error.is_none() {
+        state.notify(
+            Level::Info,
+            format!("recent thread {}/{count}: {thread_id}", index + 1),
+        );
+    }
+    effects
+}

@@ -73,6 +73,8 @@ pub enum Effect {
     /// Put text on the clipboard (OSC 52, so it works over SSH) unless it holds the token;
     /// the outcome comes back as [`Action::Copied`].
     Copy { target: CopyTarget, text: String },
+    /// Add a thread to the recently opened ones on this machine (ids only, never a token).
+    RememberThread { profile: String, thread_id: String },
     /// Leave the program.
     Quit,
 }
@@ -152,6 +154,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.notify(Level::Info, format!("token {shown} (s toggles)"));
             vec![]
         }
+        Action::OpenRecent => open_recent(state),
         Action::NextTab => show_tab(state, state.tab.next()),
         Action::PrevTab => show_tab(state, state.tab.prev()),
         Action::ShowTab(tab) => show_tab(state, tab),
@@ -189,19 +192,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.spinner = state.spinner.wrapping_add(1);
             vec![]
         }
-        Action::ThreadLoaded { request_id, result } => {
-            if state.thread_status.awaits(request_id) {
-                state.retry = None;
-                match result {
-                    Ok(thread) => {
-                        state.thread = Some(thread);
-                        state.thread_status = LoadStatus::Loaded;
-                    }
-                    Err(e) => state.thread_status = LoadStatus::Failed(e),
-                }
-            }
-            vec![]
-        }
+        Action::ThreadLoaded { request_id, result } => thread_loaded(state, request_id, result),
         Action::MessageLoaded { request_id, result } => {
             if state.message_status.awaits(request_id) {
                 state.retry = None;
