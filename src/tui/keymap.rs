@@ -146,7 +146,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('5'), ch('T')], "5 / T", Action::ShowTab(DetailTab::Threads), "the token user's threads"),
     bind(Results, &[ch('6')], "6", Action::ShowTab(DetailTab::Token), "the token, decoded offline (never shown in clear)"),
     bind(Results, &[ch('R')], "R", Action::OpenRecent, "open the next recently opened thread"),
-    bind(Results, &[ch('v')], "v", Action::CycleApiVersion, "next api-version (Enter fetches with it)"),
+    bind(Results, &[ch('v')], "v", Action::CycleApiVersion, "next api-version for the following fetches"),
     bind(Results, &[ch('r')], "r", Action::ToggleRaw, "raw response of the focused panel"),
     bind(Results, &[ch('l')], "l", Action::ToggleLog, "request log"),
     bind(Results, &[ch('y')], "y", Action::OpenCopy, "copy: id, MS-CV, panel JSON, raw body, curl"),
