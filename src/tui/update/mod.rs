@@ -131,7 +131,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.settings.api_version = known[next].to_string();
             state.notify(
                 Level::Info,
-                format!("api-version {} for the following fetches (Tab to a field, Enter)", known[next]),
+                format!(
+                    "api-version {} for the following fetches (Tab to a field, Enter)",
+                    known[next]
+                ),
             );
             vec![]
         }
