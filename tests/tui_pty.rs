@@ -16,6 +16,7 @@ struct Tty {
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
     /// Config and remembered state go here, not into the machine's own directories.
     _home: tempfile::TempDir,
@@ -47,7 +48,6 @@ impl Tty {
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (s, r) = (screen.clone(), raw.clone());
         std::thread::spawn(move || {
-            let _master = pair.master;
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -61,6 +61,7 @@ impl Tty {
             screen,
             raw,
             writer,
+            master: pair.master,
             child,
             _home: home,
         }
@@ -86,6 +87,21 @@ impl Tty {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.screen
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+        let size = PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        self.master.resize(size).unwrap();
     }
 
     fn send(&mut self, bytes: &[u8]) {
@@ -171,6 +187,10 @@ fn a_field_takes_q_and_a_paste_and_sigterm_restores_the_terminal() {
     tty.wait_for("Endpoint");
     tty.send(b"q");
     tty.send(b"\x1b[200~http://127.0.0.1:9\x1b[201~");
+    tty.wait_for("qhttp://127.0.0.1:9");
+    tty.resize(40, 10);
+    tty.wait_for("window too small (40x10), need 80x24");
+    tty.resize(80, 24);
     tty.wait_for("qhttp://127.0.0.1:9");
     let pid = tty.child.process_id().unwrap();
     terminate(pid);
