@@ -24,6 +24,10 @@ struct Tty {
 
 impl Tty {
     fn spawn(args: &[&str]) -> Self {
+        Self::spawn_with(args, &[])
+    }
+
+    fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -40,6 +44,9 @@ impl Tty {
         cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
         cmd.env_remove("AZURE_COMMUNICATION_ENDPOINT");
         cmd.env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -251,4 +258,57 @@ async fn an_opened_thread_is_remembered_for_next_time() {
     let text = std::fs::read_to_string(&state).unwrap();
     assert!(text.contains("19:demo-lunch@thread.v2"), "{text}");
     assert!(!text.contains(&token[..20]), "never a token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_is_minted_from_a_connection_string_for_the_user() {
+    use acs_chat_inspector::emulator::{self, EmulatorConfig, data};
+    let emulator = emulator::start(EmulatorConfig::default()).await.unwrap();
+    let conn = emulator
+        .info
+        .connection_string
+        .clone()
+        .expect("the emulator serves the Identity API");
+    let jane = data::JANE.raw_id();
+    let args = [
+        "--connection-string-env",
+        "TEST_ACS_CONNECTION",
+        "--user",
+        &jane,
+        "--thread",
+        &emulator.info.thread_id,
+    ];
+    let mut tty = Tty::spawn_with(&args, &[("TEST_ACS_CONNECTION", &conn)]);
+    tty.wait_for("Connection · thread \"Lunch\"");
+    assert!(
+        !tty.text().contains("accesskey"),
+        "the connection string is never shown"
+    );
+    tty.send(b"q");
+    assert_eq!(tty.exit_code(), 0);
+}
+
+#[test]
+fn bad_flags_and_a_missing_terminal_are_refused_before_anything_is_drawn() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_acs-chat-inspector"))
+            .args(args)
+            .env_remove("AZURE_COMMUNICATION_ENDPOINT")
+            .env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--token-file", "/nonexistent/token"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read --token-file"));
+    let out = run(&["--timeout", "-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing drawn when stdout is not a terminal"
+    );
 }

@@ -11,12 +11,14 @@ use ratatui::crossterm::event::EventStream;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-use crate::cli::Cli;
+use crate::acs::AcsError;
+use crate::acs::identity::{ConnectionString, mint_for_cli};
+use crate::cli::{Cli, ConnectionArgs};
 use crate::emulator::{self, EmulatorConfig, RunningEmulator};
 
 use super::action::Action;
 use super::keymap;
-use super::state::{AppState, Field, Focus, Settings};
+use super::state::{AppState, Field, Focus, Level, Settings};
 use super::tasks::Tasks;
 use super::terminal;
 use super::update::update;
@@ -41,9 +43,9 @@ pub async fn run(cli: &Cli) -> i32 {
     };
     let _emulator = match prefill(cli, &mut state).await {
         Ok(emulator) => emulator,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return 4;
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            return e.code;
         }
     };
     if !io::stdout().is_terminal() {
@@ -99,12 +101,34 @@ pub fn initial_state(cli: &Cli) -> Result<AppState, String> {
     Ok(state)
 }
 
+/// Why the inspector cannot start, with its exit code.
+pub struct StartError {
+    pub code: i32,
+    pub message: String,
+}
+
+impl From<AcsError> for StartError {
+    fn from(e: AcsError) -> Self {
+        Self {
+            code: e.exit_code(),
+            message: e.to_string(),
+        }
+    }
+}
+
 /// Fills the fields from the flags, or from a demo emulator started here (kept alive by the caller).
-pub async fn prefill(cli: &Cli, state: &mut AppState) -> Result<Option<RunningEmulator>, String> {
+/// With `--connection-string-env` and no token given, a token is minted for `--user` first.
+pub async fn prefill(
+    cli: &Cli,
+    state: &mut AppState,
+) -> Result<Option<RunningEmulator>, StartError> {
     if cli.demo {
         let emulator = emulator::start(demo_config(cli))
             .await
-            .map_err(|e| format!("cannot start the built-in emulator: {e}"))?;
+            .map_err(|e| StartError {
+                code: 4,
+                message: format!("cannot start the built-in emulator: {e}"),
+            })?;
         let info = &emulator.info;
         state.set_value(Field::Endpoint, &info.endpoint);
         state.set_value(Field::Token, &info.token);
@@ -113,14 +137,31 @@ pub async fn prefill(cli: &Cli, state: &mut AppState) -> Result<Option<RunningEm
         return Ok(Some(emulator));
     }
     let conn = &cli.connection;
-    state.set_value(Field::Endpoint, conn.endpoint.as_deref().unwrap_or(""));
-    match conn.read_token() {
-        Ok(token) => state.set_value(Field::Token, token.as_ref().map_or("", |t| t.expose())),
-        Err(e) => return Err(e.to_string()),
-    }
+    let endpoint = match (&conn.endpoint, &conn.connection_string_env) {
+        (None, Some(var)) => ConnectionString::from_env(var)?.endpoint.display(),
+        (endpoint, _) => endpoint.clone().unwrap_or_default(),
+    };
+    state.set_value(Field::Endpoint, &endpoint);
+    let token = if conn.connection_string_env.is_some() && !token_given_explicitly(conn) {
+        let minted = mint_for_cli(cli).await?;
+        state.notify(
+            Level::Info,
+            format!("minted a chat token for {}", minted.user),
+        );
+        Some(minted.token)
+    } else {
+        conn.read_token()?
+    };
+    state.set_value(Field::Token, token.as_ref().map_or("", |t| t.expose()));
     state.set_value(Field::Thread, cli.thread.as_deref().unwrap_or(""));
     state.set_value(Field::Message, cli.message.as_deref().unwrap_or(""));
     Ok(None)
+}
+
+/// A token on the command line or in a file; one only in the environment gives way to minting.
+fn token_given_explicitly(conn: &ConnectionArgs) -> bool {
+    let from_env = std::env::var("AZURE_COMMUNICATION_ACCESS_TOKEN").ok();
+    conn.token_file.is_some() || (conn.token.is_some() && conn.token != from_env)
 }
 
 fn demo_config(cli: &Cli) -> EmulatorConfig {
