@@ -1,20 +1,24 @@
 //! The interactive inspector, in the Elm style: [`state::AppState`] holds everything,
 //! [`action::Action`] is the only way it changes, [`update::update`] changes it and returns
 //! [`update::Effect`]s that [`tasks::Tasks`] performs, and [`view::render`] draws it.
+//!
+//! - [`keymap`]: the one key table; it dispatches keys and generates the help overlay.
+//! - [`app`], [`terminal`]: the event loop and terminal setup/teardown (every exit path restores).
+//! - [`timeline`]: the loaded messages, filter, display order and read counts.
+//! - [`raw`], [`raw_view`], [`copy`]: the raw response view, the request log rows, the copy menu.
 
 pub mod action;
 pub mod app;
 pub mod copy;
 pub mod keymap;
 pub mod raw;
+pub mod raw_view;
 pub mod state;
 pub mod tasks;
 pub mod terminal;
 pub mod timeline;
 pub mod update;
 pub mod view;
-
-pub mod raw_view;
 
 use crate::cli::Cli;
 
