@@ -28,6 +28,11 @@ impl PtySession {
     }
 
     pub fn spawn_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
+        Self::spawn_in(args, cols, rows, env, None)
+    }
+
+    /// Starts the binary with extra environment and, optionally, another working directory.
+    pub fn spawn_in(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)], cwd: Option<&std::path::Path>) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("open a pseudo-terminal");
@@ -38,6 +43,9 @@ impl PtySession {
         cmd.env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN");
         for (k, v) in env {
             cmd.env(k, v);
+        }
+        if let Some(dir) = cwd {
+            cmd.cwd(dir);
         }
         let child = pty.slave.spawn_command(cmd).expect("spawn the binary");
         drop(pty.slave);
@@ -91,6 +99,10 @@ impl PtySession {
     pub fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).expect("write to pty");
         self.writer.flush().ok();
+        if bytes == "\x1b" {
+            // A lone Esc followed at once by a key reads as Alt+key; terminals separate them by time.
+            std::thread::sleep(Duration::from_millis(150));
+        }
     }
 
     pub fn resize(&self, cols: u16, rows: u16) {
