@@ -236,7 +236,11 @@ struct CrashDrill(Option<u32>);
 
 impl CrashDrill {
     fn from_env() -> Self {
-        Self(std::env::var("ACS_CHAT_INSPECTOR_PANIC_AFTER_FRAMES").ok().and_then(|v| v.parse().ok()))
+        Self(
+            std::env::var("ACS_CHAT_INSPECTOR_PANIC_AFTER_FRAMES")
+                .ok()
+                .and_then(|v| v.parse().ok()),
+        )
     }
 
     fn frame_drawn(&mut self) {
