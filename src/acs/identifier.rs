@@ -3,11 +3,13 @@
 //! The spec says `kind` is required in responses, but real traffic up to api-version 2024-03-07 never
 //! carries it, so the kind is inferred from the sub-object present and then from the `rawId` prefix.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+
+use super::lenient::deserialize_keeping_unknown;
 use serde_json::{Map, Value};
 
 /// The wire model, kept whole: unknown kinds and fields survive a decode/encode round trip.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommunicationIdentifierModel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,7 +31,7 @@ pub struct CommunicationIdentifierModel {
     pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommunicationUserIdentifierModel {
     #[serde(default)]
@@ -38,7 +40,7 @@ pub struct CommunicationUserIdentifierModel {
     pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PhoneNumberIdentifierModel {
     #[serde(default)]
@@ -51,7 +53,7 @@ pub struct PhoneNumberIdentifierModel {
     pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MicrosoftTeamsUserIdentifierModel {
     #[serde(default)]
@@ -64,7 +66,7 @@ pub struct MicrosoftTeamsUserIdentifierModel {
     pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MicrosoftTeamsAppIdentifierModel {
     #[serde(default)]
@@ -75,7 +77,7 @@ pub struct MicrosoftTeamsAppIdentifierModel {
     pub extra: Map<String, Value>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamsExtensionUserIdentifierModel {
     #[serde(default)]
@@ -279,3 +281,31 @@ mod tests {
         assert_eq!(app.raw_id(), "28:gcch:a1");
     }
 }
+
+deserialize_keeping_unknown!(CommunicationIdentifierModel {
+    "kind" => kind: value,
+    "rawId" => raw_id: value,
+    "communicationUser" => communication_user: value,
+    "phoneNumber" => phone_number: value,
+    "microsoftTeamsUser" => microsoft_teams_user: value,
+    "microsoftTeamsApp" => microsoft_teams_app: value,
+    "teamsExtensionUser" => teams_extension_user: value,
+});
+deserialize_keeping_unknown!(CommunicationUserIdentifierModel { "id" => id: value });
+deserialize_keeping_unknown!(PhoneNumberIdentifierModel {
+    "value" => value: value,
+    "isAnonymous" => is_anonymous: value,
+    "assertedId" => asserted_id: value,
+});
+deserialize_keeping_unknown!(MicrosoftTeamsUserIdentifierModel {
+    "userId" => user_id: value,
+    "isAnonymous" => is_anonymous: value,
+    "cloud" => cloud: value,
+});
+deserialize_keeping_unknown!(MicrosoftTeamsAppIdentifierModel { "appId" => app_id: value, "cloud" => cloud: value });
+deserialize_keeping_unknown!(TeamsExtensionUserIdentifierModel {
+    "userId" => user_id: value,
+    "tenantId" => tenant_id: value,
+    "resourceId" => resource_id: value,
+    "cloud" => cloud: value,
+});

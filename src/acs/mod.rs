@@ -6,6 +6,7 @@ pub mod error;
 pub mod exchange;
 pub mod identifier;
 pub mod identity;
+mod lenient;
 pub mod models;
 pub mod retry;
 pub mod secret;

@@ -11,13 +11,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use super::identifier::CommunicationIdentifierModel;
+use super::lenient::deserialize_keeping_unknown;
 use super::time::parse_service_time;
 
 /// Metadata: free-form string pairs, kept in the order the service sent them.
 pub type Metadata = serde_json::Map<String, Value>;
 
 /// `GET /chat/threads/{id}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatThreadProperties {
     #[serde(default)]
@@ -55,7 +56,7 @@ impl ChatThreadProperties {
 }
 
 /// One item of `GET /chat/threads`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatThreadItem {
     #[serde(default)]
@@ -71,7 +72,7 @@ pub struct ChatThreadItem {
 }
 
 /// `ChatRetentionPolicy`, discriminated by `kind`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RetentionPolicy {
     #[serde(default)]
@@ -210,7 +211,7 @@ open_enum!(
 );
 
 /// `GET /chat/threads/{id}/messages/{mid}` and items of the message list.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatMessage {
     #[serde(default)]
@@ -302,7 +303,7 @@ impl ChatMessage {
 }
 
 /// `ChatMessageContent`: which fields are set depends on the message type.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatMessageContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -328,7 +329,7 @@ pub struct ChatMessageContent {
 }
 
 /// `ChatAttachment`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatAttachment {
     #[serde(default)]
@@ -346,7 +347,7 @@ pub struct ChatAttachment {
 }
 
 /// `ChatParticipant`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatParticipant {
     #[serde(default)]
@@ -375,7 +376,7 @@ impl ChatParticipant {
 }
 
 /// `ChatMessageReadReceipt`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChatMessageReadReceipt {
     #[serde(default)]
@@ -435,6 +436,64 @@ where
 {
     Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
+
+deserialize_keeping_unknown!(ChatThreadProperties {
+    "id" => id: value,
+    "topic" => topic: value,
+    "createdOn" => created_on: value,
+    "createdByCommunicationIdentifier" => created_by_communication_identifier: value,
+    "deletedOn" => deleted_on: value,
+    "metadata" => metadata: value,
+    "retentionPolicy" => retention_policy: value,
+});
+deserialize_keeping_unknown!(ChatThreadItem {
+    "id" => id: value,
+    "topic" => topic: value,
+    "deletedOn" => deleted_on: value,
+    "lastMessageReceivedOn" => last_message_received_on: value,
+});
+deserialize_keeping_unknown!(RetentionPolicy {
+    "kind" => kind: value,
+    "deleteThreadAfterDays" => delete_thread_after_days: value,
+});
+deserialize_keeping_unknown!(ChatMessage {
+    "id" => id: value,
+    "type" => message_type: value,
+    "sequenceId" => sequence_id: value,
+    "version" => version: value,
+    "content" => content: value,
+    "senderDisplayName" => sender_display_name: value,
+    "createdOn" => created_on: value,
+    "senderCommunicationIdentifier" => sender_communication_identifier: value,
+    "deletedOn" => deleted_on: value,
+    "editedOn" => edited_on: value,
+    "metadata" => metadata: value,
+});
+deserialize_keeping_unknown!(ChatMessageContent {
+    "message" => message: value,
+    "topic" => topic: value,
+    "participants" => participants: list,
+    "attachments" => attachments: list,
+    "initiatorCommunicationIdentifier" => initiator_communication_identifier: value,
+});
+deserialize_keeping_unknown!(ChatAttachment {
+    "id" => id: value,
+    "attachmentType" => attachment_type: value,
+    "name" => name: value,
+    "url" => url: value,
+    "previewUrl" => preview_url: value,
+});
+deserialize_keeping_unknown!(ChatParticipant {
+    "communicationIdentifier" => communication_identifier: value,
+    "displayName" => display_name: value,
+    "shareHistoryTime" => share_history_time: value,
+    "metadata" => metadata: value,
+});
+deserialize_keeping_unknown!(ChatMessageReadReceipt {
+    "senderCommunicationIdentifier" => sender_communication_identifier: value,
+    "chatMessageId" => chat_message_id: value,
+    "readOn" => read_on: value,
+});
 
 #[cfg(test)]
 mod tests {
