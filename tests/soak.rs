@@ -42,14 +42,27 @@ impl Soak {
         let thread = info.large_thread_id.as_deref().unwrap();
         let page_size = page_size.to_string();
         Command::new(env!("CARGO_BIN_EXE_acs-chat-inspector"))
-            .args(["messages", thread, "--page-size", &page_size, "--retries", "10"])
+            .args([
+                "messages",
+                thread,
+                "--page-size",
+                &page_size,
+                "--retries",
+                "10",
+            ])
             .args(["--timeout", "10", "--log-file"])
             .arg(log)
             .env("AZURE_COMMUNICATION_ENDPOINT", &info.endpoint)
             .env("AZURE_COMMUNICATION_ACCESS_TOKEN", &info.token)
             .env_remove("ACS_CHAT_INSPECTOR_LOG")
-            .env("XDG_CONFIG_HOME", std::env::temp_dir().join("acs-soak-config"))
-            .env("XDG_STATE_HOME", std::env::temp_dir().join("acs-soak-state"))
+            .env(
+                "XDG_CONFIG_HOME",
+                std::env::temp_dir().join("acs-soak-config"),
+            )
+            .env(
+                "XDG_STATE_HOME",
+                std::env::temp_dir().join("acs-soak-state"),
+            )
             .output()
             .unwrap()
     }
@@ -75,7 +88,11 @@ fn assert_complete_and_ordered(items: &[Value], count: usize) {
         .map(|m| m["sequenceId"].as_str().unwrap().parse().unwrap())
         .collect();
     let expected: Vec<usize> = (1..=count).rev().collect();
-    assert!(sequence == expected, "sequenceIds run {count}, {}, ..., 1", count - 1);
+    assert!(
+        sequence == expected,
+        "sequenceIds run {count}, {}, ..., 1",
+        count - 1
+    );
 }
 
 fn soak(messages: usize, page_size: usize) -> (Soak, Output, String) {
@@ -103,8 +120,15 @@ fn check_run(soak: &Soak, output: &Output, log: &str, messages: usize) {
         "every injected failure was retried"
     );
     assert_eq!(stats.total.statuses["200"] + retries, stats.total.requests);
-    assert_eq!(soak.served_stats(), stats, "the stats route serves the same counters");
-    assert!(!log.contains(&soak.running.info.token), "the log holds no token");
+    assert_eq!(
+        soak.served_stats(),
+        stats,
+        "the stats route serves the same counters"
+    );
+    assert!(
+        !log.contains(&soak.running.info.token),
+        "the log holds no token"
+    );
 }
 
 #[test]
