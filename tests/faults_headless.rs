@@ -39,6 +39,15 @@ fn emulator(fault: FaultKind) -> Emulator {
     }
 }
 
+/// One second, enough for every answer but a stalled one; 10 MB takes longer in a debug build.
+fn timeout(emu: &Emulator) -> &'static str {
+    if emu.running.state().faults().has(FaultKind::Huge) {
+        "10"
+    } else {
+        "1"
+    }
+}
+
 fn run(emu: &Emulator, subcommand: &str) -> Output {
     let info = &emu.running.info;
     let mut command = Command::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
@@ -47,7 +56,7 @@ fn run(emu: &Emulator, subcommand: &str) -> Output {
         command.arg(&info.message_id);
     }
     command
-        .args(["--timeout", "1", "--retries", "1"])
+        .args(["--timeout", timeout(emu), "--retries", "1"])
         .env("AZURE_COMMUNICATION_ENDPOINT", &info.endpoint)
         .env("AZURE_COMMUNICATION_ACCESS_TOKEN", &info.token)
         .env_remove("ACS_CHAT_INSPECTOR_LOG")
