@@ -146,7 +146,9 @@ def soak_section(rows, runs, page_sizes):
         "30% of requests answered 429 or 503 with, in rotation, `retry-after-ms`, `x-ms-retry-after-ms`,",
         "`Retry-After: 0` and `Retry-After: <HTTP date>`), then",
         "`acs-chat-inspector messages <thread> --page-size P --retries 10 --log-file <log>`;",
-        f"{runs} runs per page size, a fresh emulator for each run. Requests and failures are the emulator's",
+        f"{runs} runs per page size, a fresh emulator for each run. The emulator spreads failures evenly and",
+        "deterministically (request n fails when floor((n+1)*0.3) > floor(n*0.3)), so the counts repeat from run",
+        "to run; the latency is random. Requests and failures are the emulator's",
         "counters (`GET /_emulator/stats`); retries are the `retrying` lines of the program's log.",
         "",
         "| page size | requests | failures injected (429 / 503) | retries | messages received | duplicates | losses | order violations | exit | wall time |",
@@ -295,7 +297,7 @@ def fault_section(rows):
             "unpiped. Escaping U+007F..U+009F as `\\u00XX` in the JSON writer closes this.",
         ]
     ok = as_expected == len(rows) and not panics and not bad_json and not esc
-    return lines, ok
+    return lines, ok, c1 == 0
 
 
 # ---------------------------------------------------------------- TUI
@@ -473,7 +475,7 @@ def main():
     page_sizes = [int(p) for p in args.page_sizes.split(",")]
 
     soak_lines, soak_ok = soak_section(soak(args.binary, args.runs, page_sizes), args.runs, page_sizes)
-    fault_lines, fault_ok = fault_section(fault_matrix(args.binary))
+    fault_lines, fault_ok, c1_ok = fault_section(fault_matrix(args.binary))
     tui_lines, tui_ok = tui_section([] if args.skip_tui else tui_matrix(args.binary))
 
     lines = [
@@ -488,6 +490,7 @@ def main():
         "|---|---|",
         f"| soak: every message exactly once, in order, exit 0 | {verdict(soak_ok)} |",
         f"| fault matrix: contract exit codes, no panic, stdout empty or valid JSON, no raw ESC/BEL | {verdict(fault_ok)} |",
+        f"| fault matrix: no raw C1 control (U+0080..U+009F) on stdout or stderr | {verdict(c1_ok)} |",
         f"| TUI: keys answered, exit 0, terminal restored, no hostile sequence echoed | {verdict(tui_ok)} |",
         "",
     ]
