@@ -72,12 +72,7 @@ pub fn decode_token(input: &str, now: DateTime<Utc>) -> Result<TokenInfo, NotAnA
     if let Some(problem) = recognise_non_jwt(token) {
         return Err(problem);
     }
-    let mut parts = token.split('.');
-    let (Some(h), Some(p)) = (parts.next(), parts.next()) else {
-        return Err(not_jwt());
-    };
-    let header = decode_segment(h).ok_or_else(not_jwt)?;
-    let claims = decode_segment(p).ok_or_else(not_jwt)?;
+    let (header, claims) = split_jwt(token).ok_or_else(not_jwt)?;
     if claims.get("skypeid").is_none() && (claims.contains_key("tid") || claims.contains_key("aud"))
     {
         return Err(NotAnAcsToken {
@@ -197,6 +192,19 @@ fn recognise_non_jwt(s: &str) -> Option<NotAnAcsToken> {
     None
 }
 
+/// Header and claims of a JWT, unverified. `jsonwebtoken` reads the standard form; a token pasted with the
+/// other base64 alphabet or with padding (some tools add it) is read segment by segment instead.
+fn split_jwt(token: &str) -> Option<(Map<String, Value>, Map<String, Value>)> {
+    if let Ok(data) = jsonwebtoken::dangerous::insecure_decode::<Map<String, Value>>(token) {
+        if let Ok(Value::Object(header)) = serde_json::to_value(&data.header) {
+            return Some((header, data.claims));
+        }
+    }
+    let mut parts = token.split('.');
+    let (h, p) = (parts.next()?, parts.next()?);
+    Some((decode_segment(h)?, decode_segment(p)?))
+}
+
 /// Decodes one JWT segment, accepting either base64 alphabet, with or without padding.
 pub fn decode_segment(segment: &str) -> Option<Map<String, Value>> {
     let bytes = [URL_SAFE_NO_PAD, URL_SAFE, STANDARD_NO_PAD, STANDARD]
@@ -246,6 +254,14 @@ mod tests {
         let info = decode_token(&old, now).unwrap();
         assert!(info.expired);
         assert!(info.warnings[0].starts_with("expired 2 h ago"));
+    }
+
+    #[test]
+    fn padded_standard_base64_tokens_are_read_too() {
+        let payload = STANDARD.encode(r#"{"skypeid":"acs:r_u","exp":1,"acsScope":"chat"}"#);
+        let header = STANDARD.encode(r#"{"alg":"RS256","typ":"JWT"}"#);
+        let info = decode_token(&format!("{header}.{payload}.sig"), Utc::now()).unwrap();
+        assert_eq!(info.identity.as_deref(), Some("8:acs:r_u"));
     }
 
     #[test]
