@@ -144,3 +144,34 @@ fn small_pages_through_thirty_percent_failures() {
     check_run(&soak, &output, &log, 1_000);
     assert!(soak.running.stats().routes["messages"].requests > 1_000 / 7);
 }
+
+#[test]
+fn the_stats_route_is_never_failed_delayed_or_counted() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let running = runtime
+        .block_on(start(EmulatorConfig {
+            fail_rate: 1.0,
+            ..EmulatorConfig::default()
+        }))
+        .unwrap();
+    let soak = Soak { running, runtime };
+    for _ in 0..3 {
+        assert_eq!(soak.served_stats(), EmulatorStats::default());
+    }
+    let url = format!(
+        "{}/chat/threads?api-version=2025-03-15",
+        soak.running.info.endpoint
+    );
+    let status = soak
+        .runtime
+        .block_on(async { reqwest::get(url).await.map(|r| r.status().as_u16()) })
+        .unwrap();
+    assert!(status == 429 || status == 503);
+    let stats = soak.served_stats();
+    assert_eq!(stats.total.requests, 1);
+    assert_eq!(stats.routes["threads"].failures(), 1);
+}

@@ -382,3 +382,28 @@ async fn wait_for_stop_signal() {
     }
     let _ = tokio::signal::ctrl_c().await;
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::Cli;
+
+    #[test]
+    fn latency_jitter_flag_reaches_the_config() {
+        let cli = Cli::try_parse_from([
+            "acs-chat-inspector",
+            "emulator",
+            "--latency-ms",
+            "1",
+            "--latency-jitter-ms",
+            "4",
+        ])
+        .unwrap();
+        let config = EmulatorConfig::from(&cli.emulator);
+        assert_eq!(config.latency, Duration::from_millis(1));
+        assert_eq!(config.latency_jitter, Duration::from_millis(4));
+        assert_eq!(EmulatorConfig::default().latency_jitter, Duration::ZERO);
+    }
+}
