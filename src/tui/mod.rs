@@ -1,11 +1,28 @@
-//! The interactive inspector: state, actions, update and rendering.
+//! The interactive inspector, in the Elm style: [`state::AppState`] holds everything,
+//! [`action::Action`] is the only way it changes, [`update::update`] changes it and returns
+//! [`update::Effect`]s that [`tasks::Tasks`] performs, and [`view::render`] draws it.
+//!
+//! - [`keymap`]: the one key table; it dispatches keys and generates the help overlay.
+//! - [`app`], [`terminal`]: the event loop and terminal setup/teardown (every exit path restores).
+//! - [`timeline`]: the loaded messages, filter, display order and read counts.
+//! - [`raw`], [`raw_view`], [`copy`]: the raw response view, the request log rows, the copy menu.
 
+pub mod action;
+pub mod app;
+pub mod copy;
+pub mod keymap;
+pub mod raw;
 pub mod raw_view;
+pub mod state;
+pub mod tasks;
+pub mod terminal;
+pub mod timeline;
+pub mod update;
+pub mod view;
 
 use crate::cli::Cli;
 
 /// Runs the TUI until the user quits; returns the process exit code.
-pub async fn run(_cli: &Cli) -> i32 {
-    eprintln!("error: the interactive inspector is not built yet");
-    1
+pub async fn run(cli: &Cli) -> i32 {
+    app::run(cli).await
 }

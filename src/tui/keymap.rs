@@ -1,0 +1,263 @@
+//! The one key table: it dispatches keys and generates the help overlay, so help cannot drift.
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::Action;
+use super::state::{AppState, DetailTab};
+use crate::clipboard::CopyTarget;
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Everywhere, text fields included.
+    Anywhere,
+    /// In a focused text field (every other key is typed into it).
+    Field,
+    /// Outside text fields.
+    Results,
+    /// While the help overlay is open.
+    Help,
+    /// While the raw response overlay is open.
+    Raw,
+    /// While the request log overlay is open.
+    Log,
+    /// While the copy menu is open.
+    CopyMenu,
+    /// In any overlay (help, raw view, request log).
+    Overlay,
+    /// While the filter or jump prompt is open (every other key is typed into it).
+    Prompt,
+}
+
+impl Context {
+    pub const ALL: [Context; 9] = [
+        Context::Anywhere,
+        Context::Field,
+        Context::Results,
+        Context::Prompt,
+        Context::Overlay,
+        Context::Raw,
+        Context::Log,
+        Context::CopyMenu,
+        Context::Help,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Anywhere => "Anywhere",
+            Context::Field => "In a text field",
+            Context::Results => "Outside text fields",
+            Context::Help => "In this help",
+            Context::Raw => "In the raw view",
+            Context::Log => "In the request log",
+            Context::CopyMenu => "In the copy menu",
+            Context::Overlay => "In any overlay (help, raw view, request log, copy menu)",
+            Context::Prompt => "In the filter / jump prompt",
+        }
+    }
+}
+
+/// A key with its modifiers (Shift is implied by the character for printable keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn plain(code: KeyCode) -> Key {
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
+}
+
+const fn ch(c: char) -> Key {
+    plain(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
+}
+
+/// One line of the key table.
+#[derive(Debug)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    /// How the keys are written in the help.
+    pub label: &'static str,
+    pub context: Context,
+    pub action: Action,
+    pub description: &'static str,
+}
+
+const fn bind(
+    context: Context,
+    keys: &'static [Key],
+    label: &'static str,
+    action: Action,
+    description: &'static str,
+) -> Binding {
+    Binding {
+        keys,
+        label,
+        context,
+        action,
+        description,
+    }
+}
+
+use Context::{Anywhere, CopyMenu, Field, Help, Log, Overlay, Prompt, Raw, Results};
+use KeyCode as K;
+
+/// Every key the inspector knows, one line each.
+#[rustfmt::skip]
+pub static BINDINGS: &[Binding] = &[
+    bind(Anywhere, &[ctrl('c')], "Ctrl-C", Action::Quit, "quit"),
+    bind(Anywhere, &[plain(K::Tab)], "Tab", Action::FocusNext, "focus the next field or panel"),
+    bind(Anywhere, &[plain(K::BackTab)], "Shift-Tab", Action::FocusPrev, "focus the previous field or panel"),
+    bind(Field, &[plain(K::Enter)], "Enter", Action::Fetch, "fetch thread, message, timeline, participants, receipts"),
+    bind(Field, &[plain(K::Esc)], "Esc", Action::LeaveField, "leave the field (to the timeline)"),
+    bind(Results, &[ch('?')], "?", Action::ToggleHelp, "this help"),
+    bind(Results, &[ch('q')], "q", Action::Quit, "quit"),
+    bind(Results, &[plain(K::Enter)], "Enter", Action::Activate, "open the selected message, thread or receipt's message; else fetch"),
+    bind(Results, &[plain(K::Esc)], "Esc", Action::Cancel, "cancel loading, close a prompt, clear the filter"),
+    bind(Results, &[ch('j'), plain(K::Down)], "j / ↓", Action::ScrollDown, "move down"),
+    bind(Results, &[ch('k'), plain(K::Up)], "k / ↑", Action::ScrollUp, "move up"),
+    bind(Results, &[plain(K::PageDown), ctrl('d')], "PgDn / Ctrl-D", Action::PageDown, "one screen down"),
+    bind(Results, &[plain(K::PageUp), ctrl('u')], "PgUp / Ctrl-U", Action::PageUp, "one screen up"),
+    bind(Results, &[ch('J')], "J", Action::ScrollDetail(1), "scroll the details down (from any panel)"),
+    bind(Results, &[ch('K')], "K", Action::ScrollDetail(-1), "scroll the details up (from any panel)"),
+    bind(Results, &[ch('g'), plain(K::Home)], "g / Home", Action::First, "first"),
+    bind(Results, &[ch('G'), plain(K::End)], "G / End", Action::Last, "last (loads more pages)"),
+    bind(Results, &[ch('/')], "/", Action::StartFilter, "filter the timeline (text, sender, type)"),
+    bind(Results, &[ch(':'), ch('#')], ": / #", Action::StartJump, "jump to a message id or sequence id"),
+    bind(Results, &[ch('o')], "o", Action::ToggleOrder, "timeline newest / oldest first"),
+    bind(Results, &[ch('t')], "t", Action::CycleTime, "time display: UTC / local / relative"),
+    bind(Results, &[ch('s')], "s", Action::RevealToken, "show / mask the token"),
+    bind(Results, &[ch(']'), plain(K::Right)], "] / →", Action::NextTab, "next detail tab"),
+    bind(Results, &[ch('['), plain(K::Left)], "[ / ←", Action::PrevTab, "previous detail tab"),
+    bind(Results, &[ch('1')], "1", Action::ShowTab(DetailTab::Thread), "thread, retention, metadata"),
+    bind(Results, &[ch('2')], "2", Action::ShowTab(DetailTab::Message), "message, attachments, metadata"),
+    bind(Results, &[ch('3'), ch('p')], "3 / p", Action::ShowTab(DetailTab::Participants), "participants"),
+    bind(Results, &[ch('4')], "4", Action::ShowTab(DetailTab::Receipts), "read receipts"),
+    bind(Results, &[ch('5'), ch('T')], "5 / T", Action::ShowTab(DetailTab::Threads), "the token user's threads"),
+    bind(Results, &[ch('6')], "6", Action::ShowTab(DetailTab::Token), "the token, decoded offline (never shown in clear)"),
+    bind(Results, &[ch('R')], "R", Action::OpenRecent, "open the next recently opened thread"),
+    bind(Results, &[ch('v')], "v", Action::CycleApiVersion, "next api-version for the following fetches"),
+    bind(Results, &[ch('r')], "r", Action::ToggleRaw, "raw response of the focused panel"),
+    bind(Results, &[ch('l')], "l", Action::ToggleLog, "request log"),
+    bind(Results, &[ch('y')], "y", Action::OpenCopy, "copy: id, MS-CV, panel JSON, raw body, curl"),
+    bind(Results, &[ch('e')], "e", Action::Export { redacted: false }, "export the thread's bundle to a file"),
+    bind(Results, &[ch('E')], "E", Action::Export { redacted: true }, "export it redacted (no text, names, metadata values)"),
+    bind(Prompt, &[plain(K::Enter)], "Enter", Action::PromptSubmit, "apply"),
+    bind(Prompt, &[plain(K::Esc)], "Esc", Action::Cancel, "close the prompt"),
+    bind(Help, &[ch('?')], "?", Action::ToggleHelp, "close the help"),
+    bind(Raw, &[ch('r')], "r", Action::ToggleRaw, "close the raw view"),
+    bind(Raw, &[ch('y')], "y", Action::OpenCopy, "copy from this exchange"),
+    bind(CopyMenu, &[ch('i')], "i", Action::CopyTarget(CopyTarget::Id), "copy the id"),
+    bind(CopyMenu, &[ch('m')], "m", Action::CopyTarget(CopyTarget::MsCv), "copy the MS-CV"),
+    bind(CopyMenu, &[ch('j')], "j", Action::CopyTarget(CopyTarget::PanelJson), "copy the panel as JSON"),
+    bind(CopyMenu, &[ch('b')], "b", Action::CopyTarget(CopyTarget::RawBody), "copy the raw body"),
+    bind(CopyMenu, &[ch('c')], "c", Action::CopyTarget(CopyTarget::Curl), "copy the request as curl (token as a variable)"),
+    bind(CopyMenu, &[plain(K::Enter), ch('y')], "Enter / y", Action::Activate, "copy the selected choice"),
+    bind(Log, &[ch('l')], "l", Action::ToggleLog, "close the request log"),
+    bind(Log, &[plain(K::Enter)], "Enter", Action::Activate, "raw view of the selected exchange"),
+    bind(Overlay, &[plain(K::Esc)], "Esc", Action::Cancel, "close"),
+    bind(Overlay, &[ch('q')], "q", Action::Quit, "quit"),
+    bind(Overlay, &[ch('j'), plain(K::Down)], "j / ↓", Action::ScrollDown, "down"),
+    bind(Overlay, &[ch('k'), plain(K::Up)], "k / ↑", Action::ScrollUp, "up"),
+    bind(Overlay, &[plain(K::PageDown), ctrl('d')], "PgDn / Ctrl-D", Action::PageDown, "one screen down"),
+    bind(Overlay, &[plain(K::PageUp), ctrl('u')], "PgUp / Ctrl-U", Action::PageUp, "one screen up"),
+    bind(Overlay, &[ch('g'), plain(K::Home)], "g / Home", Action::First, "top"),
+    bind(Overlay, &[ch('G'), plain(K::End)], "G / End", Action::Last, "bottom"),
+];
+
+impl Key {
+    fn matches(&self, event: &KeyEvent) -> bool {
+        // Shift is part of the character (`G`, `?`) and of BackTab; terminals differ in reporting it.
+        let ignore = match event.code {
+            KeyCode::Char(_) | KeyCode::BackTab => KeyModifiers::SHIFT,
+            _ => KeyModifiers::NONE,
+        };
+        self.code == event.code && self.mods == event.modifiers.difference(ignore)
+    }
+}
+
+/// The action bound to a key in a context.
+pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
+    BINDINGS
+        .iter()
+        .filter(|b| b.context == context)
+        .find(|b| b.keys.iter().any(|k| k.matches(event)))
+        .map(|b| b.action.clone())
+}
+
+/// The contexts that apply now, most specific first, and whether unbound keys are typed as text.
+fn contexts(state: &AppState) -> (&'static [Context], bool) {
+    if state.help.is_some() {
+        (&[Help, Overlay], false)
+    } else if state.copy.is_some() {
+        (&[CopyMenu, Overlay], false)
+    } else if state.raw.is_some() {
+        (&[Raw, Overlay], false)
+    } else if state.log.is_some() {
+        (&[Log, Overlay], false)
+    } else if state.prompt.is_some() {
+        (&[Prompt], true)
+    } else if state.focus.is_field() {
+        (&[Field, Anywhere], true)
+    } else {
+        (&[Results, Anywhere], false)
+    }
+}
+
+/// Turns a terminal event into an action, given what has focus.
+pub fn action_for_event(state: &AppState, event: Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => action_for_key(state, key),
+        Event::Paste(text) => Some(Action::Paste(text)),
+        Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        _ => None,
+    }
+}
+
+pub fn action_for_key(state: &AppState, key: KeyEvent) -> Option<Action> {
+    if let Some(quit) = lookup(Anywhere, &key).filter(|a| matches!(a, Action::Quit)) {
+        return Some(quit);
+    }
+    let (contexts, typing) = contexts(state);
+    contexts
+        .iter()
+        .find_map(|c| lookup(*c, &key))
+        .or_else(|| typing.then(|| Action::TextInput(key.into())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for context in Context::ALL {
+            let keys: Vec<Key> = BINDINGS
+                .iter()
+                .filter(|b| b.context == context)
+                .flat_map(|b| b.keys.iter().copied())
+                .collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(k), "{k:?} twice in {context:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn contract_keys_are_bound_outside_fields() {
+        for c in ['?', 'q', 'r', 'l', 'y', 'e', 't', '/', 'j', 'k', 'g', 'G'] {
+            let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            assert!(lookup(Results, &event).is_some(), "{c}");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Terminal setup and teardown; restored on every exit path, a panic included.
+
+use std::io::{self, stdout};
+
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::cursor::Show;
+use ratatui::crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use ratatui::crossterm::execute;
+
+/// Raw mode, alternate screen, bracketed paste, and a panic hook that undoes them first.
+pub fn enter() -> io::Result<DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(stdout(), DisableBracketedPaste, Show);
+        previous(info);
+    }));
+    execute!(stdout(), EnableBracketedPaste)?;
+    Ok(terminal)
+}
+
+/// Puts the terminal back as it was.
+pub fn leave() {
+    let _ = execute!(stdout(), DisableBracketedPaste, Show);
+    ratatui::restore();
+}
+
+/// Restores the terminal when dropped, so an early return or `?` cannot leave it raw.
+pub struct Guard;
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        leave();
+    }
+}
+
+/// Puts text on the clipboard through the terminal (OSC 52, also over SSH and in tmux), refusing
+/// text that holds the token; returns the status line or why nothing was copied.
+pub fn copy(
+    target: crate::clipboard::CopyTarget,
+    text: &str,
+    token: &str,
+) -> Result<String, String> {
+    let token = crate::acs::AccessToken::new(token.trim());
+    crate::clipboard::copy(target, text, &token, &mut stdout())
+}

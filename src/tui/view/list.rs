@@ -1,0 +1,75 @@
+//! A paged list with a header, visible rows only, and the selected item's details below.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::sanitize::one_line;
+
+use super::super::state::{AppState, Listing, LoadStatus};
+use super::{dim, spinner, status_lines, timeline::window};
+
+#[allow(clippy::too_many_arguments)]
+pub fn render<T>(
+    state: &AppState,
+    frame: &mut Frame,
+    area: Rect,
+    list: &Listing<T>,
+    what: &str,
+    header: &str,
+    row: impl Fn(&T) -> String,
+    detail: impl Fn(&T) -> Vec<Line<'static>>,
+) {
+    if list.items.is_empty() {
+        let lines = status_lines(state, &list.status, what)
+            .unwrap_or_else(|| vec![dim(format!("No {what}."))]);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+        return;
+    }
+    let detail_rows = (area.height / 2).clamp(3, 8);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(area);
+    let body_rows = top.height.saturating_sub(1) as usize;
+    let range = window(list.items.len(), list.selected, 0, body_rows);
+    let mut lines = vec![Line::from(Span::styled(
+        format!("{header}  · {}", count(state, list)),
+        Style::default()
+            .fg(Color::Gray)
+            .add_modifier(Modifier::UNDERLINED),
+    ))];
+    for i in range {
+        let text = format!(
+            "{} {}",
+            if i == list.selected { "▶" } else { " " },
+            one_line(&row(&list.items[i]))
+        );
+        let style = if i == list.selected {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    frame.render_widget(Paragraph::new(lines), top);
+    let selected = list
+        .items
+        .get(list.selected)
+        .map(&detail)
+        .unwrap_or_default();
+    frame.render_widget(Paragraph::new(selected).wrap(Wrap { trim: false }), bottom);
+}
+
+fn count<T>(state: &AppState, list: &Listing<T>) -> String {
+    let n = list.items.len();
+    match &list.status {
+        LoadStatus::Loading { .. } => format!("{n} so far {}", spinner(state)),
+        LoadStatus::Failed(e) => format!(
+            "{n}, then failed: {}",
+            crate::sanitize::one_line(&e.to_string())
+        ),
+        LoadStatus::Cancelled => format!("{n}, cancelled"),
+        _ => format!("{n}"),
+    }
+}

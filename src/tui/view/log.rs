@@ -1,0 +1,49 @@
+//! The request log overlay: every exchange since start, newest first.
+
+use std::sync::Arc;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Table, TableState};
+
+use crate::acs::Exchange;
+
+use super::super::raw_view;
+use super::super::state::{AppState, MAX_EXCHANGES};
+use super::raw::overlay_area;
+use super::{dim, panel_block};
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let Some(selected) = state.log else { return };
+    let popup = overlay_area(area);
+    let title = format!(
+        "Request log · {} (last {MAX_EXCHANGES} kept)",
+        state.exchanges.len()
+    );
+    let block = panel_block(&title, true).title_bottom(
+        Line::from(Span::styled(
+            " Enter raw view · j/k move · l or Esc closes ",
+            Style::default().fg(Color::DarkGray),
+        ))
+        .right_aligned(),
+    );
+    frame.render_widget(Clear, popup);
+    if state.exchanges.is_empty() {
+        frame.render_widget(Paragraph::new(dim("No requests yet.")).block(block), popup);
+        return;
+    }
+    let entries: Vec<Arc<Exchange>> = state.exchanges.iter().map(|l| l.exchange.clone()).collect();
+    let time = state.time_display;
+    let table = Table::new(
+        raw_view::request_log_rows(&entries, time, state.now),
+        raw_view::request_log_widths(time),
+    )
+    .header(raw_view::request_log_header(time))
+    .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+    .highlight_symbol("▶ ")
+    .block(block);
+    let mut table_state = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, popup, &mut table_state);
+}

@@ -1,0 +1,48 @@
+//! The raw response overlay: request line, status, latency, headers and the body as received.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use super::super::raw_view;
+use super::super::state::AppState;
+use super::panel_block;
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let Some(raw) = &state.raw else { return };
+    let popup = overlay_area(area);
+    let e = &raw.exchange;
+    let title = format!(
+        "Raw response · {} · {}",
+        raw_view::status_text(e),
+        crate::sanitize::one_line(&raw_view::compact_path(&e.path_and_query()))
+    );
+    let block = panel_block(&title, true).title_bottom(
+        Line::from(Span::styled(
+            format!(
+                " line {}/{} · j/k PgUp/PgDn scroll · y copy · r or Esc closes ",
+                raw.scroll + 1,
+                raw.lines.len()
+            ),
+            Style::default().fg(Color::DarkGray),
+        ))
+        .right_aligned(),
+    );
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+    let lines = raw_view::visible(&raw.lines, raw.scroll, inner.height as usize);
+    frame.render_widget(Paragraph::new(lines.to_vec()), inner);
+}
+
+/// The area of a full overlay: the screen less a margin.
+pub fn overlay_area(area: Rect) -> Rect {
+    Rect::new(
+        area.x + 1,
+        area.y + 1,
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(2),
+    )
+}

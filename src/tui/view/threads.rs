@@ -1,0 +1,53 @@
+//! The token user's threads; Enter opens one.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+use crate::acs::ChatThreadItem;
+use crate::sanitize::one_line;
+
+use super::super::state::AppState;
+use super::{field, list, time};
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let header = format!("  {:<24} {:<24} id", "topic", "last message");
+    list::render(
+        state,
+        frame,
+        area,
+        &state.threads,
+        "threads",
+        &header,
+        |t| row(state, t),
+        |t| detail(state, t),
+    );
+}
+
+fn row(state: &AppState, t: &ChatThreadItem) -> String {
+    let last = t
+        .last_message_received_on
+        .as_deref()
+        .map(|s| time(state, s))
+        .unwrap_or_default();
+    let deleted = if t.deleted_on.is_some() {
+        " (deleted)"
+    } else {
+        ""
+    };
+    format!(
+        "{} {:<24} {}{deleted}",
+        super::timeline::fit(&one_line(&t.topic), 24),
+        last,
+        one_line(&t.id)
+    )
+}
+
+fn detail(state: &AppState, t: &ChatThreadItem) -> Vec<Line<'static>> {
+    let mut lines = vec![field("Topic", &t.topic), field("Id", &t.id)];
+    if let Some(deleted) = &t.deleted_on {
+        lines.push(field("Deleted", &time(state, deleted)));
+    }
+    lines.push(super::dim("Enter opens this thread"));
+    lines
+}

@@ -1,0 +1,356 @@
+//! The timeline: one line per message, built only for the rows on screen.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::acs::time::relative;
+use crate::acs::{ChatMessage, ChatMessageType, TimeDisplay};
+use crate::sanitize::one_line;
+
+use super::super::state::{AppState, Focus, LoadStatus};
+use super::super::timeline::{Entry, type_marker};
+use super::{dim, panel_block, spinner, status_lines};
+
+/// Rows formatted since start; shows that only visible rows are ever built.
+pub static ROWS_FORMATTED: AtomicUsize = AtomicUsize::new(0);
+
+const TIME_WIDTH: usize = 11;
+const SENDER_WIDTH: usize = 14;
+/// Characters of a body looked at for a preview.
+const PREVIEW_SOURCE: usize = 400;
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let block = panel_block(&title(state), state.focus == Focus::Timeline)
+        .title_bottom(dim(" ✎ edited  ✗ deleted  ⧉ attachments  ✓ read by ").right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let t = &state.timeline;
+    if t.data.is_empty() {
+        frame.render_widget(Paragraph::new(empty_lines(state)), inner);
+        return;
+    }
+    let range = window(t.data.len(), t.selected, t.offset, inner.height as usize);
+    let lines = rows(state, range, inner.width as usize);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn title(state: &AppState) -> String {
+    let t = &state.timeline;
+    let loaded = t.data.loaded();
+    let mut title = match (&t.status, t.has_more) {
+        (LoadStatus::Idle, _) => "Timeline".to_string(),
+        (LoadStatus::Loading { .. }, _) if loaded == 0 => {
+            format!("Timeline {} loading", spinner(state))
+        }
+        (LoadStatus::Loading { .. }, _) => {
+            format!("Timeline · {loaded} loaded {} loading more", spinner(state))
+        }
+        (_, true) => format!("Timeline · {loaded} loaded, more available"),
+        (LoadStatus::Loaded, false) => format!("Timeline · all {loaded} loaded"),
+        (_, false) => format!("Timeline · {loaded} loaded"),
+    };
+    title.push_str(if t.data.oldest_first {
+        " · oldest first"
+    } else {
+        " · newest first"
+    });
+    if let Some(filter) = t.data.filter() {
+        title.push_str(&format!(
+            " · filter \"{}\": {} shown",
+            one_line(filter),
+            t.data.len()
+        ));
+    }
+    title
+}
+
+fn empty_lines(state: &AppState) -> Vec<Line<'static>> {
+    let t = &state.timeline;
+    if let Some(filter) = t.data.filter() {
+        return vec![dim(format!(
+            "No loaded message matches \"{}\" (Esc clears the filter).",
+            one_line(filter)
+        ))];
+    }
+    match status_lines(state, &t.status, "messages") {
+        Some(lines) => lines,
+        None => vec![dim("This thread has no messages.")],
+    }
+}
+
+/// The display rows on screen: the stored offset, moved just enough to show the selection.
+pub fn window(len: usize, selected: usize, offset: usize, height: usize) -> Range<usize> {
+    if height == 0 || len == 0 {
+        return 0..0;
+    }
+    let selected = selected.min(len - 1);
+    let mut start = offset.min(len.saturating_sub(height));
+    if selected < start {
+        start = selected;
+    } else if selected >= start + height {
+        start = selected + 1 - height;
+    }
+    start..(start + height).min(len)
+}
+
+/// Lines for the given display rows only.
+pub fn rows(state: &AppState, range: Range<usize>, width: usize) -> Vec<Line<'static>> {
+    range
+        .filter_map(|row| {
+            let entry = state.timeline.data.row(row)?;
+            Some(row_line(
+                state,
+                entry,
+                row == state.timeline.selected,
+                width,
+            ))
+        })
+        .collect()
+}
+
+fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Line<'static> {
+    ROWS_FORMATTED.fetch_add(1, Ordering::Relaxed);
+    let m = &entry.message;
+    let flags = flags(state, entry);
+    let fixed = 2 + TIME_WIDTH + 1 + SENDER_WIDTH + 1 + 2 + flags.width() + 1;
+    let preview_width = width.saturating_sub(fixed);
+    let base = if m.is_deleted() {
+        Style::default()
+            .fg(Color::DarkGray)
+            .add_modifier(Modifier::CROSSED_OUT)
+    } else if m.message_type.is_system() {
+        Style::default().fg(Color::Magenta)
+    } else {
+        Style::default()
+    };
+    let marker = if selected { "▶ " } else { "  " };
+    let line = Line::from(vec![
+        Span::raw(marker),
+        Span::styled(
+            fit(&short_time(state, m), TIME_WIDTH),
+            Style::default().fg(Color::Gray),
+        ),
+        Span::raw(" "),
+        Span::styled(
+            fit(&sender(state, m), SENDER_WIDTH),
+            Style::default().fg(Color::Cyan),
+        ),
+        Span::raw(" "),
+        Span::styled(
+            format!("{} ", type_marker(&m.message_type)),
+            Style::default().fg(Color::Magenta),
+        ),
+        Span::styled(fit(&preview(m), preview_width), base),
+        Span::raw(" "),
+        Span::styled(flags, Style::default().fg(Color::Yellow)),
+    ]);
+    if selected {
+        line.style(Style::default().add_modifier(Modifier::REVERSED))
+    } else {
+        line
+    }
+}
+
+fn short_time(state: &AppState, m: &ChatMessage) -> String {
+    let Some(t) = m.created() else {
+        return one_line(&m.created_on).into_owned();
+    };
+    compact_time(state.time_display, t, state.now)
+}
+
+/// A time in at most [`TIME_WIDTH`] columns.
+pub fn compact_time(display: TimeDisplay, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    match display {
+        TimeDisplay::Utc => t.format("%m-%d %H:%M").to_string(),
+        TimeDisplay::Local => t
+            .with_timezone(&chrono::Local)
+            .format("%m-%d %H:%M")
+            .to_string(),
+        TimeDisplay::Relative => relative(t, now),
+    }
+}
+
+/// The sender's name; for system events the initiator's name from the participants when known.
+fn sender(state: &AppState, m: &ChatMessage) -> String {
+    if let Some(name) = m.sender_name() {
+        return one_line(name).into_owned();
+    }
+    let Some(raw) = m.sender_raw_id().map(|r| one_line(&r).into_owned()) else {
+        return "(system)".into();
+    };
+    state
+        .participants
+        .items
+        .iter()
+        .find(|p| p.communication_identifier.raw_id() == raw)
+        .and_then(|p| p.display_name.as_deref())
+        .map(|name| one_line(name).into_owned())
+        .unwrap_or(raw)
+}
+
+/// ✎ ✗ ⧉N ✓N in fixed columns.
+fn flags(state: &AppState, entry: &Entry) -> String {
+    let m = &entry.message;
+    let edited = if m.is_edited() { '✎' } else { ' ' };
+    let deleted = if m.is_deleted() { '✗' } else { ' ' };
+    let attachments = match m.attachments().len() {
+        0 => String::new(),
+        n => format!("⧉{n}"),
+    };
+    let read = if state.timeline.data.has_readers() {
+        format!("✓{}", state.timeline.data.read_count(entry.seq))
+    } else {
+        String::new()
+    };
+    format!("{edited}{deleted} {attachments:<3} {read:<3}")
+}
+
+/// What a message says, in one short line.
+pub fn preview(m: &ChatMessage) -> String {
+    if m.is_deleted() {
+        return "(deleted)".into();
+    }
+    let content = m.content.as_ref();
+    let text = match &m.message_type {
+        ChatMessageType::TopicUpdated => {
+            format!(
+                "topic → {}",
+                content.and_then(|c| c.topic.as_deref()).unwrap_or("")
+            )
+        }
+        ChatMessageType::ParticipantAdded | ChatMessageType::ParticipantRemoved => {
+            let verb = if m.message_type == ChatMessageType::ParticipantAdded {
+                "added"
+            } else {
+                "removed"
+            };
+            let names: Vec<String> = content
+                .map(|c| c.participants.iter().map(participant_name).collect())
+                .unwrap_or_default();
+            format!("{verb} {}", names.join(", "))
+        }
+        ChatMessageType::Html => strip_tags(head(m.text())),
+        _ => head(m.text()).to_string(),
+    };
+    let text = one_line(text.trim()).into_owned();
+    match (text.is_empty(), m.attachments().is_empty()) {
+        (true, false) => "(attachments only)".into(),
+        _ => text,
+    }
+}
+
+fn participant_name(p: &crate::acs::ChatParticipant) -> String {
+    p.display_name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| p.communication_identifier.raw_id())
+}
+
+fn head(s: &str) -> &str {
+    match s.char_indices().nth(PREVIEW_SOURCE) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Tags removed (block tags become spaces) and runs of white space collapsed: enough for a preview.
+fn strip_tags(html: &str) -> String {
+    const INLINE: [&str; 10] = [
+        "a", "b", "i", "u", "s", "em", "strong", "span", "code", "font",
+    ];
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('>') else {
+            out.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let tag = rest[start + 1..start + end].trim_start_matches('/');
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if !INLINE.contains(&name.to_ascii_lowercase().as_str()) {
+            out.push(' ');
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    let out = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", " ");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Cut to `width` columns (with … when cut) and padded to exactly `width`.
+pub fn fit(s: &str, width: usize) -> String {
+    if width == 0 {
+        return String::new();
+    }
+    let cut = s.width() > width;
+    let room = if cut { width - 1 } else { width };
+    // Widths are measured on the growing prefix, not per character, so emoji sequences joined by
+    // zero-width joiners count as the one glyph the terminal draws.
+    let mut out = String::new();
+    for c in s.chars() {
+        out.push(c);
+        if out.width() > room {
+            out.pop();
+            break;
+        }
+    }
+    if cut {
+        out.push('…');
+    }
+    let used = out.width();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_follows_the_selection() {
+        assert_eq!(window(100, 0, 0, 10), 0..10);
+        assert_eq!(window(100, 15, 0, 10), 6..16);
+        assert_eq!(window(100, 3, 50, 10), 3..13);
+        assert_eq!(window(5, 4, 0, 10), 0..5);
+        assert_eq!(window(0, 0, 0, 10), 0..0);
+    }
+
+    #[test]
+    fn fit_cuts_by_columns() {
+        assert_eq!(fit("hello", 3), "he…");
+        assert_eq!(fit("hi", 4), "hi  ");
+        assert_eq!(fit("日本語", 5), "日本…");
+        assert_eq!(fit("x", 0), "");
+        assert_eq!(
+            fit("👩\u{200d}💻 Dana", 8).width(),
+            8,
+            "a joined emoji is one glyph"
+        );
+    }
+
+    #[test]
+    fn html_preview_drops_tags() {
+        assert_eq!(
+            strip_tags("<p>Hi <b>there</b>: &amp; you</p><ul><li>a</li><li>b</li></ul>"),
+            "Hi there: & you a b"
+        );
+        assert_eq!(strip_tags("a < b"), "a < b");
+    }
+}

@@ -1,0 +1,314 @@
+//! The real binary in a pseudo-terminal: it draws, answers keys, and leaves the terminal as it
+//! found it on `q` and on SIGTERM.
+
+mod tui_support;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::get;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use tui_support::{thread, token_valid_now};
+
+struct Tty {
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    /// Config and remembered state go here, not into the machine's own directories.
+    _home: tempfile::TempDir,
+}
+
+impl Tty {
+    fn spawn(args: &[&str]) -> Self {
+        Self::spawn_with(args, &[])
+    }
+
+    fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> Self {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        let home = tempfile::tempdir().unwrap();
+        cmd.env("XDG_STATE_HOME", home.path().join("state"));
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env_remove("AZURE_COMMUNICATION_ENDPOINT");
+        cmd.env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (s, r) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                s.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Self {
+            screen,
+            raw,
+            writer,
+            master: pair.master,
+            child,
+            _home: home,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, needle: &str) {
+        self.wait_until(&format!("no {needle:?} on screen"), |text| {
+            text.contains(needle)
+        });
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        while !done(&self.text()) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{what}:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn resize(&self, cols: u16, rows: u16) {
+        self.screen
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+        let size = PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        self.master.resize(size).unwrap();
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn exit_code(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.exit_code();
+            }
+            assert!(start.elapsed() < Duration::from_secs(10), "did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The alternate screen was left after it was entered, and bracketed paste turned off.
+    fn restored(&self) -> bool {
+        let raw = self.raw.lock().unwrap();
+        let find = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
+        find(b"\x1b[?1049l") > find(b"\x1b[?1049h") && find(b"\x1b[?2004l") > find(b"\x1b[?2004h")
+    }
+}
+
+impl Drop for Tty {
+    fn drop(&mut self) {
+        // A test that stops early must not leave the program running.
+        let _ = self.child.kill();
+    }
+}
+
+async fn serve() -> String {
+    let body = serde_json::to_string(&thread()).unwrap();
+    let app = Router::new()
+        .route("/chat/threads", get(|| async { r#"{"value":[]}"# }))
+        .route("/chat/threads/{id}", get(move || async move { body }))
+        .route(
+            "/chat/threads/{id}/messages",
+            get(|| async { r#"{"value":[]}"# }),
+        )
+        .route(
+            "/chat/threads/{id}/participants",
+            get(|| async { r#"{"value":[]}"# }),
+        )
+        .route(
+            "/chat/threads/{id}/readReceipts",
+            get(|| async { r#"{"value":[]}"# }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetches_at_once_answers_keys_and_restores_the_terminal_on_q() {
+    let endpoint = serve().await;
+    let token = token_valid_now();
+    let mut tty = Tty::spawn(&[
+        "--endpoint",
+        &endpoint,
+        "--token",
+        &token,
+        "--thread",
+        "19:demo-lunch@thread.v2",
+    ]);
+    tty.wait_for("Lunch");
+    assert!(!tty.text().contains(&token[..30]), "the token is masked");
+    tty.send(b"?");
+    tty.wait_for("Keys");
+    tty.send(b"\x1b");
+    tty.wait_until("the help closes", |text| !text.contains("Keys"));
+    tty.send(b"q");
+    assert_eq!(tty.exit_code(), 0);
+    assert!(tty.restored());
+}
+
+#[test]
+fn a_field_takes_q_and_a_paste_and_sigterm_restores_the_terminal() {
+    let mut tty = Tty::spawn(&[]);
+    tty.wait_for("Endpoint");
+    tty.send(b"q");
+    tty.send(b"\x1b[200~http://127.0.0.1:9\x1b[201~");
+    tty.wait_for("qhttp://127.0.0.1:9");
+    tty.resize(40, 10);
+    tty.wait_for("window too small (40x10), need 80x24");
+    tty.resize(80, 24);
+    tty.wait_for("qhttp://127.0.0.1:9");
+    let pid = tty.child.process_id().unwrap();
+    terminate(pid);
+    assert_eq!(tty.exit_code(), 0);
+    assert!(tty.restored());
+}
+
+fn terminate(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn demo_opens_on_the_seed_message_and_r_l_q_work_at_once() {
+    let mut tty = Tty::spawn(&["--demo"]);
+    tty.wait_for("Let's head out for lunch in 15 minutes.");
+    tty.wait_for("all 12 loaded");
+    tty.send(b"r");
+    tty.wait_for("Raw response");
+    tty.wait_until("the MS-CV header", |text| {
+        text.to_lowercase().contains("ms-cv: ")
+    });
+    tty.send(b"r");
+    tty.wait_until("the raw view closes", |text| !text.contains("Raw response"));
+    tty.send(b"l");
+    tty.wait_for("Request log");
+    tty.send(b"q");
+    assert_eq!(tty.exit_code(), 0);
+    assert!(tty.restored());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opened_thread_is_remembered_for_next_time() {
+    let endpoint = serve().await;
+    let token = token_valid_now();
+    let tty = Tty::spawn(&[
+        "--endpoint",
+        &endpoint,
+        "--token",
+        &token,
+        "--thread",
+        "19:demo-lunch@thread.v2",
+    ]);
+    tty.wait_for("Lunch");
+    let state = tty._home.path().join("state/acs-chat-inspector/state.json");
+    let start = Instant::now();
+    while !state.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no state file at {}",
+            state.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let text = std::fs::read_to_string(&state).unwrap();
+    assert!(text.contains("19:demo-lunch@thread.v2"), "{text}");
+    assert!(!text.contains(&token[..20]), "never a token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_is_minted_from_a_connection_string_for_the_user() {
+    use acs_chat_inspector::emulator::{self, EmulatorConfig, data};
+    let emulator = emulator::start(EmulatorConfig::default()).await.unwrap();
+    let conn = emulator
+        .info
+        .connection_string
+        .clone()
+        .expect("the emulator serves the Identity API");
+    let jane = data::JANE.raw_id();
+    let args = [
+        "--connection-string-env",
+        "TEST_ACS_CONNECTION",
+        "--user",
+        &jane,
+        "--thread",
+        &emulator.info.thread_id,
+    ];
+    let mut tty = Tty::spawn_with(&args, &[("TEST_ACS_CONNECTION", &conn)]);
+    tty.wait_for("Connection · thread \"Lunch\"");
+    assert!(
+        !tty.text().contains("accesskey"),
+        "the connection string is never shown"
+    );
+    tty.send(b"q");
+    assert_eq!(tty.exit_code(), 0);
+}
+
+#[test]
+fn bad_flags_and_a_missing_terminal_are_refused_before_anything_is_drawn() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_acs-chat-inspector"))
+            .args(args)
+            .env_remove("AZURE_COMMUNICATION_ENDPOINT")
+            .env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--token-file", "/nonexistent/token"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read --token-file"));
+    let out = run(&["--timeout", "-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing drawn when stdout is not a terminal"
+    );
+}
