@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import pty
+import re
 import select
 import signal
 import subprocess
@@ -35,6 +36,10 @@ HOSTILE = [
     b"\x1b[31mred",
 ]
 
+# The words of the error each transport fault should put on the TUI's screen (src/acs/error.rs).
+TUI_ERRORS = {"stall": b"timed out", "reset": b"reset", "truncate": b"truncated", "garbage": b"not the JSON"}
+
+SGR = re.compile(rb"\x1b\[[0-9;:]*m")
 ENTER_ALT, LEAVE_ALT = b"\x1b[?1049h", b"\x1b[?1049l"
 HIDE_CURSOR, SHOW_CURSOR = b"\x1b[?25l", b"\x1b[?25h"
 
@@ -360,6 +365,16 @@ class Pty:
                 return True
         return False
 
+    def text(self):
+        """What was written, without colours and styles (they split words on screen into pieces)."""
+        return SGR.sub(b"", self.out)
+
+    def wait_for(self, needle, limit):
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline and needle not in self.text() and not self.exited():
+            self.pump(0.05)
+        return needle in self.text()
+
     def kill(self):
         for sig in (signal.SIGTERM, signal.SIGKILL):
             if self.exited():
@@ -376,9 +391,10 @@ def restored(out):
 
 
 def tui_case(binary, fault):
-    p = Pty([binary, "--demo", "--fault", fault], clean_env())
+    p = Pty([binary, "--demo", "--fault", fault, "--timeout", "1", "--retries", "1"], clean_env())
     try:
         p.settle(quiet=0.5, limit=6.0)
+        error_seen = p.wait_for(TUI_ERRORS[fault], 5.0) if fault in TUI_ERRORS else None
         drew = ENTER_ALT in p.out
         if not drew:
             return {"fault": fault, "drew": False, "help": False, "exit": p.status, "restored": False,
@@ -401,6 +417,8 @@ def tui_case(binary, fault):
             "exit": p.status if exited else "did not exit",
             "restored": restored(p.out),
             "hostile": [h for h in HOSTILE if h in p.out],
+            "data_shown": b"pwned title" in p.text(),
+            "error_seen": error_seen,
             "note": "",
         }
     finally:
@@ -422,11 +440,15 @@ def tui_section(rows):
     lines = [
         "## The TUI under every fault",
         "",
-        "`acs-chat-inspector --demo --fault K` in a 120x40 pseudo-terminal: wait for the first frame, press `?`",
+        "`acs-chat-inspector --demo --fault K --timeout 1 --retries 1` in a 120x40 pseudo-terminal: wait for the",
+        "first frame (and, for the transport faults, for the error's words: `timed out`, `reset`, `truncated`,",
+        "`not the JSON`), press `?`",
         "(help), `Esc`, `r` (raw view), `Esc`, `q`. Responded: the screen changed after `?` and showed help.",
         "Restored: `\\e[?1049l` (main screen) after the last `\\e[?1049h`, and `\\e[?25h` (cursor shown) after the",
         "last `\\e[?25l`. Hostile sequences: the `escape` fault's payloads (`\\e]52;` clipboard write, `\\e]0;`",
-        "window titles, 8-bit CSI/DCS, `\\e[31m` from the data) found anywhere in what the program wrote.",
+        "window titles, 8-bit CSI/DCS, `\\e[31m` from the data) found anywhere in what the program wrote; with",
+        "`escape`, the text of its window-title payload (`pwned title`) is looked for too: the data reached the",
+        "screen, shown rather than executed.",
         "",
     ]
     if not rows or not rows[0]["drew"]:
@@ -435,15 +457,18 @@ def tui_section(rows):
                   "once the TUI is built."]
         return lines, None
     lines += [
-        "| fault | responded to keys | exit | terminal restored | hostile sequences echoed |",
-        "|---|---|---|---|---|",
+        "| fault | error on screen | responded to keys | exit | terminal restored | hostile sequences echoed | hostile text on screen, made visible |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         responded = "yes" if r["help"] else ("screen changed, no help text" if r.get("changed") else "**no**")
         hostile = ", ".join(f"`{visible(h.decode('utf-8', 'replace'))}`" for h in r["hostile"]) or "none"
         exit_cell = str(r["exit"]) if r["exit"] == 0 else f"**{r['exit']}**"
-        lines.append(f"| {r['fault']} | {responded} | {exit_cell} | {'yes' if r['restored'] else '**no**'} | {hostile} |")
-    ok = all(r["help"] and r["exit"] == 0 and r["restored"] and not r["hostile"] for r in rows)
+        shown = ("yes" if r["data_shown"] else "not seen") if r["fault"] == "escape" else ""
+        error = {None: "", True: f"yes (`{TUI_ERRORS.get(r['fault'], b'').decode()}`)", False: "**not seen**"}[r["error_seen"]]
+        lines.append(f"| {r['fault']} | {error} | {responded} | {exit_cell} | {'yes' if r['restored'] else '**no**'} | {hostile} | {shown} |")
+    ok = all(r["help"] and r["exit"] == 0 and r["restored"] and not r["hostile"] and r["error_seen"] is not False
+             for r in rows)
     return lines, ok
 
 
@@ -491,7 +516,7 @@ def main():
         f"| soak: every message exactly once, in order, exit 0 | {verdict(soak_ok)} |",
         f"| fault matrix: contract exit codes, no panic, stdout empty or valid JSON, no raw ESC/BEL | {verdict(fault_ok)} |",
         f"| fault matrix: no raw C1 control (U+0080..U+009F) on stdout or stderr | {verdict(c1_ok)} |",
-        f"| TUI: keys answered, exit 0, terminal restored, no hostile sequence echoed | {verdict(tui_ok)} |",
+        f"| TUI: errors shown, keys answered, exit 0, terminal restored, no hostile sequence echoed | {verdict(tui_ok)} |",
         "",
     ]
     lines += soak_lines + [""] + fault_lines + [""] + tui_lines
