@@ -39,6 +39,7 @@ HOSTILE = [
 # The words of the error each transport fault should put on the TUI's screen (src/acs/error.rs).
 TUI_ERRORS = {"stall": b"timed out", "reset": b"reset", "truncate": b"truncated", "garbage": b"not the JSON"}
 
+ALL_LOADED = re.compile(rb"10[,.]?000 loaded")
 SGR = re.compile(rb"\x1b\[[0-9;:]*m")
 ENTER_ALT, LEAVE_ALT = b"\x1b[?1049h", b"\x1b[?1049l"
 HIDE_CURSOR, SHOW_CURSOR = b"\x1b[?25l", b"\x1b[?25h"
@@ -472,6 +473,60 @@ def tui_section(rows):
     return lines, ok
 
 
+def tui_soak(binary, limit=180.0):
+    """The 10,000-message thread in the TUI through 30% failures: `G` (last; loads the next page) until
+    the status line says every message is loaded, then `q`."""
+    emu = Emulator(binary, ["--messages", str(SOAK_MESSAGES), *SOAK_FLAGS])
+    try:
+        p = Pty([binary, "--thread", emu.info["largeThreadId"], "--retries", "10"], emu.env())
+        try:
+            start = time.monotonic()
+            drew = p.wait_for(b"loaded", 15.0)
+            presses, loaded = 0, False
+            while drew and not loaded and time.monotonic() - start < limit and not p.exited():
+                p.send(b"G")
+                presses += 1
+                pause = time.monotonic() + 0.2
+                while time.monotonic() < pause:
+                    p.pump(0.05)
+                loaded = ALL_LOADED.search(SGR.sub(b"", p.out[-20000:])) is not None
+            wall = time.monotonic() - start
+            p.send(b"q")
+            exited = p.wait_exit(5.0)
+            row = {"drew": drew, "loaded": loaded, "presses": presses, "wall": wall,
+                   "exit": p.status if exited else "did not exit", "restored": restored(p.out)}
+        finally:
+            p.kill()
+        stats = emu.stats()["total"]
+    finally:
+        emu.stop()
+    row.update(requests=stats["requests"], failures=stats["throttled"] + stats["unavailable"])
+    print(f"tui soak: {row}", file=sys.stderr)
+    return row
+
+
+def tui_soak_section(row):
+    lines = [
+        "## The TUI through 30% failures",
+        "",
+        f"`emulator --messages {SOAK_MESSAGES} {' '.join(SOAK_FLAGS)}`, then the TUI on that thread",
+        "(`--thread <id> --retries 10`, endpoint and token from the environment) in a pseudo-terminal; `G` (last,",
+        "which loads the next page) is pressed every 0.2 s, also while pages load, until the status line says",
+        f"`{SOAK_MESSAGES} loaded`; then `q`. Each `G` loads one more page, so the wall time is mostly that pacing.",
+        "",
+    ]
+    if row is None:
+        return lines + ["**Not yet run**: the TUI did not start a screen."], None
+    lines += [
+        "| all loaded | `G` presses | requests | failures injected | exit | terminal restored | wall time |",
+        "|---|---|---|---|---|---|---|",
+        f"| {'yes' if row['loaded'] else '**no**'} | {row['presses']} | {row['requests']} | {row['failures']} | "
+        f"{row['exit'] if row['exit'] == 0 else '**' + str(row['exit']) + '**'} | "
+        f"{'yes' if row['restored'] else '**no**'} | {row['wall']:.1f} s |",
+    ]
+    return lines, bool(row["loaded"] and row["exit"] == 0 and row["restored"])
+
+
 # ---------------------------------------------------------------- report
 
 def machine():
@@ -501,7 +556,10 @@ def main():
 
     soak_lines, soak_ok = soak_section(soak(args.binary, args.runs, page_sizes), args.runs, page_sizes)
     fault_lines, fault_ok, c1_ok = fault_section(fault_matrix(args.binary))
-    tui_lines, tui_ok = tui_section([] if args.skip_tui else tui_matrix(args.binary))
+    tui_rows = [] if args.skip_tui else tui_matrix(args.binary)
+    tui_lines, tui_ok = tui_section(tui_rows)
+    tui_ready = bool(tui_rows) and tui_rows[0]["drew"]
+    soak_tui_lines, soak_tui_ok = tui_soak_section(tui_soak(args.binary) if tui_ready else None)
 
     lines = [
         "# Reliability",
@@ -516,10 +574,11 @@ def main():
         f"| soak: every message exactly once, in order, exit 0 | {verdict(soak_ok)} |",
         f"| fault matrix: contract exit codes, no panic, stdout empty or valid JSON, no raw ESC/BEL | {verdict(fault_ok)} |",
         f"| fault matrix: no raw C1 control (U+0080..U+009F) on stdout or stderr | {verdict(c1_ok)} |",
+        f"| TUI soak: 10,000 messages loaded through 30% failures, exit 0, terminal restored | {verdict(soak_tui_ok)} |",
         f"| TUI: errors shown, keys answered, exit 0, terminal restored, no hostile sequence echoed | {verdict(tui_ok)} |",
         "",
     ]
-    lines += soak_lines + [""] + fault_lines + [""] + tui_lines
+    lines += soak_lines + [""] + fault_lines + [""] + tui_lines + [""] + soak_tui_lines
     text = "\n".join(lines) + "\n"
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     open(args.out, "w").write(text)
