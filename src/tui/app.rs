@@ -203,6 +203,7 @@ async fn run_loop(
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
     terminal.draw(|frame| view::render(&state, frame))?;
+    let mut drill = CrashDrill::from_env();
     loop {
         let ticking = state.is_loading() || state.retry.is_some();
         let action = tokio::select! {
@@ -225,6 +226,30 @@ async fn run_loop(
             return Ok(());
         }
         terminal.draw(|frame| view::render(&state, frame))?;
+        drill.frame_drawn();
+    }
+}
+
+/// A deliberate panic after N frames (`ACS_CHAT_INSPECTOR_PANIC_AFTER_FRAMES=N`), so the panic path that
+/// must restore the terminal can be exercised on the real binary.
+struct CrashDrill(Option<u32>);
+
+impl CrashDrill {
+    fn from_env() -> Self {
+        Self(
+            std::env::var("ACS_CHAT_INSPECTOR_PANIC_AFTER_FRAMES")
+                .ok()
+                .and_then(|v| v.parse().ok()),
+        )
+    }
+
+    fn frame_drawn(&mut self) {
+        if let Some(left) = self.0.as_mut() {
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                panic!("crash drill: panic requested by ACS_CHAT_INSPECTOR_PANIC_AFTER_FRAMES");
+            }
+        }
     }
 }
 

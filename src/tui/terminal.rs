@@ -14,6 +14,8 @@ pub fn enter() -> io::Result<DefaultTerminal> {
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(stdout(), DisableBracketedPaste, Show);
         previous(info);
+        // A panic in a request task would otherwise leave the UI running on a restored terminal.
+        std::process::exit(101);
     }));
     execute!(stdout(), EnableBracketedPaste)?;
     Ok(terminal)

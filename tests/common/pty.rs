@@ -28,8 +28,24 @@ impl PtySession {
     }
 
     pub fn spawn_with_env(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Self {
+        Self::spawn_in(args, cols, rows, env, None)
+    }
+
+    /// Starts the binary with extra environment and, optionally, another working directory.
+    pub fn spawn_in(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        cwd: Option<&std::path::Path>,
+    ) -> Self {
         let pty = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("open a pseudo-terminal");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
         cmd.args(args);
@@ -38,6 +54,9 @@ impl PtySession {
         cmd.env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN");
         for (k, v) in env {
             cmd.env(k, v);
+        }
+        if let Some(dir) = cwd {
+            cmd.cwd(dir);
         }
         let child = pty.slave.spawn_command(cmd).expect("spawn the binary");
         drop(pty.slave);
@@ -56,7 +75,13 @@ impl PtySession {
                 r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        Self { master: pty.master, writer, child, parser, raw }
+        Self {
+            master: pty.master,
+            writer,
+            child,
+            parser,
+            raw,
+        }
     }
 
     /// The screen as text, one line per row.
@@ -71,7 +96,10 @@ impl PtySession {
 
     /// Waits until the screen shows `text`; panics with the screen when it never does.
     pub fn wait_for(&self, text: &str) {
-        self.wait_until(|screen| screen.contains(text), &format!("{text:?} on screen"));
+        self.wait_until(
+            |screen| screen.contains(text),
+            &format!("{text:?} on screen"),
+        );
     }
 
     pub fn wait_until(&self, mut ok: impl FnMut(&str) -> bool, what: &str) {
@@ -89,15 +117,30 @@ impl PtySession {
     }
 
     pub fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).expect("write to pty");
+        self.writer
+            .write_all(bytes.as_bytes())
+            .expect("write to pty");
         self.writer.flush().ok();
+        if bytes == "\x1b" {
+            // A lone Esc followed at once by a key reads as Alt+key; terminals separate them by time.
+            std::thread::sleep(Duration::from_millis(150));
+        }
     }
 
     pub fn resize(&self, cols: u16, rows: u16) {
         self.master
-            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("resize pty");
-        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
     }
 
     pub fn pid(&self) -> u32 {
@@ -127,7 +170,10 @@ impl PtySession {
         let last = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
         let entered = last(b"\x1b[?1049h").expect("the program entered the alternate screen");
         let left = last(b"\x1b[?1049l").expect("the program left the alternate screen");
-        assert!(left > entered, "left the alternate screen before re-entering it");
+        assert!(
+            left > entered,
+            "left the alternate screen before re-entering it"
+        );
         if let Some(hidden) = last(b"\x1b[?25l") {
             let shown = last(b"\x1b[?25h").expect("the cursor was shown again");
             assert!(shown > hidden, "the cursor stayed hidden");
