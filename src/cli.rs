@@ -104,6 +104,10 @@ pub struct EmulatorArgs {
     #[arg(long, global = true, default_value_t = 0, value_name = "MS")]
     pub latency_ms: u64,
 
+    /// Add a random extra delay of 0..=MS milliseconds to every emulator answer.
+    #[arg(long, global = true, default_value_t = 0, value_name = "MS")]
+    pub latency_jitter_ms: u64,
+
     /// Fraction (0..1) of emulator answers that fail with 429 or 503.
     #[arg(long, global = true, default_value_t = 0.0, value_name = "P")]
     pub fail_rate: f64,

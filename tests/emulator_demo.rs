@@ -229,6 +229,7 @@ fn config_follows_the_emulator_flags() {
         latency_ms: 25,
         fail_rate: 0.3,
         faults: vec![FaultKind::Stall],
+        ..EmulatorArgs::default()
     };
     let config = EmulatorConfig::from(&args);
     assert_eq!(config.extra_messages, Some(100_000));

@@ -1,7 +1,7 @@
 //! Misbehaviour on purpose, and the headers every answer carries.
 //!
 //! Which requests each fault touches (the others keep working, so the demo stays usable):
-//! - `latency`: every answer is delayed.
+//! - `latency` and `latency_jitter`: every answer is delayed by `latency + uniform(0..=jitter)`.
 //! - `fail_rate`: that fraction of all requests, spread evenly (deterministic, so a retrying client
 //!   always gets through when the rate is at most 0.5), answered 429 or 503 with, in rotation,
 //!   `retry-after-ms: 20`, `x-ms-retry-after-ms: 30`, `Retry-After: 0` and `Retry-After: <HTTP date of now>`.
@@ -14,6 +14,9 @@
 //!   then reset, then truncate.
 //! - `expire`: every token stops working a few seconds after start (401), see [`super::auth`].
 //! - `huge`, `escape`, `unicode`, `unknown`: data, added to the "Lunch" thread, see [`super::hostile`].
+//!
+//! Every answer is counted (route kind, status, injected failure, fault applied), see [`super::stats`];
+//! the stats route itself is left alone.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,6 +31,7 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::EmulatorState;
+use super::stats::{Injected, STATS_PATH, StatsRecorder};
 use super::wire;
 use crate::cli::FaultKind;
 
@@ -36,9 +40,11 @@ use crate::cli::FaultKind;
 pub struct Faults {
     kinds: HashSet<FaultKind>,
     latency: Duration,
+    latency_jitter: Duration,
     fail_rate: f64,
     requests: AtomicU64,
     failures: AtomicU64,
+    stats: StatsRecorder,
 }
 
 /// What to do to a successful body on the message routes.
@@ -59,10 +65,28 @@ impl Faults {
         Self {
             kinds: kinds.iter().copied().collect(),
             latency,
+            latency_jitter: Duration::ZERO,
             fail_rate,
             requests: AtomicU64::new(0),
             failures: AtomicU64::new(0),
+            stats: StatsRecorder::default(),
         }
+    }
+
+    /// Adds a random `0..=jitter` to the latency of every answer.
+    pub fn with_jitter(mut self, jitter: Duration) -> Self {
+        self.latency_jitter = jitter;
+        self
+    }
+
+    /// The counters of this run.
+    pub fn stats(&self) -> &StatsRecorder {
+        &self.stats
+    }
+
+    /// The delay of the next answer.
+    pub fn next_delay(&self) -> Duration {
+        pick_delay(self.latency, self.latency_jitter, &mut rand::rng())
     }
 
     pub fn has(&self, kind: FaultKind) -> bool {
@@ -83,7 +107,7 @@ impl Faults {
     }
 
     /// A 429 or 503 with the next retry-header variant.
-    fn throttled(&self) -> Response {
+    fn throttled(&self) -> (Response, Injected) {
         let n = self.failures.fetch_add(1, Ordering::Relaxed);
         let (status, code, message) = if (n / 4).is_multiple_of(2) {
             (
@@ -111,7 +135,12 @@ impl Faults {
         if let Ok(v) = value.parse() {
             response.headers_mut().insert(name, v);
         }
-        response
+        let injected = if status == StatusCode::TOO_MANY_REQUESTS {
+            Injected::Throttled
+        } else {
+            Injected::Unavailable
+        };
+        (response, injected)
     }
 
     /// The body fault for the message routes, if any.
@@ -131,13 +160,18 @@ impl Faults {
         if !self.has(FaultKind::Stall) {
             return None;
         }
+        self.stats.fault_applied(FaultKind::Stall);
         stop.cancelled().await;
         Some(StatusCode::SERVICE_UNAVAILABLE.into_response())
     }
 
     /// A successful JSON body, altered by the body fault if any.
     pub fn deliver(&self, body: Vec<u8>) -> Response {
-        match self.body_fault() {
+        let fault = self.body_fault();
+        if let Some(fault) = fault {
+            self.stats.fault_applied(fault.kind());
+        }
+        match fault {
             None => wire::ok_bytes(body),
             Some(BodyFault::Garbage) => garbage(),
             Some(BodyFault::Truncate) => {
@@ -147,6 +181,25 @@ impl Faults {
             Some(BodyFault::Reset) => reset(body),
         }
     }
+}
+
+impl BodyFault {
+    pub fn kind(self) -> FaultKind {
+        match self {
+            BodyFault::Garbage => FaultKind::Garbage,
+            BodyFault::Reset => FaultKind::Reset,
+            BodyFault::Truncate => FaultKind::Truncate,
+        }
+    }
+}
+
+/// `latency + uniform(0..=jitter)`, to the millisecond.
+pub fn pick_delay(latency: Duration, jitter: Duration, rng: &mut impl rand::Rng) -> Duration {
+    let jitter_ms = u64::try_from(jitter.as_millis()).unwrap_or(u64::MAX);
+    if jitter_ms == 0 {
+        return latency;
+    }
+    latency.saturating_add(Duration::from_millis(rng.random_range(0..=jitter_ms)))
 }
 
 fn garbage() -> Response {
@@ -185,16 +238,24 @@ fn reset(body: Vec<u8>) -> Response {
 /// Runs around every request: latency, fail-rate, and the chat service's headers on every answer
 /// that has none of its own.
 pub async fn layer(State(state): State<EmulatorState>, request: Request, next: Next) -> Response {
+    if request.uri().path() == STATS_PATH {
+        return next.run(request).await;
+    }
     let started = Instant::now();
     let faults = state.faults();
-    if !faults.latency.is_zero() {
-        tokio::time::sleep(faults.latency).await;
+    let delay = faults.next_delay();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
-    let mut response = if faults.should_fail() {
+    let path = request.uri().path().to_string();
+    let (mut response, injected) = if faults.should_fail() {
         faults.throttled()
     } else {
-        next.run(request).await
+        (next.run(request).await, Injected::None)
     };
+    faults
+        .stats
+        .record(&path, response.status().as_u16(), injected);
     // The Identity API writes its own (different) service headers.
     if !response.headers().contains_key("ms-cv") {
         wire::add_service_headers(response.headers_mut(), started.elapsed().as_millis());
@@ -220,9 +281,36 @@ mod tests {
     }
 
     #[test]
+    fn delay_stays_within_latency_plus_jitter() {
+        let mut rng = rand::rng();
+        let (latency, jitter) = (Duration::from_millis(1), Duration::from_millis(4));
+        let delays: HashSet<Duration> = (0..2000)
+            .map(|_| pick_delay(latency, jitter, &mut rng))
+            .collect();
+        let expected: HashSet<Duration> = (1..=5).map(Duration::from_millis).collect();
+        assert_eq!(delays, expected, "every delay in 1..=5 ms, and only those");
+        assert_eq!(pick_delay(latency, Duration::ZERO, &mut rng), latency);
+    }
+
+    #[test]
+    fn injected_failures_are_counted_by_status() {
+        let f = Faults::new(&[], Duration::ZERO, 1.0);
+        let kinds: Vec<Injected> = (0..8).map(|_| f.throttled().1).collect();
+        assert_eq!(kinds[..4], [Injected::Throttled; 4]);
+        assert_eq!(kinds[4..], [Injected::Unavailable; 4]);
+    }
+
+    #[test]
+    fn body_faults_are_counted() {
+        let f = Faults::new(&[FaultKind::Truncate], Duration::ZERO, 0.0);
+        let _ = f.deliver(b"{\"value\":[]}".to_vec());
+        assert_eq!(f.stats().snapshot().faults_applied["truncate"], 1);
+    }
+
+    #[test]
     fn throttling_rotates_statuses_and_headers() {
         let f = Faults::new(&[], Duration::ZERO, 1.0);
-        let answers: Vec<Response> = (0..8).map(|_| f.throttled()).collect();
+        let answers: Vec<Response> = (0..8).map(|_| f.throttled().0).collect();
         assert_eq!(answers[0].status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(answers[4].status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(answers[0].headers().contains_key("retry-after-ms"));

@@ -4,7 +4,11 @@
 //! - [`auth`]: the tokens it signs and checks.
 //! - [`data`], [`demo`], [`generated`], [`hostile`]: the threads it serves.
 //! - [`routes`], [`paging`], [`render`]: the read operations, their paging and per-version shapes.
-//! - [`faults`]: latency, fail-rate and the `--fault` kinds (which routes each one touches is listed there).
+//! - [`faults`]: latency (with `--latency-jitter-ms`, random), fail-rate and the `--fault` kinds
+//!   (which routes each one touches is listed there).
+//! - [`stats`]: counters of the run (requests per route kind, 429/503 injected, faults applied,
+//!   statuses), served as JSON on `GET /_emulator/stats` (no token; loopback clients only; not an
+//!   ACS route, never delayed or failed) and returned by [`RunningEmulator::stats`].
 //!
 //! The Identity API ([`identity`]) is served next to the chat routes: it checks HMAC-signed requests
 //! with the access key of [`EmulatorInfo::connection_string`] and mints tokens with the chat routes'
@@ -31,6 +35,7 @@ pub mod identity;
 pub mod paging;
 pub mod render;
 pub mod routes;
+pub mod stats;
 pub mod wire;
 
 use std::io::Write;
@@ -61,6 +66,8 @@ pub struct EmulatorConfig {
     /// Adds a thread of this many generated messages.
     pub extra_messages: Option<usize>,
     pub latency: Duration,
+    /// Every answer waits `latency + uniform(0..=latency_jitter)`.
+    pub latency_jitter: Duration,
     pub fail_rate: f64,
     pub faults: Vec<FaultKind>,
     /// With the `expire` fault: how long after start every token stops working.
@@ -75,6 +82,7 @@ impl Default for EmulatorConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             extra_messages: None,
             latency: Duration::ZERO,
+            latency_jitter: Duration::ZERO,
             fail_rate: 0.0,
             faults: Vec::new(),
             expire_after: Duration::from_secs(3),
@@ -88,6 +96,7 @@ impl From<&EmulatorArgs> for EmulatorConfig {
         Self {
             extra_messages: args.messages,
             latency: Duration::from_millis(args.latency_ms),
+            latency_jitter: Duration::from_millis(args.latency_jitter_ms),
             fail_rate: args.fail_rate,
             faults: args.faults.clone(),
             ..Self::default()
@@ -140,7 +149,8 @@ impl EmulatorState {
         Self(Arc::new(Inner {
             store: Store::build(&options),
             signer: TokenSigner::new(expire.then_some(config.expire_after)),
-            faults: Faults::new(&config.faults, config.latency, config.fail_rate),
+            faults: Faults::new(&config.faults, config.latency, config.fail_rate)
+                .with_jitter(config.latency_jitter),
             stop: CancellationToken::new(),
             base_url: base_url.to_string(),
             extra_messages: config.extra_messages,
@@ -212,11 +222,28 @@ impl EmulatorState {
 /// layer (latency, fail-rate, service headers) over all of them.
 pub fn app(state: EmulatorState, extra: Router) -> Router {
     routes::chat_routes()
+        .route(stats::STATS_PATH, axum::routing::get(stats_route))
         .with_state(state.clone())
         .merge(identity::router(state.identity()))
         .merge(extra)
         .fallback(routes::unknown_route)
         .layer(axum::middleware::from_fn_with_state(state, faults::layer))
+}
+
+/// The counters as JSON, for loopback clients only (others get 404, as for any unknown route).
+async fn stats_route(
+    axum::extract::State(state): axum::extract::State<EmulatorState>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    if !peer.is_some_and(|p| p.ip().is_loopback()) {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(state.faults().stats().snapshot()).into_response()
 }
 
 /// The chat service alone.
@@ -239,6 +266,11 @@ impl RunningEmulator {
 
     pub fn state(&self) -> &EmulatorState {
         &self.state
+    }
+
+    /// What the emulator has served and injected so far.
+    pub fn stats(&self) -> stats::EmulatorStats {
+        self.state.faults().stats().snapshot()
     }
 
     /// Stops accepting, ends stalled requests, and waits (briefly) for open answers to finish.
@@ -278,6 +310,7 @@ pub async fn start_with(
     let service = app(state.clone(), extra(&state));
     let stop = state.stop_token().clone();
     let task = tokio::spawn(async move {
+        let service = service.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service)
             .with_graceful_shutdown(stop.cancelled_owned())
             .await;
@@ -348,4 +381,29 @@ async fn wait_for_stop_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::Cli;
+
+    #[test]
+    fn latency_jitter_flag_reaches_the_config() {
+        let cli = Cli::try_parse_from([
+            "acs-chat-inspector",
+            "emulator",
+            "--latency-ms",
+            "1",
+            "--latency-jitter-ms",
+            "4",
+        ])
+        .unwrap();
+        let config = EmulatorConfig::from(&cli.emulator);
+        assert_eq!(config.latency, Duration::from_millis(1));
+        assert_eq!(config.latency_jitter, Duration::from_millis(4));
+        assert_eq!(EmulatorConfig::default().latency_jitter, Duration::ZERO);
+    }
 }
