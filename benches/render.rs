@@ -20,7 +20,7 @@ fn message(i: u64) -> ChatMessage {
     let sender = ["Jane", "Bob", "Alex"][(i % 3) as usize];
     serde_json::from_value(serde_json::json!({
         "id": (1_700_000_000_000u64 + i).to_string(),
-        "type": if i % 7 == 0 { "html" } else { "text" },
+        "type": if i.is_multiple_of(7) { "html" } else { "text" },
         "sequenceId": (MESSAGES - i).to_string(),
         "version": (1_700_000_000_000u64 + i).to_string(),
         "content": {"message": format!("Message {i}: shall we move the weekly sync to Thursday?")},

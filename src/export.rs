@@ -293,9 +293,10 @@ pub fn write_bundle(path: &Path, bundle: &Value) -> std::io::Result<()> {
         use std::os::unix::fs::PermissionsExt;
         file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     }
-    let mut text = serde_json::to_vec_pretty(bundle).map_err(std::io::Error::other)?;
-    text.push(b'\n');
-    file.write_all(&text)?;
+    let mut text =
+        crate::sanitize::terminal_safe_json(bundle, true).map_err(std::io::Error::other)?;
+    text.push('\n');
+    file.write_all(text.as_bytes())?;
     file.sync_all()
 }
 

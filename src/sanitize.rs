@@ -35,6 +35,36 @@ pub fn one_line(s: &str) -> Cow<'_, str> {
     sanitize(s, false)
 }
 
+/// JSON text that is also safe to print on a terminal: serde_json escapes C0 controls but passes DEL and
+/// the C1 controls (U+0080..U+009F, e.g. the 8-bit CSI) through raw; they are written as `\u00XX` here.
+/// They can only occur inside JSON strings, where that escape means the same character.
+pub fn terminal_safe_json(
+    value: &impl serde::Serialize,
+    pretty: bool,
+) -> serde_json::Result<String> {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)?
+    } else {
+        serde_json::to_string(value)?
+    };
+    if !text.chars().any(is_del_or_c1) {
+        return Ok(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_del_or_c1(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+fn is_del_or_c1(c: char) -> bool {
+    matches!(c, '\u{7f}'..='\u{9f}')
+}
+
 fn needs_escape(c: char, keep_newlines: bool) -> bool {
     match c {
         '\n' => !keep_newlines,
@@ -57,6 +87,19 @@ mod tests {
         let safe = one_line(hostile);
         assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
         assert_eq!(safe, "hi␛[2J␛]0;pwned␇\\u{9b}31m");
+    }
+
+    #[test]
+    fn json_output_escapes_c1_and_del_but_means_the_same() {
+        let value = serde_json::json!({"m": "csi\u{9b}31m nel\u{85} del\u{7f} esc\u{1b} é"});
+        let text = terminal_safe_json(&value, false).unwrap();
+        assert!(!text.chars().any(|c| c.is_control()), "{text}");
+        assert!(
+            text.contains("\\u009b") && text.contains("\\u007f"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
 
     #[test]

@@ -210,7 +210,6 @@ fn huge_message_arrives_intact() {
 }
 
 #[test]
-#[ignore = "known: serde_json leaves U+0080..U+009F raw in strings; stdout JSON carries C1 controls"]
 fn c1_controls_arrive_escaped_in_json() {
     let emu = emulator(FaultKind::Escape);
     for subcommand in SUBCOMMANDS {

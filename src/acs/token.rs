@@ -195,10 +195,10 @@ fn recognise_non_jwt(s: &str) -> Option<NotAnAcsToken> {
 /// Header and claims of a JWT, unverified. `jsonwebtoken` reads the standard form; a token pasted with the
 /// other base64 alphabet or with padding (some tools add it) is read segment by segment instead.
 fn split_jwt(token: &str) -> Option<(Map<String, Value>, Map<String, Value>)> {
-    if let Ok(data) = jsonwebtoken::dangerous::insecure_decode::<Map<String, Value>>(token) {
-        if let Ok(Value::Object(header)) = serde_json::to_value(&data.header) {
-            return Some((header, data.claims));
-        }
+    if let Ok(data) = jsonwebtoken::dangerous::insecure_decode::<Map<String, Value>>(token)
+        && let Ok(Value::Object(header)) = serde_json::to_value(&data.header)
+    {
+        return Some((header, data.claims));
     }
     let mut parts = token.split('.');
     let (h, p) = (parts.next()?, parts.next()?);

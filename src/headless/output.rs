@@ -4,6 +4,8 @@ use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 
 use serde_json::Value;
 
+use crate::sanitize::terminal_safe_json;
+
 /// JSON on stdout: pretty on a terminal, compact otherwise, one document ending in a newline.
 pub struct JsonOut<W: Write = BufWriter<Stdout>> {
     out: W,
@@ -31,12 +33,7 @@ impl<W: Write> JsonOut<W> {
 
     /// Writes a whole document.
     pub fn value(&mut self, value: &Value) -> io::Result<()> {
-        let text = if self.pretty {
-            serde_json::to_string_pretty(value)
-        } else {
-            serde_json::to_string(value)
-        }
-        .map_err(io::Error::other)?;
+        let text = terminal_safe_json(value, self.pretty).map_err(io::Error::other)?;
         self.out.write_all(text.as_bytes())?;
         self.out.write_all(b"\n")?;
         self.out.flush()
@@ -76,14 +73,14 @@ impl<W: Write> ArrayOut<'_, W> {
         self.open = true;
         self.items += 1;
         self.pending.extend_from_slice(separator.as_bytes());
-        if pretty {
-            let text = serde_json::to_string_pretty(item).map_err(io::Error::other)?;
-            self.pending
-                .extend_from_slice(text.replace('\n', "\n  ").as_bytes());
-            Ok(())
+        let text = terminal_safe_json(item, pretty).map_err(io::Error::other)?;
+        let text = if pretty {
+            text.replace('\n', "\n  ")
         } else {
-            serde_json::to_writer(&mut self.pending, item).map_err(io::Error::other)
-        }
+            text
+        };
+        self.pending.extend_from_slice(text.as_bytes());
+        Ok(())
     }
 
     /// Sends what the last page added (compact output only).
