@@ -58,7 +58,7 @@ fn a_panic_restores_the_terminal_and_reports() {
         100,
         30,
         &[
-            ("ACS_CHAT_INSPECTOR_PANIC_AFTER_FRAMES", "3"),
+            ("ACS_CHAT_INSPECTOR_PANIC_AFTER_FRAMES", "1"),
             ("RUST_BACKTRACE", "0"),
         ],
     );
