@@ -53,12 +53,23 @@ fn sigterm_restores_the_terminal() {
 
 #[test]
 fn a_panic_restores_the_terminal_and_reports() {
-    let mut session = PtySession::spawn_with_env(&["--demo"], 100, 30, &[("ACS_CHAT_INSPECTOR_PANIC_AFTER_FRAMES", "3"), ("RUST_BACKTRACE", "0")]);
+    let mut session = PtySession::spawn_with_env(
+        &["--demo"],
+        100,
+        30,
+        &[
+            ("ACS_CHAT_INSPECTOR_PANIC_AFTER_FRAMES", "3"),
+            ("RUST_BACKTRACE", "0"),
+        ],
+    );
     let status = session.wait_exit();
     assert!(!status.success());
     session.assert_terminal_restored();
     let raw = String::from_utf8_lossy(&session.raw()).into_owned();
-    assert!(raw.contains("panicked"), "the panic message is printed after the terminal is restored");
+    assert!(
+        raw.contains("panicked"),
+        "the panic message is printed after the terminal is restored"
+    );
 }
 
 #[test]
@@ -69,7 +80,10 @@ fn help_raw_view_request_log_and_timeline_respond_to_keys() {
     session.send("\x1b");
     session.wait_until(|s| !s.contains("Keys"), "help closed");
     session.send("r");
-    session.wait_until(|s| s.to_ascii_lowercase().contains("ms-cv"), "the MS-CV header in the raw view");
+    session.wait_until(
+        |s| s.to_ascii_lowercase().contains("ms-cv"),
+        "the MS-CV header in the raw view",
+    );
     session.send("\x1b");
     session.send("l");
     session.wait_for("GET");
@@ -97,7 +111,10 @@ fn export_writes_a_bundle_without_the_token() {
     let text = std::fs::read_to_string(files[0].path()).unwrap();
     let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(bundle["thread"]["topic"], "Lunch");
-    assert!(!text.contains("Bearer") && !text.contains("eyJ"), "no token in the bundle");
+    assert!(
+        !text.contains("Bearer") && !text.contains("eyJ"),
+        "no token in the bundle"
+    );
 }
 
 #[test]
@@ -115,13 +132,27 @@ fn resize_down_to_40x10_and_back() {
 /// never passes an escape sequence from the data to the terminal.
 #[test]
 fn the_ui_survives_every_fault() {
-    let faults = ["stall", "reset", "truncate", "garbage", "huge", "escape", "unicode", "expire", "unknown"];
+    let faults = [
+        "stall", "reset", "truncate", "garbage", "huge", "escape", "unicode", "expire", "unknown",
+    ];
     let handles: Vec<_> = faults
         .iter()
         .map(|fault| {
             let fault = fault.to_string();
             std::thread::spawn(move || {
-                let mut session = PtySession::spawn(&["--demo", "--fault", &fault, "--timeout", "1", "--retries", "1"], 100, 30);
+                let mut session = PtySession::spawn(
+                    &[
+                        "--demo",
+                        "--fault",
+                        &fault,
+                        "--timeout",
+                        "1",
+                        "--retries",
+                        "1",
+                    ],
+                    100,
+                    30,
+                );
                 session.wait_for("Lunch");
                 session.send("?");
                 session.wait_for("Keys");
@@ -132,7 +163,13 @@ fn the_ui_survives_every_fault() {
                 assert!(status.success(), "{fault}: {status:?}");
                 session.assert_terminal_restored();
                 let raw = session.raw();
-                for hostile in [&b"\x1b]52;c;cHduZWQ="[..], b"\x1b]0;pwned", b"\x1b]0;owned", b"\x1b[31mred", b"\xc2\x9b31m"] {
+                for hostile in [
+                    &b"\x1b]52;c;cHduZWQ="[..],
+                    b"\x1b]0;pwned",
+                    b"\x1b]0;owned",
+                    b"\x1b[31mred",
+                    b"\xc2\x9b31m",
+                ] {
                     assert!(
                         !raw.windows(hostile.len()).any(|w| w == hostile),
                         "{fault}: the data's escape sequence {hostile:?} reached the terminal"

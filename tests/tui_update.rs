@@ -647,6 +647,7 @@ fn enter_on_a_read_receipt_shows_the_message_it_was_sent_for() {
 fn opened_threads_are_remembered_and_capital_r_reopens_them() {
     let mut s = filled(80, 24, false);
     s.settings.remember_as = Some(String::new());
+    s.settings.state_file = Some("/nonexistent/state.json".into());
     let ids = start_fetch(&mut s);
     let effects = update(
         &mut s,
@@ -656,7 +657,8 @@ fn opened_threads_are_remembered_and_capital_r_reopens_them() {
         },
     );
     assert!(matches!(&effects[..],
-        [Effect::RememberThread { profile, thread_id }] if profile.is_empty() && thread_id == THREAD_ID));
+        [Effect::RememberThread { file, profile, thread_id }]
+            if profile.is_empty() && thread_id == THREAD_ID && file.ends_with("state.json")));
     s.recent_threads.push("19:older@thread.v2".into());
     let effects = press(&mut s, KeyCode::Char('R'));
     assert_eq!(

@@ -32,9 +32,20 @@ impl PtySession {
     }
 
     /// Starts the binary with extra environment and, optionally, another working directory.
-    pub fn spawn_in(args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)], cwd: Option<&std::path::Path>) -> Self {
+    pub fn spawn_in(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        cwd: Option<&std::path::Path>,
+    ) -> Self {
         let pty = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("open a pseudo-terminal");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
         cmd.args(args);
@@ -64,7 +75,13 @@ impl PtySession {
                 r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        Self { master: pty.master, writer, child, parser, raw }
+        Self {
+            master: pty.master,
+            writer,
+            child,
+            parser,
+            raw,
+        }
     }
 
     /// The screen as text, one line per row.
@@ -79,7 +96,10 @@ impl PtySession {
 
     /// Waits until the screen shows `text`; panics with the screen when it never does.
     pub fn wait_for(&self, text: &str) {
-        self.wait_until(|screen| screen.contains(text), &format!("{text:?} on screen"));
+        self.wait_until(
+            |screen| screen.contains(text),
+            &format!("{text:?} on screen"),
+        );
     }
 
     pub fn wait_until(&self, mut ok: impl FnMut(&str) -> bool, what: &str) {
@@ -97,7 +117,9 @@ impl PtySession {
     }
 
     pub fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).expect("write to pty");
+        self.writer
+            .write_all(bytes.as_bytes())
+            .expect("write to pty");
         self.writer.flush().ok();
         if bytes == "\x1b" {
             // A lone Esc followed at once by a key reads as Alt+key; terminals separate them by time.
@@ -107,9 +129,18 @@ impl PtySession {
 
     pub fn resize(&self, cols: u16, rows: u16) {
         self.master
-            .resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
             .expect("resize pty");
-        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
     }
 
     pub fn pid(&self) -> u32 {
@@ -139,7 +170,10 @@ impl PtySession {
         let last = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
         let entered = last(b"\x1b[?1049h").expect("the program entered the alternate screen");
         let left = last(b"\x1b[?1049l").expect("the program left the alternate screen");
-        assert!(left > entered, "left the alternate screen before re-entering it");
+        assert!(
+            left > entered,
+            "left the alternate screen before re-entering it"
+        );
         if let Some(hidden) = last(b"\x1b[?25l") {
             let shown = last(b"\x1b[?25h").expect("the cursor was shown again");
             assert!(shown > hidden, "the cursor stayed hidden");
