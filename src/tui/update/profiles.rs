@@ -296,12 +296,14 @@ pub(super) fn token_refreshed(
     request_id: u64,
     result: Result<MintedToken, AcsError>,
 ) -> Vec<Effect> {
-    let Some(current) = &state.minted else {
+    let Some(current) = &mut state.minted else {
         return vec![];
     };
     if current.refresh_id != Some(request_id) {
         return vec![];
     }
+    // The timer has fired: nothing left to cancel.
+    current.refresh_id = None;
     let name = current.name.clone();
     match result {
         Ok(fresh) => {

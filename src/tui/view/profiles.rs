@@ -25,20 +25,21 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let Some(picker) = &state.profiles else {
         return;
     };
+    let (lines, selected_line) = match &picker.stage {
+        PickerStage::Profiles => profile_lines(state, picker, &path_text(picker)),
+        PickerStage::Threads(name) => thread_lines(state, picker, name),
+    };
     let width = area.width.saturating_sub(4).min(90);
-    let height = area.height.saturating_sub(2).min(20);
+    // Room for the lines, some of which wrap.
+    let wanted = lines.len() as u16 + 4;
+    let height = wanted.clamp(8, area.height.saturating_sub(2).max(3));
     let popup = Rect::new(
         area.x + (area.width - width) / 2,
         area.y + area.height.saturating_sub(height) / 2,
         width,
         height,
     );
-    let path = picker
-        .path
-        .as_ref()
-        .map_or("(no config directory)".to_string(), |p| {
-            one_line(&p.display().to_string()).into_owned()
-        });
+    let path = path_text(picker);
     let title = match &picker.stage {
         PickerStage::Profiles => "Profiles".to_string(),
         PickerStage::Threads(name) => format!("Profile {} · recent threads", one_line(name)),
@@ -56,10 +57,6 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             .right_aligned(),
         );
     let rows = usize::from(height.saturating_sub(2));
-    let (lines, selected_line) = match &picker.stage {
-        PickerStage::Profiles => profile_lines(state, picker, &path),
-        PickerStage::Threads(name) => thread_lines(state, picker, name),
-    };
     // Keep the selected row in view.
     let scroll = selected_line.map_or(0, |line| (line + 2).saturating_sub(rows));
     frame.render_widget(Clear, popup);
@@ -70,6 +67,15 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             .scroll((scroll as u16, 0)),
         popup,
     );
+}
+
+fn path_text(picker: &ProfilePicker) -> String {
+    picker
+        .path
+        .as_ref()
+        .map_or("(no config directory)".to_string(), |p| {
+            one_line(&p.display().to_string()).into_owned()
+        })
 }
 
 /// The lines of the profile list, and the line of the selected profile.

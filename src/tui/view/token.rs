@@ -46,13 +46,12 @@ fn minted(state: &AppState, width: u16) -> Vec<Line<'static>> {
             lines.push(Line::default());
             return lines;
         }
-        (None, Some(_), Some(source)) => format!(
-            "automatic, at {} ({} before expiry), from the {}",
+        (None, Some(_), Some(_)) => format!(
+            "automatic, at {} ({} before expiry)",
             state
                 .time_display
                 .format(m.expires_on - REFRESH_MARGIN, state.now),
             human_span(REFRESH_MARGIN.num_seconds() as u64),
-            source.origin
         ),
         _ => "none: no connection string at hand".into(),
     };
