@@ -95,8 +95,11 @@ pub(super) fn picker_enter(state: &mut AppState) -> Vec<Effect> {
 fn apply_profile(state: &mut AppState, name: String, profile: Profile) -> Vec<Effect> {
     let mut effects = forget_minted(state);
     effects.extend(state.profile_status.request_id().map(Effect::Cancel));
-    if let Some(endpoint) = &profile.endpoint {
-        state.set_value(Field::Endpoint, endpoint);
+    match (&profile.endpoint, &profile.connection_string_env) {
+        (Some(endpoint), _) => state.set_value(Field::Endpoint, endpoint),
+        // The connection string names the endpoint once it is read.
+        (None, Some(_)) => state.set_value(Field::Endpoint, ""),
+        (None, None) => {}
     }
     if let Some(version) = &profile.api_version {
         state.settings.api_version = version.clone();
