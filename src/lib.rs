@@ -23,6 +23,8 @@ use cli::Cli;
 
 /// Runs the program for parsed arguments; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    // Readable panic reports; the TUI chains its terminal-restoring hook in front of this one.
+    let _ = color_eyre::install();
     let _log_guard = match logging::init(cli.connection.log_file.as_deref()) {
         Ok(guard) => guard,
         Err(e) => {

@@ -688,3 +688,62 @@ fn opened_threads_are_remembered_and_capital_r_reopens_them() {
         "nothing is remembered without a profile to remember under"
     );
 }
+
+#[test]
+fn last_keeps_loading_pages_until_the_end_of_the_thread() {
+    let mut s = filled(80, 24, false);
+    let ids = start_fetch(&mut s);
+    let batch = |from: u64| -> Vec<_> {
+        (from..from + 50)
+            .map(|i| {
+                let mut m = seed_message();
+                m.id = (1_600_000_000_000u64 + i).to_string();
+                m.sequence_id = (1_000 - i).to_string();
+                m
+            })
+            .collect()
+    };
+    update(
+        &mut s,
+        Action::MessagesPage(page(ids.messages, batch(0), true)),
+    );
+    let effects = update(&mut s, Action::Last);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::MoreMessages(_))),
+        "G asks for the next page"
+    );
+    let effects = update(
+        &mut s,
+        Action::MessagesPage(page(ids.messages, batch(50), true)),
+    );
+    assert_eq!(s.timeline.selected, 99, "the selection follows the end");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::MoreMessages(_))),
+        "and asks for more"
+    );
+    let effects = update(
+        &mut s,
+        Action::MessagesPage(page(ids.messages, batch(100), false)),
+    );
+    assert_eq!(s.timeline.selected, 149);
+    assert!(effects.is_empty(), "nothing more to load");
+    assert!(!s.timeline.follow_end);
+}
+
+#[test]
+fn moving_up_stops_following_the_end() {
+    let mut s = filled(80, 24, false);
+    let ids = start_fetch(&mut s);
+    let many: Vec<_> = (0..50u64)
+        .map(|i| {
+            let mut m = seed_message();
+            m.id = (1_600_000_000_000u64 + i).to_string();
+            m
+        })
+        .collect();
+    update(&mut s, Action::MessagesPage(page(ids.messages, many, true)));
+    update(&mut s, Action::Last);
+    assert!(s.timeline.follow_end);
+    update(&mut s, Action::ScrollUp);
+    assert!(!s.timeline.follow_end);
+}

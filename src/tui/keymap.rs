@@ -135,7 +135,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('J')], "J", Action::ScrollDetail(1), "scroll the details down (from any panel)"),
     bind(Results, &[ch('K')], "K", Action::ScrollDetail(-1), "scroll the details up (from any panel)"),
     bind(Results, &[ch('g'), plain(K::Home)], "g / Home", Action::First, "first"),
-    bind(Results, &[ch('G'), plain(K::End)], "G / End", Action::Last, "last (loads more pages)"),
+    bind(Results, &[ch('G'), plain(K::End)], "G / End", Action::Last, "last (keeps loading pages to the very end)"),
     bind(Results, &[ch('/')], "/", Action::StartFilter, "filter the timeline (text, sender, type)"),
     bind(Results, &[ch(':'), ch('#')], ": / #", Action::StartJump, "jump to a message id or sequence id"),
     bind(Results, &[ch('o')], "o", Action::ToggleOrder, "timeline newest / oldest first"),

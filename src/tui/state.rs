@@ -206,6 +206,8 @@ pub struct TimelineState {
     pub offset: usize,
     /// The request that fills the timeline (kept after it ends, to find its exchanges).
     pub origin: Option<u64>,
+    /// `G` was pressed: keep the selection on the last row while further pages load, until the end.
+    pub follow_end: bool,
 }
 
 /// Which message the message panels show.

@@ -324,8 +324,12 @@ pub(super) fn messages_page(
     }
     t.has_more = page.has_more;
     t.status = LoadStatus::Loaded;
+    if t.follow_end {
+        t.selected = t.data.len().saturating_sub(1);
+    }
     if !page.has_more {
         t.request_id = None;
+        t.follow_end = false;
     }
     t.data.set_receipts(&state.receipts.items);
     if was_empty {

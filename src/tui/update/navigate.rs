@@ -152,6 +152,8 @@ pub(super) fn move_timeline(state: &mut AppState, delta: isize) -> Vec<Effect> {
         return vec![];
     }
     state.timeline.selected = step(state.timeline.selected, delta, len - 1);
+    // Only `G` (a jump past the end) keeps following the end as pages arrive.
+    state.timeline.follow_end = delta >= isize::MAX / 2 && !state.timeline.data.oldest_first;
     state.message_source = MessageSource::Timeline;
     keep_selection_visible(state);
     more_messages(state)
