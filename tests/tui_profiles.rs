@@ -296,6 +296,8 @@ fn mint_for_jane(s: &mut AppState) -> u64 {
 #[test]
 fn m_mints_for_the_selected_participant_and_the_token_tab_says_for_whom_and_until_when() {
     let mut s = with_participants();
+    let screen = render(&s);
+    assert!(screen.contains("m mints a token"), "{screen}");
     mint_for_jane(&mut s);
     assert_eq!(s.value(Field::Token), token());
     assert!(s.notice.as_ref().unwrap().text.contains("acting as Jane"));
@@ -461,4 +463,43 @@ fn p_and_m_are_keys_outside_fields_and_typed_inside_them() {
         .map(|l| l.to_string() + "\n")
         .collect();
     assert!(help.contains("In the profile picker") && help.contains("mint a token"));
+}
+
+#[test]
+fn a_profile_with_a_connection_string_mints_for_its_user_and_sets_the_refresh_timer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = state_in(dir.path(), Some(CONFIG));
+    open_picker(&mut s);
+    press(&mut s, 'j');
+    let Some(Effect::ResolveProfile {
+        request_id, name, ..
+    }) = enter(&mut s).pop()
+    else {
+        panic!("no ResolveProfile");
+    };
+    assert_eq!(name, "fabrikam-prod");
+    let mut fresh = minted(&token(), 23);
+    fresh.user = "8:acs:fabrikam_0001".into();
+    let effects = update(
+        &mut s,
+        Action::ProfileResolved {
+            request_id,
+            name,
+            recent_threads: vec![],
+            result: Ok(ProfileSecret {
+                minted: Some(fresh),
+                conn: Some(conn()),
+                source: "minting".into(),
+                ..ProfileSecret::default()
+            }),
+        },
+    );
+    assert!(
+        matches!(&effects[..], [Effect::RefreshToken { user, at, .. }]
+            if user == "8:acs:fabrikam_0001" && *at == now() + Duration::hours(23) - Duration::minutes(5)),
+        "{effects:?}"
+    );
+    assert_eq!(s.value(Field::Token), token());
+    assert_eq!(s.minted.as_ref().unwrap().user, "8:acs:fabrikam_0001");
+    assert!(s.mint_source.is_some(), "m can mint for participants too");
 }

@@ -194,13 +194,21 @@ pub(super) fn profile_resolved(
         0 => "no recent threads yet".to_string(),
         n => format!("{n} recent threads (R cycles them)"),
     };
+    let no_token = secret.token.is_none() && secret.minted.is_none();
     let mut effects = vec![];
     if let Some(minted) = secret.minted {
         effects = accept_minted(state, minted, None);
     }
+    let next = match (no_token, &state.mint_source) {
+        (true, Some(_)) => {
+            "; add user = \"8:acs:...\" to the profile, or paste a member's token and press m on a participant"
+        }
+        (true, None) => "; paste a token into the Token field",
+        _ => "",
+    };
     state.notify(
         Level::Info,
-        format!("profile {name} applied: {}; {threads}", secret.source),
+        format!("profile {name} applied: {}; {threads}{next}", secret.source),
     );
     effects
 }
