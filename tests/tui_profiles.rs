@@ -503,3 +503,33 @@ fn a_profile_with_a_connection_string_mints_for_its_user_and_sets_the_refresh_ti
     assert_eq!(s.minted.as_ref().unwrap().user, "8:acs:fabrikam_0001");
     assert!(s.mint_source.is_some(), "m can mint for participants too");
 }
+
+#[test]
+fn a_fetch_after_the_refresh_was_due_restarts_the_timer_at_once() {
+    let mut s = with_participants();
+    let timer = mint_for_jane(&mut s);
+    // The machine slept through the timer (it sleeps on the monotonic clock).
+    s.now = now() + Duration::hours(23);
+    s.focus = Focus::Timeline;
+    let effects = update(&mut s, Action::Fetch);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Cancel(id) if *id == timer))
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::RefreshToken { at, .. } if *at == s.now)),
+        "{effects:?}"
+    );
+    // Before it is due, a fetch leaves the timer alone.
+    let mut s = with_participants();
+    mint_for_jane(&mut s);
+    let effects = update(&mut s, Action::Fetch);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::RefreshToken { .. }))
+    );
+}

@@ -119,6 +119,13 @@ pub(super) fn validate(state: &AppState) -> Result<Target, String> {
 }
 
 pub(super) fn fetch(state: &mut AppState) -> Vec<Effect> {
+    let refresh = restart_overdue_refresh(state);
+    let mut effects = fetch_fields(state);
+    effects.extend(refresh);
+    effects
+}
+
+fn fetch_fields(state: &mut AppState) -> Vec<Effect> {
     let target = match validate(state) {
         Ok(target) => target,
         Err(message) => {

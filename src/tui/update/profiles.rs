@@ -404,6 +404,25 @@ fn schedule_at(state: &mut AppState, at: DateTime<Utc>) -> Vec<Effect> {
     }]
 }
 
+/// A timer sleeps on the monotonic clock, which stops while the machine is suspended: a fetch made
+/// after the refresh was due restarts it at once rather than waiting out the lost time.
+pub(super) fn restart_overdue_refresh(state: &mut AppState) -> Vec<Effect> {
+    let now = state.now;
+    let Some(m) = &mut state.minted else {
+        return vec![];
+    };
+    let (Some(old), None) = (m.refresh_id, &m.refresh_error) else {
+        return vec![];
+    };
+    if m.expires_on - REFRESH_MARGIN > now {
+        return vec![];
+    }
+    m.refresh_id = None;
+    let mut effects = vec![Effect::Cancel(old)];
+    effects.extend(schedule_at(state, now));
+    effects
+}
+
 /// Drops what is known of a minted token and stops its refresh timer.
 fn forget_minted(state: &mut AppState) -> Vec<Effect> {
     state
