@@ -36,7 +36,10 @@ pub struct Cli {
 
 const AFTER_HELP: &str = "Without a subcommand the interactive inspector starts. \
 Environment: AZURE_COMMUNICATION_ENDPOINT, AZURE_COMMUNICATION_ACCESS_TOKEN. \
-Exit codes: 0 success, 2 bad input, 3 service error, 4 no usable answer.";
+Exit codes: 0 success, 2 bad input, 3 service error, 4 no usable answer. \
+Config: profiles (--profile NAME, or P in the inspector) live in acs-chat-inspector/config.toml in the \
+platform's config directory ($XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application Support on macOS, \
+%APPDATA% on Windows); the inspector's help (?) shows the exact path. Profiles never hold secrets.";
 
 /// How to reach the service; every mode takes these. `Debug` masks the token.
 #[derive(Clone, Args)]

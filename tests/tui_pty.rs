@@ -284,8 +284,42 @@ async fn a_token_is_minted_from_a_connection_string_for_the_user() {
         !tty.text().contains("accesskey"),
         "the connection string is never shown"
     );
+    tty.send(b"6");
+    tty.wait_until(
+        "the Token tab says the token was minted, and until when",
+        |t| t.contains("Minted") && t.contains("(in 23 h"),
+    );
     tty.send(b"q");
     assert_eq!(tty.exit_code(), 0);
+}
+
+#[test]
+fn p_opens_the_profile_picker_and_a_missing_token_variable_is_explained() {
+    let config_home = tempfile::tempdir().unwrap();
+    let dir = config_home.path().join("acs-chat-inspector");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config.toml"),
+        "[profiles.loopback]\nendpoint = \"http://127.0.0.1:9\"\ntoken_env = \"ACS_TEST_UNSET_TOKEN\"\n",
+    )
+    .unwrap();
+    let home = config_home.path().to_str().unwrap();
+    let mut tty = Tty::spawn_with(
+        &["--demo"],
+        &[("XDG_CONFIG_HOME", home), ("ACS_TEST_UNSET_TOKEN", "")],
+    );
+    tty.wait_for("Let's head out for lunch");
+    tty.send(b"P");
+    tty.wait_until("the picker lists the profile", |t| {
+        t.contains("Profiles") && t.contains("loopback") && t.contains("config.toml")
+    });
+    tty.send(b"\r");
+    tty.wait_for("ACS_TEST_UNSET_TOKEN is empty");
+    tty.send(b"\x1b");
+    tty.wait_until("the picker closed", |t| !t.contains("Profiles"));
+    tty.send(b"q");
+    assert_eq!(tty.exit_code(), 0);
+    assert!(tty.restored());
 }
 
 #[test]

@@ -402,7 +402,9 @@ fn help_scroll_stops_at_its_last_line() {
     for _ in 0..500 {
         update(&mut s, Action::ScrollDown);
     }
-    let lines = acs_chat_inspector::tui::view::help::lines().len() as u16;
+    use acs_chat_inspector::tui::view::help;
+    // The config file's path comes above the key table.
+    let lines = (help::lines().len() + help::HEADER_LINES) as u16;
     assert_eq!(s.help, Some(lines - 1));
 }
 
@@ -647,6 +649,7 @@ fn enter_on_a_read_receipt_shows_the_message_it_was_sent_for() {
 fn opened_threads_are_remembered_and_capital_r_reopens_them() {
     let mut s = filled(80, 24, false);
     s.settings.remember_as = Some(String::new());
+    s.settings.state_file = Some("/nonexistent/state.json".into());
     let ids = start_fetch(&mut s);
     let effects = update(
         &mut s,
@@ -656,7 +659,8 @@ fn opened_threads_are_remembered_and_capital_r_reopens_them() {
         },
     );
     assert!(matches!(&effects[..],
-        [Effect::RememberThread { profile, thread_id }] if profile.is_empty() && thread_id == THREAD_ID));
+        [Effect::RememberThread { file, profile, thread_id }]
+            if profile.is_empty() && thread_id == THREAD_ID && file.ends_with("state.json")));
     s.recent_threads.push("19:older@thread.v2".into());
     let effects = press(&mut s, KeyCode::Char('R'));
     assert_eq!(

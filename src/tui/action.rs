@@ -11,6 +11,24 @@ use crate::acs::{
 };
 
 use super::state::DetailTab;
+use crate::acs::AccessToken;
+use crate::acs::identity::{ConnectionString, MintedToken};
+use crate::config::Config;
+
+/// What a profile's secret source gave: a token, or a connection string (and the token minted from it).
+#[derive(Debug, Clone, Default)]
+pub struct ProfileSecret {
+    /// The connection string's endpoint, for a profile that names none.
+    pub endpoint: Option<String>,
+    /// A token from `token_env` or `token_command`.
+    pub token: Option<AccessToken>,
+    /// A token minted from `connection_string_env` for the profile's `user`.
+    pub minted: Option<MintedToken>,
+    /// The connection string, kept in memory to refresh and mint tokens.
+    pub conn: Option<Arc<ConnectionString>>,
+    /// Where the token came from, for the status line (never the token).
+    pub source: String,
+}
 
 /// A result of one request.
 pub type Outcome<T> = Result<Fetched<T>, AcsError>;
@@ -97,6 +115,32 @@ pub enum Action {
     Exported {
         request_id: u64,
         result: Result<(std::path::PathBuf, String), String>,
+    },
+    /// Open the profile picker, or close it.
+    OpenProfiles,
+    /// The config file was read: its profiles, `None` when there is no file, or why it cannot be used.
+    ProfilesLoaded {
+        path: std::path::PathBuf,
+        result: Result<Option<Config>, AcsError>,
+    },
+    /// A profile's secret source was resolved; its recent threads come along.
+    ProfileResolved {
+        request_id: u64,
+        name: String,
+        recent_threads: Vec<String>,
+        result: Result<ProfileSecret, AcsError>,
+    },
+    /// Mint a token for the participant selected in the Participants tab.
+    MintForParticipant,
+    /// A token was minted for a participant (or could not be).
+    TokenMinted {
+        request_id: u64,
+        result: Result<MintedToken, AcsError>,
+    },
+    /// The minted token was refreshed before it expired (or could not be).
+    TokenRefreshed {
+        request_id: u64,
+        result: Result<MintedToken, AcsError>,
     },
     /// A key typed into the focused text field or prompt.
     TextInput(Input),

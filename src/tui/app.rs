@@ -2,6 +2,7 @@
 //! something loads. It draws only after something changed; idle means no wake-ups at all.
 
 use std::io::{self, IsTerminal};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -18,7 +19,7 @@ use crate::emulator::{self, EmulatorConfig, RunningEmulator};
 
 use super::action::Action;
 use super::keymap;
-use super::state::{AppState, Field, Focus, Level, Settings};
+use super::state::{AppState, Field, Focus, Level, MintSource, Minted, Settings};
 use super::tasks::Tasks;
 use super::terminal;
 use super::update::update;
@@ -90,13 +91,16 @@ pub fn initial_state(cli: &Cli) -> Result<AppState, String> {
         retries: conn.retries.min(20),
         // The demo's threads are the emulator's: not worth remembering.
         remember_as: (!cli.demo).then_some(profile.clone()),
+        config_file: crate::config::Config::path().ok(),
+        state_file: crate::config::State::path().ok(),
         ..Settings::default()
     };
     let mut state = AppState::new(settings, Utc::now());
-    if !cli.demo {
-        state.recent_threads = crate::config::State::open()
-            .map(|s| s.recent_threads(&profile))
-            .unwrap_or_default();
+    state.profile = conn.profile.clone();
+    if !cli.demo
+        && let Some(file) = &state.settings.state_file
+    {
+        state.recent_threads = crate::config::State::at(file).recent_threads(&profile);
     }
     Ok(state)
 }
@@ -142,11 +146,25 @@ pub async fn prefill(
         (endpoint, _) => endpoint.clone().unwrap_or_default(),
     };
     state.set_value(Field::Endpoint, &endpoint);
+    if let Some(var) = &conn.connection_string_env {
+        state.mint_source = Some(MintSource {
+            conn: Arc::new(ConnectionString::from_env(var)?),
+            origin: format!("connection string in ${var}"),
+        });
+    }
     let token = if conn.connection_string_env.is_some() && !token_given_explicitly(conn) {
         let minted = mint_for_cli(cli).await?;
+        state.minted = Some(Minted {
+            user: minted.user.clone(),
+            name: None,
+            expires_on: minted.expires_on,
+            refresh_id: None,
+            refresh_error: None,
+        });
+        let expiry = super::update::expiry_text(state, minted.expires_on);
         state.notify(
             Level::Info,
-            format!("minted a chat token for {}", minted.user),
+            format!("minted a chat token for {}, {expiry}", minted.user),
         );
         Some(minted.token)
     } else {
@@ -175,14 +193,17 @@ pub fn starts_fetching(state: &AppState) -> bool {
         .all(|f| !state.value(*f).trim().is_empty())
 }
 
-/// Focus on the results and fetch, when the fields allow it. Returns the first effects.
+/// Focus on the results and fetch, when the fields allow it; set the refresh timer of a token
+/// minted at startup. Returns the first effects.
 pub fn start(state: &mut AppState) -> Vec<super::update::Effect> {
+    let mut effects = super::update::schedule_refresh(state);
     if !starts_fetching(state) {
-        return vec![];
+        return effects;
     }
     state.focus = Focus::Timeline;
     state.sync_field_styles();
-    update(state, Action::Fetch)
+    effects.extend(update(state, Action::Fetch));
+    effects
 }
 
 async fn run_loop(

@@ -23,6 +23,8 @@ pub enum Context {
     Log,
     /// While the copy menu is open.
     CopyMenu,
+    /// While the profile picker is open.
+    Profiles,
     /// In any overlay (help, raw view, request log).
     Overlay,
     /// While the filter or jump prompt is open (every other key is typed into it).
@@ -30,7 +32,7 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 10] = [
         Context::Anywhere,
         Context::Field,
         Context::Results,
@@ -39,6 +41,7 @@ impl Context {
         Context::Raw,
         Context::Log,
         Context::CopyMenu,
+        Context::Profiles,
         Context::Help,
     ];
 
@@ -51,7 +54,8 @@ impl Context {
             Context::Raw => "In the raw view",
             Context::Log => "In the request log",
             Context::CopyMenu => "In the copy menu",
-            Context::Overlay => "In any overlay (help, raw view, request log, copy menu)",
+            Context::Profiles => "In the profile picker",
+            Context::Overlay => "In any overlay (help, raw view, request log, copy menu, profiles)",
             Context::Prompt => "In the filter / jump prompt",
         }
     }
@@ -109,7 +113,7 @@ const fn bind(
     }
 }
 
-use Context::{Anywhere, CopyMenu, Field, Help, Log, Overlay, Prompt, Raw, Results};
+use Context::{Anywhere, CopyMenu, Field, Help, Log, Overlay, Profiles, Prompt, Raw, Results};
 use KeyCode as K;
 
 /// Every key the inspector knows, one line each.
@@ -146,6 +150,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('5'), ch('T')], "5 / T", Action::ShowTab(DetailTab::Threads), "the token user's threads"),
     bind(Results, &[ch('6')], "6", Action::ShowTab(DetailTab::Token), "the token, decoded offline (never shown in clear)"),
     bind(Results, &[ch('R')], "R", Action::OpenRecent, "open the next recently opened thread"),
+    bind(Results, &[ch('P')], "P", Action::OpenProfiles, "profiles of the config file: apply one, open its recent threads"),
+    bind(Results, &[ch('m')], "m", Action::MintForParticipant, "mint a token for the selected participant (needs a connection string)"),
     bind(Results, &[ch('v')], "v", Action::CycleApiVersion, "next api-version for the following fetches"),
     bind(Results, &[ch('r')], "r", Action::ToggleRaw, "raw response of the focused panel"),
     bind(Results, &[ch('l')], "l", Action::ToggleLog, "request log"),
@@ -163,6 +169,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(CopyMenu, &[ch('b')], "b", Action::CopyTarget(CopyTarget::RawBody), "copy the raw body"),
     bind(CopyMenu, &[ch('c')], "c", Action::CopyTarget(CopyTarget::Curl), "copy the request as curl (token as a variable)"),
     bind(CopyMenu, &[plain(K::Enter), ch('y')], "Enter / y", Action::Activate, "copy the selected choice"),
+    bind(Profiles, &[plain(K::Enter)], "Enter", Action::Activate, "apply the profile / open the recent thread"),
+    bind(Profiles, &[ch('P')], "P", Action::OpenProfiles, "close the profile picker"),
     bind(Log, &[ch('l')], "l", Action::ToggleLog, "close the request log"),
     bind(Log, &[plain(K::Enter)], "Enter", Action::Activate, "raw view of the selected exchange"),
     bind(Overlay, &[plain(K::Esc)], "Esc", Action::Cancel, "close"),
@@ -205,6 +213,8 @@ fn contexts(state: &AppState) -> (&'static [Context], bool) {
         (&[Raw, Overlay], false)
     } else if state.log.is_some() {
         (&[Log, Overlay], false)
+    } else if state.profiles.is_some() {
+        (&[Profiles, Overlay], false)
     } else if state.prompt.is_some() {
         (&[Prompt], true)
     } else if state.focus.is_field() {

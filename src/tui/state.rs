@@ -13,7 +13,9 @@ use crate::acs::{
     ChatThreadProperties, DEFAULT_API_VERSION, Exchange, Fetched, TimeDisplay,
 };
 
+use crate::acs::identity::ConnectionString;
 use crate::acs::token::TokenInfo;
+use crate::config::Profile;
 
 use super::copy::CopyMenu;
 use super::raw::RawView;
@@ -278,6 +280,10 @@ pub struct Settings {
     pub export_dir: std::path::PathBuf,
     /// Remember opened threads under this profile name (`None`: remember nothing, as in the demo).
     pub remember_as: Option<String>,
+    /// The config file the profile picker reads (`None`: no config directory on this machine).
+    pub config_file: Option<std::path::PathBuf>,
+    /// The state file recent threads are remembered in (`None`: remember nothing).
+    pub state_file: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -289,6 +295,84 @@ impl Default for Settings {
             page_size: 100,
             export_dir: std::path::PathBuf::from("."),
             remember_as: None,
+            config_file: None,
+            state_file: None,
+        }
+    }
+}
+
+/// The profiles of the config file, as the picker found them.
+#[derive(Debug, Clone)]
+pub enum ProfileList {
+    Loading,
+    /// There is no config file yet.
+    Missing,
+    /// The config file cannot be used; the message names the file and line.
+    Failed(String),
+    Loaded(Vec<(String, Profile)>),
+}
+
+/// What the profile picker shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PickerStage {
+    /// The profiles, to pick one.
+    Profiles,
+    /// The recent threads of the profile just applied, to open one.
+    Threads(String),
+}
+
+/// The profile picker overlay.
+#[derive(Debug, Clone)]
+pub struct ProfilePicker {
+    pub path: Option<std::path::PathBuf>,
+    pub list: ProfileList,
+    pub stage: PickerStage,
+    pub selected: usize,
+}
+
+impl ProfilePicker {
+    /// How many rows can be picked in the current stage.
+    pub fn len(&self, recent_threads: &[String]) -> usize {
+        match (&self.stage, &self.list) {
+            (PickerStage::Threads(_), _) => recent_threads.len(),
+            (PickerStage::Profiles, ProfileList::Loaded(profiles)) => profiles.len(),
+            _ => 0,
+        }
+    }
+
+    pub fn is_empty(&self, recent_threads: &[String]) -> bool {
+        self.len(recent_threads) == 0
+    }
+}
+
+/// A connection string held in memory to mint tokens; it is never written anywhere.
+#[derive(Debug, Clone)]
+pub struct MintSource {
+    pub conn: Arc<ConnectionString>,
+    /// Where it came from, for messages: `--connection-string-env ACS_CONN`.
+    pub origin: String,
+}
+
+/// The token in the Token field was minted: for whom, until when, and its refresh.
+#[derive(Debug, Clone)]
+pub struct Minted {
+    /// The identity's raw id.
+    pub user: String,
+    /// The participant's display name, when minted for one.
+    pub name: Option<String>,
+    pub expires_on: DateTime<Utc>,
+    /// The timer task that will refresh it.
+    pub refresh_id: Option<u64>,
+    /// Why the last refresh failed.
+    pub refresh_error: Option<AcsError>,
+}
+
+impl Minted {
+    /// `Jane (8:acs:...)` or the raw id.
+    pub fn who(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{name} ({})", self.user),
+            None => self.user.clone(),
         }
     }
 }
@@ -343,6 +427,20 @@ pub struct AppState {
     /// Threads recently opened on this machine, most recent first; `R` cycles through them.
     pub recent_threads: Vec<String>,
     pub recent_index: usize,
+    /// The profile picker overlay.
+    pub profiles: Option<ProfilePicker>,
+    /// The profile applied last, by name.
+    pub profile: Option<String>,
+    /// A profile's token being resolved (token_command, env var, or minting).
+    pub profile_status: LoadStatus,
+    /// The connection string tokens are minted from, when one was given.
+    pub mint_source: Option<MintSource>,
+    /// What is known of the token when it was minted here.
+    pub minted: Option<Minted>,
+    /// A token being minted for a participant.
+    pub mint_status: LoadStatus,
+    /// The display name of the participant a token is being minted for.
+    pub mint_name: Option<String>,
 }
 
 /// An exchange and the request it belongs to (a failed request's exchange is found this way).
@@ -395,6 +493,13 @@ impl AppState {
             quit: false,
             recent_threads: Vec::new(),
             recent_index: 0,
+            profiles: None,
+            profile: None,
+            profile_status: LoadStatus::Idle,
+            mint_source: None,
+            minted: None,
+            mint_status: LoadStatus::Idle,
+            mint_name: None,
         };
         state.fields[1].set_mask_char('•');
         state.sync_field_styles();
@@ -448,6 +553,14 @@ impl AppState {
         }
     }
 
+    /// Puts a token into the Token field, masked whatever was shown before.
+    pub fn set_token(&mut self, token: &str) {
+        self.set_value(Field::Token, token);
+        if self.token_revealed {
+            self.toggle_token_mask();
+        }
+    }
+
     pub fn take_request_id(&mut self) -> u64 {
         let id = self.next_request_id;
         self.next_request_id += 1;
@@ -464,6 +577,8 @@ impl AppState {
             ("receipts", &self.receipts.status),
             ("threads", &self.threads.status),
             ("export", &self.export_status),
+            ("profile", &self.profile_status),
+            ("token", &self.mint_status),
         ]
         .into_iter()
         .filter(|(_, s)| s.is_loading())

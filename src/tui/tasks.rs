@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
@@ -12,8 +14,10 @@ use crate::acs::{
     AcsError, ChatClient, ClientConfig, ClientEvent, Fetched, ListOptions, Page, Pager,
 };
 
-use super::action::{Action, PageOutcome};
+use super::action::{Action, PageOutcome, ProfileSecret};
 use super::update::{Effect, Request};
+use crate::acs::identity::{CHAT_SCOPE, ConnectionString, IdentityClient, MintedToken};
+use crate::config::{Config, Profile, State};
 
 struct Running {
     cancel: CancellationToken,
@@ -64,13 +68,60 @@ impl Tasks {
                     path,
                     redacted,
                 } => self.spawn_export(request_id, *config, thread_id, path, redacted),
-                Effect::RememberThread { profile, thread_id } => {
+                Effect::RememberThread {
+                    file,
+                    profile,
+                    thread_id,
+                } => {
                     // State is a convenience: a file that cannot be written is no reason to fail.
                     tokio::task::spawn_blocking(move || {
-                        if let Ok(state) = crate::config::State::open() {
-                            let _ = state.remember_thread(&profile, &thread_id);
-                        }
+                        let _ =
+                            crate::config::State::at(file).remember_thread(&profile, &thread_id);
                     });
+                }
+                Effect::LoadProfiles { path } => {
+                    let tx = self.tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let _ = tx.send(load_profiles(path));
+                    });
+                }
+                Effect::ResolveProfile {
+                    request_id,
+                    name,
+                    profile,
+                    state_file,
+                    timeout,
+                } => {
+                    let work = resolve_profile(request_id, name, profile, state_file, timeout);
+                    self.spawn_sending(request_id, work);
+                }
+                Effect::Mint {
+                    request_id,
+                    conn,
+                    user,
+                    timeout,
+                } => {
+                    let work = async move {
+                        let result = mint_token(&conn, &user, timeout).await;
+                        Action::TokenMinted { request_id, result }
+                    };
+                    self.spawn_sending(request_id, work);
+                }
+                Effect::RefreshToken {
+                    request_id,
+                    at,
+                    conn,
+                    user,
+                    timeout,
+                } => {
+                    let work = async move {
+                        // One sleep until the refresh is due: nothing wakes up before.
+                        let wait = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+                        tokio::time::sleep(wait).await;
+                        let result = mint_token(&conn, &user, timeout).await;
+                        Action::TokenRefreshed { request_id, result }
+                    };
+                    self.spawn_sending(request_id, work);
                 }
                 Effect::Quit => quit = true,
                 // The terminal, not the network, carries the clipboard; the app loop writes it.
@@ -137,6 +188,118 @@ impl Tasks {
             },
         );
     }
+}
+
+impl Tasks {
+    /// Runs `work` as a cancellable task and sends the action it ends with.
+    fn spawn_sending(
+        &mut self,
+        id: u64,
+        work: impl std::future::Future<Output = Action> + Send + 'static,
+    ) {
+        let tx = self.tx.clone();
+        let cancel = CancellationToken::new();
+        let token = cancel.clone();
+        let handle = tokio::spawn(async move {
+            tokio::select! {
+                _ = token.cancelled() => {}
+                action = work => {
+                    let _ = tx.send(action);
+                }
+            }
+        });
+        self.running.insert(
+            id,
+            Running {
+                cancel,
+                more: None,
+                handle,
+            },
+        );
+    }
+}
+
+/// Reads the config file for the picker: `None` when there is none yet.
+pub fn load_profiles(path: PathBuf) -> Action {
+    let result = if path.exists() {
+        Config::load_from(&path).map(Some)
+    } else {
+        Ok(None)
+    };
+    Action::ProfilesLoaded { path, result }
+}
+
+/// A token command that hangs must not leave the picker waiting forever.
+const TOKEN_COMMAND_LIMIT: Duration = Duration::from_secs(60);
+
+/// Resolves a profile's secret source and reads its recent threads.
+pub async fn resolve_profile(
+    request_id: u64,
+    name: String,
+    profile: Profile,
+    state_file: Option<PathBuf>,
+    timeout: Duration,
+) -> Action {
+    let key = name.clone();
+    let recent_threads = tokio::task::spawn_blocking(move || {
+        state_file.map_or_else(Vec::new, |f| State::at(f).recent_threads(&key))
+    })
+    .await
+    .unwrap_or_default();
+    let result = profile_secret(profile, timeout).await;
+    Action::ProfileResolved {
+        request_id,
+        name,
+        recent_threads,
+        result,
+    }
+}
+
+async fn profile_secret(profile: Profile, timeout: Duration) -> Result<ProfileSecret, AcsError> {
+    let source = crate::tui::update::source_of(&profile);
+    if let Some(var) = &profile.connection_string_env {
+        let conn = ConnectionString::from_env(var)?;
+        let endpoint = Some(conn.endpoint.display());
+        let minted = match &profile.user {
+            Some(user) => Some(mint_token(&conn, user, timeout).await?),
+            None => None,
+        };
+        return Ok(ProfileSecret {
+            endpoint,
+            minted,
+            conn: Some(Arc::new(conn)),
+            source,
+            ..ProfileSecret::default()
+        });
+    }
+    let resolving = tokio::task::spawn_blocking(move || profile.resolve_token());
+    let token = match tokio::time::timeout(TOKEN_COMMAND_LIMIT, resolving).await {
+        Ok(joined) => {
+            joined.map_err(|e| AcsError::BadInput(format!("the token source failed: {e}")))??
+        }
+        Err(_) => {
+            return Err(AcsError::BadInput(format!(
+                "the profile's token_command did not finish within {} s",
+                TOKEN_COMMAND_LIMIT.as_secs()
+            )));
+        }
+    };
+    Ok(ProfileSecret {
+        token,
+        source,
+        ..ProfileSecret::default()
+    })
+}
+
+/// Issues a chat token for `user` from a connection string.
+pub async fn mint_token(
+    conn: &ConnectionString,
+    user: &str,
+    timeout: Duration,
+) -> Result<MintedToken, AcsError> {
+    IdentityClient::new(conn.clone(), timeout)?
+        .issue_token(user, &[CHAT_SCOPE])
+        .await
 }
 
 impl Tasks {

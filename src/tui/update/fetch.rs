@@ -119,6 +119,13 @@ pub(super) fn validate(state: &AppState) -> Result<Target, String> {
 }
 
 pub(super) fn fetch(state: &mut AppState) -> Vec<Effect> {
+    let refresh = restart_overdue_refresh(state);
+    let mut effects = fetch_fields(state);
+    effects.extend(refresh);
+    effects
+}
+
+fn fetch_fields(state: &mut AppState) -> Vec<Effect> {
     let target = match validate(state) {
         Ok(target) => target,
         Err(message) => {
@@ -232,6 +239,7 @@ pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
         || state.copy.take().is_some()
         || state.raw.take().is_some()
         || state.log.take().is_some()
+        || state.profiles.take().is_some()
     {
         return vec![];
     }
@@ -241,7 +249,10 @@ pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
     if state.is_loading() || state.timeline.page_pending {
         let mut effects = cancel_all(state);
         effects.extend(state.export_status.request_id().map(Effect::Cancel));
+        effects.extend(state.mint_status.request_id().map(Effect::Cancel));
         for status in [
+            &mut state.profile_status,
+            &mut state.mint_status,
             &mut state.thread_status,
             &mut state.message_status,
             &mut state.timeline.status,
@@ -461,7 +472,14 @@ pub(super) fn thread_loaded(
     };
     state.recent_threads.retain(|t| *t != thread_id);
     state.recent_threads.insert(0, thread_id.clone());
-    vec![Effect::RememberThread { profile, thread_id }]
+    let Some(file) = state.settings.state_file.clone() else {
+        return vec![];
+    };
+    vec![Effect::RememberThread {
+        file,
+        profile,
+        thread_id,
+    }]
 }
 
 /// Puts the next recently opened thread in the Thread field and opens it.

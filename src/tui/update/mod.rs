@@ -5,6 +5,7 @@ use std::sync::Arc;
 use ratatui_textarea::{Input, Key, TextArea};
 
 use crate::acs::endpoint::{validate_message_id, validate_thread_id};
+use crate::acs::identity::ConnectionString;
 use crate::acs::token::{TokenInfo, decode_token};
 use crate::acs::{AccessToken, ClientConfig, Endpoint, Exchange, Page, RetryPolicy};
 
@@ -20,10 +21,14 @@ use super::view::layout;
 mod fetch;
 mod navigate;
 mod overlay;
+mod profiles;
 
 use fetch::*;
 use navigate::*;
 use overlay::*;
+use profiles::*;
+
+pub use profiles::{expiry_text, schedule_refresh, source_of};
 
 /// A request the task runner performs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,8 +78,39 @@ pub enum Effect {
     /// Put text on the clipboard (OSC 52, so it works over SSH) unless it holds the token;
     /// the outcome comes back as [`Action::Copied`].
     Copy { target: CopyTarget, text: String },
-    /// Add a thread to the recently opened ones on this machine (ids only, never a token).
-    RememberThread { profile: String, thread_id: String },
+    /// Add a thread to the recently opened ones in the state file (ids only, never a token).
+    RememberThread {
+        file: std::path::PathBuf,
+        profile: String,
+        thread_id: String,
+    },
+    /// Read the config file; the answer is [`Action::ProfilesLoaded`].
+    LoadProfiles { path: std::path::PathBuf },
+    /// Resolve a profile's token (env var, command, or minting) and read its recent threads from
+    /// `state_file`; the answer is [`Action::ProfileResolved`].
+    ResolveProfile {
+        request_id: u64,
+        name: String,
+        profile: crate::config::Profile,
+        state_file: Option<std::path::PathBuf>,
+        timeout: std::time::Duration,
+    },
+    /// Issue a chat token for `user`; the answer is [`Action::TokenMinted`].
+    Mint {
+        request_id: u64,
+        conn: Arc<ConnectionString>,
+        user: String,
+        timeout: std::time::Duration,
+    },
+    /// At `at` (one timer, no polling), issue a fresh token for `user`; the answer is
+    /// [`Action::TokenRefreshed`]. Cancelled with [`Effect::Cancel`].
+    RefreshToken {
+        request_id: u64,
+        at: chrono::DateTime<chrono::Utc>,
+        conn: Arc<ConnectionString>,
+        user: String,
+        timeout: std::time::Duration,
+    },
     /// Leave the program.
     Quit,
 }
@@ -183,8 +219,29 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::TextInput(input) => text_input(state, input),
-        Action::Paste(text) => paste(state, &text),
+        Action::OpenProfiles => open_profiles(state),
+        Action::ProfilesLoaded { path, result } => profiles_loaded(state, path, result),
+        Action::ProfileResolved {
+            request_id,
+            name,
+            recent_threads,
+            result,
+        } => profile_resolved(state, request_id, name, recent_threads, result),
+        Action::MintForParticipant => mint_for_participant(state),
+        Action::TokenMinted { request_id, result } => token_minted(state, request_id, result),
+        Action::TokenRefreshed { request_id, result } => token_refreshed(state, request_id, result),
+        Action::TextInput(input) => {
+            let before = state.value(Field::Token);
+            let mut effects = text_input(state, input);
+            effects.extend(forget_minted_if_edited(state, &before));
+            effects
+        }
+        Action::Paste(text) => {
+            let before = state.value(Field::Token);
+            let mut effects = paste(state, &text);
+            effects.extend(forget_minted_if_edited(state, &before));
+            effects
+        }
         Action::Resize { width, height } => {
             state.size = (width, height);
             keep_selection_visible(state);

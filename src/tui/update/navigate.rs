@@ -26,6 +26,9 @@ pub(super) fn is_list(tab: DetailTab) -> bool {
 }
 
 pub(super) fn activate(state: &mut AppState) -> Vec<Effect> {
+    if state.profiles.is_some() {
+        return picker_enter(state);
+    }
     if let Some(menu) = &state.copy {
         let target = menu.choices.get(menu.selected).map(|c| c.target);
         return target.map_or_else(Vec::new, |t| copy_target(state, t));
@@ -93,12 +96,18 @@ pub(super) fn page(state: &AppState) -> isize {
 
 pub(super) fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
     if let Some(offset) = &mut state.help {
-        let max = crate::tui::view::help::lines().len().saturating_sub(1);
+        let help = crate::tui::view::help::lines().len() + crate::tui::view::help::HEADER_LINES;
+        let max = help.saturating_sub(1);
         *offset = step(*offset as usize, delta, max) as u16;
         return vec![];
     }
     if let Some(menu) = &mut state.copy {
         menu.selected = step(menu.selected, delta, menu.choices.len().saturating_sub(1));
+        return vec![];
+    }
+    if let Some(picker) = &mut state.profiles {
+        let max = picker.len(&state.recent_threads).saturating_sub(1);
+        picker.selected = step(picker.selected, delta, max);
         return vec![];
     }
     if let Some(raw) = &mut state.raw {

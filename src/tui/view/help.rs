@@ -38,6 +38,33 @@ pub fn lines() -> Vec<Line<'static>> {
     lines
 }
 
+/// Lines above the key table (the config file's path).
+pub const HEADER_LINES: usize = 3;
+
+/// Where profiles come from, then the keys.
+fn with_config_path(state: &AppState) -> Vec<Line<'static>> {
+    let path = state
+        .settings
+        .config_file
+        .as_ref()
+        .map_or("(no config directory on this machine)".to_string(), |p| {
+            crate::sanitize::one_line(&p.display().to_string()).into_owned()
+        });
+    let mut all = vec![
+        Line::from(vec![
+            Span::styled("Config file  ", Style::default().fg(Color::Gray)),
+            Span::raw(path),
+        ]),
+        Line::from(Span::styled(
+            "             P picks a profile from it; profiles never hold secrets",
+            Style::default().fg(Color::DarkGray),
+        )),
+        Line::default(),
+    ];
+    all.extend(lines());
+    all
+}
+
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(76);
     let height = area.height.saturating_sub(2);
@@ -51,7 +78,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     );
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines())
+        Paragraph::new(with_config_path(state))
             .block(block)
             .scroll((state.help.unwrap_or(0), 0)),
         popup,

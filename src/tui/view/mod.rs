@@ -11,6 +11,7 @@ pub mod log;
 pub mod message;
 pub mod metadata;
 pub mod participants;
+pub mod profiles;
 pub mod raw;
 pub mod receipts;
 pub mod retention;
@@ -45,6 +46,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     log::render(state, frame, area);
     raw::render(state, frame, area);
     copy::render(state, frame, area);
+    profiles::render(state, frame, area);
     if state.help.is_some() {
         help::render(state, frame, area);
     }

@@ -8,7 +8,7 @@ use crate::acs::ChatParticipant;
 use crate::sanitize::one_line;
 
 use super::super::state::AppState;
-use super::{field, list, metadata, time};
+use super::{dim, field, list, metadata, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let header = format!(
@@ -55,5 +55,10 @@ fn detail(state: &AppState, p: &ChatParticipant) -> Vec<Line<'static>> {
         field("History", &history(state, p)),
     ];
     lines.extend(metadata::pairs(p.metadata.as_ref()));
+    if state.mint_source.is_some() && id.raw_id().starts_with("8:acs:") {
+        lines.push(dim(
+            "m mints a token to read the thread as this participant",
+        ));
+    }
     lines
 }

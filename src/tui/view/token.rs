@@ -4,11 +4,13 @@
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
+use crate::acs::identity::{REFRESH_MARGIN, identity_hint};
 use crate::acs::time::human_span;
 use crate::acs::token::{TokenInfo, decode_token};
 use crate::sanitize::one_line;
 
 use super::super::state::{AppState, Field};
+use super::super::update::expiry_text;
 use super::{dim, field, long_field};
 
 pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
@@ -16,7 +18,50 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     if token.trim().is_empty() {
         return vec![dim("No token: paste one into the Token field.")];
     }
-    match decode_token(&token, state.now) {
+    let mut lines = minted(state, width);
+    lines.extend(token_lines(state, &token, width));
+    lines
+}
+
+/// For a token minted here: for whom, until when, and its refresh.
+fn minted(state: &AppState, width: u16) -> Vec<Line<'static>> {
+    let Some(m) = &state.minted else {
+        return vec![];
+    };
+    let mut lines = long_field(
+        "Minted",
+        &format!("for {}, {}", m.who(), expiry_text(state, m.expires_on)),
+        width,
+    );
+    let refresh = match (&m.refresh_error, m.refresh_id, &state.mint_source) {
+        (Some(e), _, _) => {
+            lines.push(Line::from(Span::styled(
+                format!("Refresh      failed: {}", one_line(&e.to_string())),
+                Style::default().fg(Color::Red),
+            )));
+            lines.push(Line::from(Span::styled(
+                format!("             → {}", one_line(&identity_hint(e))),
+                Style::default().fg(Color::Yellow),
+            )));
+            lines.push(Line::default());
+            return lines;
+        }
+        (None, Some(_), Some(_)) => format!(
+            "automatic, at {} ({} before expiry)",
+            state
+                .time_display
+                .format(m.expires_on - REFRESH_MARGIN, state.now),
+            human_span(REFRESH_MARGIN.num_seconds() as u64),
+        ),
+        _ => "none: no connection string at hand".into(),
+    };
+    lines.extend(long_field("Refresh", &refresh, width));
+    lines.push(Line::default());
+    lines
+}
+
+fn token_lines(state: &AppState, token: &str, width: u16) -> Vec<Line<'static>> {
+    match decode_token(token, state.now) {
         Ok(info) => decoded(state, &info, width),
         Err(problem) => vec![
             Line::from(Span::styled(
