@@ -19,6 +19,8 @@ pub struct PtySession {
     child: Box<dyn Child + Send + Sync>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Config and remembered state go here, never into the machine's own directories.
+    _home: tempfile::TempDir,
 }
 
 impl PtySession {
@@ -50,6 +52,9 @@ impl PtySession {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
+        let home = tempfile::tempdir().expect("a temporary home");
+        cmd.env("XDG_STATE_HOME", home.path().join("state"));
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
         cmd.env_remove("AZURE_COMMUNICATION_ENDPOINT");
         cmd.env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN");
         for (k, v) in env {
