@@ -1,144 +1,61 @@
 //! The real binary in a pseudo-terminal: it draws, answers keys, and leaves the terminal as it
 //! found it on `q` and on SIGTERM.
 
+mod common;
 mod tui_support;
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::routing::get;
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use common::pty::PtySession;
 use tui_support::{thread, token_valid_now};
 
-struct Tty {
-    screen: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-    writer: Box<dyn Write + Send>,
-    master: Box<dyn portable_pty::MasterPty + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    /// Config and remembered state go here, not into the machine's own directories.
-    _home: tempfile::TempDir,
-}
+/// The shared pseudo-terminal session at 80x24, with the wording these tests use.
+struct Tty(PtySession);
 
 impl Tty {
     fn spawn(args: &[&str]) -> Self {
-        Self::spawn_with(args, &[])
+        Self(PtySession::spawn(args, 80, 24))
     }
 
     fn spawn_with(args: &[&str], env: &[(&str, &str)]) -> Self {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        let home = tempfile::tempdir().unwrap();
-        cmd.env("XDG_STATE_HOME", home.path().join("state"));
-        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
-        cmd.env_remove("AZURE_COMMUNICATION_ENDPOINT");
-        cmd.env_remove("AZURE_COMMUNICATION_ACCESS_TOKEN");
-        for (key, value) in env {
-            cmd.env(key, value);
-        }
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let raw = Arc::new(Mutex::new(Vec::new()));
-        let (s, r) = (screen.clone(), raw.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                s.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Self {
-            screen,
-            raw,
-            writer,
-            master: pair.master,
-            child,
-            _home: home,
-        }
+        Self(PtySession::spawn_with_env(args, 80, 24, env))
     }
 
     fn text(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
+        self.0.screen()
     }
 
     fn wait_for(&self, needle: &str) {
-        self.wait_until(&format!("no {needle:?} on screen"), |text| {
-            text.contains(needle)
-        });
+        self.0.wait_for(needle);
     }
 
     fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) {
-        let start = Instant::now();
-        while !done(&self.text()) {
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "{what}:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.0.wait_until(done, what);
     }
 
     fn resize(&self, cols: u16, rows: u16) {
-        self.screen
-            .lock()
-            .unwrap()
-            .screen_mut()
-            .set_size(rows, cols);
-        let size = PtySize {
-            rows,
-            cols,
-            pixel_width: 0,
-            pixel_height: 0,
-        };
-        self.master.resize(size).unwrap();
+        self.0.resize(cols, rows);
     }
 
     fn send(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
+        self.0
+            .send(std::str::from_utf8(bytes).expect("keys are text"));
     }
 
     fn exit_code(&mut self) -> u32 {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.exit_code();
-            }
-            assert!(start.elapsed() < Duration::from_secs(10), "did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.0.wait_exit().exit_code()
     }
 
-    /// The alternate screen was left after it was entered, and bracketed paste turned off.
+    /// Main screen, cursor, raw mode and bracketed paste all put back (panics with what is not).
     fn restored(&self) -> bool {
-        let raw = self.raw.lock().unwrap();
-        let find = |needle: &[u8]| raw.windows(needle.len()).rposition(|w| w == needle);
-        find(b"\x1b[?1049l") > find(b"\x1b[?1049h") && find(b"\x1b[?2004l") > find(b"\x1b[?2004h")
+        self.0.assert_terminal_restored();
+        true
     }
-}
 
-impl Drop for Tty {
-    fn drop(&mut self) {
-        // A test that stops early must not leave the program running.
-        let _ = self.child.kill();
+    fn home(&self) -> &std::path::Path {
+        self.0.home()
     }
 }
 
@@ -199,7 +116,7 @@ fn a_field_takes_q_and_a_paste_and_sigterm_restores_the_terminal() {
     tty.wait_for("window too small (40x10), need 80x24");
     tty.resize(80, 24);
     tty.wait_for("qhttp://127.0.0.1:9");
-    let pid = tty.child.process_id().unwrap();
+    let pid = tty.0.pid();
     terminate(pid);
     assert_eq!(tty.exit_code(), 0);
     assert!(tty.restored());
@@ -245,7 +162,7 @@ async fn an_opened_thread_is_remembered_for_next_time() {
         "19:demo-lunch@thread.v2",
     ]);
     tty.wait_for("Lunch");
-    let state = tty._home.path().join("state/acs-chat-inspector/state.json");
+    let state = tty.home().join("state/acs-chat-inspector/state.json");
     let start = Instant::now();
     while !state.exists() {
         assert!(

@@ -86,12 +86,18 @@ impl PtySession {
             child,
             parser,
             raw,
+            _home: home,
         }
     }
 
     /// The screen as text, one line per row.
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// The temporary home holding this run's config and state directories.
+    pub fn home(&self) -> &std::path::Path {
+        self._home.path()
     }
 
     /// Everything the program wrote, escape sequences included.
@@ -182,6 +188,10 @@ impl PtySession {
         if let Some(hidden) = last(b"\x1b[?25l") {
             let shown = last(b"\x1b[?25h").expect("the cursor was shown again");
             assert!(shown > hidden, "the cursor stayed hidden");
+        }
+        if let Some(paste_on) = last(b"\x1b[?2004h") {
+            let paste_off = last(b"\x1b[?2004l").expect("bracketed paste was turned off");
+            assert!(paste_off > paste_on, "bracketed paste stayed on");
         }
         assert!(!self.raw_mode_on(), "raw mode is still on after exit");
     }
