@@ -15,8 +15,10 @@ import subprocess
 import sys
 import time
 
-SEED_TEXT = b"head out for lunch"
-LARGE_LOADED = re.compile(rb"all 100000 loaded")
+import pyte
+
+SEED_TEXT = "head out for lunch"
+LARGE_LOADED = re.compile(r"all 100000 loaded")
 
 
 def start_emulator(binary, messages):
@@ -69,6 +71,10 @@ class Pty:
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.out = b""
         self.first_output = None
+        # The screen as a terminal shows it: the UI redraws only changed cells, so text must be read
+        # from an emulated screen, not searched for in the byte stream.
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
 
     def pump(self, timeout):
         ready, _, _ = select.select([self.fd], [], [], timeout)
@@ -80,11 +86,13 @@ class Pty:
             if chunk and self.first_output is None:
                 self.first_output = time.perf_counter() - self.start
             self.out += chunk
+            self.stream.feed(chunk)
 
     def wait_for(self, pattern, limit=60):
         deadline = time.perf_counter() + limit
         while time.perf_counter() < deadline:
-            if (pattern.search(self.out) if hasattr(pattern, "search") else pattern in self.out):
+            text = "\n".join(self.screen.display)
+            if (pattern.search(text) if hasattr(pattern, "search") else pattern in text):
                 return time.perf_counter() - self.start
             self.pump(0.005)
         raise SystemExit(f"timed out waiting for {pattern!r}")
@@ -139,7 +147,7 @@ def bench_idle_cpu(binary, seconds=10):
 
 def bench_large_memory(binary, info):
     p = Pty([binary, "--endpoint", info["endpoint"], "--token", info["token"], "--thread", info["largeThreadId"]])
-    p.wait_for(b"loaded, more available")
+    p.wait_for("loaded, more available")
     p.send(b"G")
     p.wait_for(LARGE_LOADED, limit=300)
     p.drain(1.0)

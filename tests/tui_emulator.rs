@@ -319,7 +319,7 @@ async fn a_ten_megabyte_message_is_shown_cut_and_the_timeline_stays_one_line() {
     h.until("everything", |s| !s.is_loading()).await;
     let data = &h.state.timeline.data;
     let row = (0..data.len())
-        .find(|&r| data.row(r).unwrap().message.text().len() >= 10_000_000)
+        .find(|&r| data.row(r).unwrap().message().text().len() >= 10_000_000)
         .expect("the huge message");
     h.state.focus = Focus::Timeline;
     h.state.timeline.selected = row;

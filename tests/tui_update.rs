@@ -302,7 +302,7 @@ fn moving_in_the_timeline_shows_that_message() {
     assert_eq!(s.message_source, MessageSource::Fetched);
     let row = s.timeline.selected;
     assert_eq!(
-        s.timeline.data.row(row).unwrap().message.id,
+        s.timeline.data.row(row).unwrap().message().id,
         SEED_ID,
         "opens on the fetched message"
     );

@@ -589,16 +589,23 @@ impl AppState {
         !self.loading().is_empty()
     }
 
-    /// The message the message panels show.
-    pub fn shown_message(&self) -> Option<&ChatMessage> {
+    /// The message the message panels show: the fetched one, or the timeline's selection decoded.
+    pub fn shown_message(&self) -> Option<std::borrow::Cow<'_, ChatMessage>> {
         match self.message_source {
-            MessageSource::Timeline => self
-                .timeline
-                .data
-                .row(self.timeline.selected)
-                .map(|e| &e.message),
-            MessageSource::Fetched => self.message.as_ref().map(|f| &f.value),
+            MessageSource::Timeline => self.selected_message().map(std::borrow::Cow::Owned),
+            MessageSource::Fetched => self
+                .message
+                .as_ref()
+                .map(|f| std::borrow::Cow::Borrowed(&f.value)),
         }
+    }
+
+    /// The message selected in the timeline.
+    pub fn selected_message(&self) -> Option<ChatMessage> {
+        self.timeline
+            .data
+            .row(self.timeline.selected)
+            .map(|e| e.message())
     }
 
     /// The exchange a request produced last (for panels whose request failed).

