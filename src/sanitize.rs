@@ -47,8 +47,13 @@ pub fn terminal_safe_json(
     } else {
         serde_json::to_string(value)?
     };
+    Ok(escape_c1_in_json(text))
+}
+
+/// The DEL/C1 escaping of [`terminal_safe_json`] for JSON text that is already written.
+pub fn escape_c1_in_json(text: String) -> String {
     if !text.chars().any(is_del_or_c1) {
-        return Ok(text);
+        return text;
     }
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
@@ -58,7 +63,7 @@ pub fn terminal_safe_json(
             out.push(c);
         }
     }
-    Ok(out)
+    out
 }
 
 fn is_del_or_c1(c: char) -> bool {

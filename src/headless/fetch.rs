@@ -1,6 +1,7 @@
 //! `thread`, `message` and the list subcommands: bodies printed as sent, lists streamed page by page.
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::connect::{Session, connect};
 use super::failure::Failure;
@@ -79,7 +80,7 @@ async fn print_one(session: &Session, url: url::Url) -> Result<(), Failure> {
 /// (stdout stays one valid document) and the error is reported.
 async fn print_list(
     session: &Session,
-    mut pager: Pager<Value>,
+    mut pager: Pager<Box<RawValue>>,
     list: &ListArgs,
 ) -> Result<(), Failure> {
     let mut json = JsonOut::stdout();
@@ -101,7 +102,7 @@ async fn print_list(
             }
         };
         for item in page.value.value.iter().take(max - array.items()) {
-            array.push(item).map_err(Failure::output)?;
+            array.push_raw(item).map_err(Failure::output)?;
         }
         array.flush().map_err(Failure::output)?;
         progress.update(&format!("page {}, {} items", pager.pages(), array.items()));

@@ -3,8 +3,9 @@
 use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use crate::sanitize::terminal_safe_json;
+use crate::sanitize::{escape_c1_in_json, terminal_safe_json};
 
 /// JSON on stdout: pretty on a terminal, compact otherwise, one document ending in a newline.
 pub struct JsonOut<W: Write = BufWriter<Stdout>> {
@@ -62,6 +63,22 @@ pub struct ArrayOut<'a, W: Write> {
 }
 
 impl<W: Write> ArrayOut<'_, W> {
+    /// Pushes an item exactly as the service wrote it; compact output copies its text unchanged
+    /// (no decoding), pretty output reformats it.
+    pub fn push_raw(&mut self, item: &RawValue) -> io::Result<()> {
+        if self.json.pretty {
+            let value: Value = serde_json::from_str(item.get()).map_err(io::Error::other)?;
+            return self.push(&value);
+        }
+        self.pending
+            .extend_from_slice(if self.open { b"," } else { b"[" });
+        self.open = true;
+        self.items += 1;
+        self.pending
+            .extend_from_slice(escape_c1_in_json(item.get().to_string()).as_bytes());
+        Ok(())
+    }
+
     pub fn push(&mut self, item: &Value) -> io::Result<()> {
         let pretty = self.json.pretty;
         let separator = match (self.open, pretty) {
