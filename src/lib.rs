@@ -32,10 +32,13 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // Headless commands make one request at a time: one thread keeps their memory small. The TUI
+    // keeps its loop apart from request tasks on a multi-threaded runtime.
+    let mut builder = match cli.command {
+        None => tokio::runtime::Builder::new_multi_thread(),
+        Some(_) => tokio::runtime::Builder::new_current_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

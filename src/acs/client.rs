@@ -140,6 +140,15 @@ impl ChatClient {
         }
     }
 
+    /// The same client with a fresh log of at most `capacity` exchanges: a command that streams
+    /// thousands of pages and needs no history then holds only the page in hand.
+    pub fn with_log_capacity(&self, capacity: usize) -> Self {
+        Self {
+            log: RequestLog::with_capacity(capacity),
+            ..self.clone()
+        }
+    }
+
     pub fn config(&self) -> &ClientConfig {
         &self.config
     }

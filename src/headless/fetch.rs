@@ -13,6 +13,8 @@ use crate::cli::{Cli, Command, ListArgs};
 /// Runs a thread, message or list subcommand whose flags are already validated.
 pub async fn fetch(cli: &Cli, command: &Command) -> Result<(), Failure> {
     let mut session = connect(cli).await?;
+    // Printed pages are not looked at again: keep only the exchange in hand.
+    session.client = session.client.with_log_capacity(1);
     session.token.thread_id = super::thread_of(command).map(str::to_string);
     fetch_with(&session, command).await
 }
