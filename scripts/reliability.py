@@ -452,7 +452,7 @@ def tui_section(rows):
         "`acs-chat-inspector --demo --fault K --timeout 1 --retries 1` in a 120x40 pseudo-terminal: wait for the",
         "first frame (and, for the transport faults, for the error's words: `timed out`, `reset`, `truncated`,",
         "`not the JSON`), press `?`",
-        "(help), `Esc`, `r` (raw view), `Esc`, `q`. Responded: the help overlay (its "Keys" title) was on the emulated screen after `?`.",
+        "(help), `Esc`, `r` (raw view), `Esc`, `q`. Responded: the help overlay (its 'Keys' title) was on the emulated screen after `?`.",
         "Restored: `\\e[?1049l` (main screen) after the last `\\e[?1049h`, and `\\e[?25h` (cursor shown) after the",
         "last `\\e[?25l`. Hostile sequences: the `escape` fault's payloads (`\\e]52;` clipboard write, `\\e]0;`",
         "window titles, 8-bit CSI/DCS, `\\e[31m` from the data) found anywhere in what the program wrote; with",
