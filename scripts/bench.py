@@ -91,7 +91,8 @@ class Pty:
     def wait_for(self, pattern, limit=60):
         deadline = time.perf_counter() + limit
         while time.perf_counter() < deadline:
-            text = "\n".join(self.screen.display)
+            text = "\n".join("".join(self.screen.buffer[y][x].data for x in range(self.screen.columns))
+                             for y in range(self.screen.lines))
             if (pattern.search(text) if hasattr(pattern, "search") else pattern in text):
                 return time.perf_counter() - self.start
             self.pump(0.005)

@@ -328,7 +328,10 @@ class Pty:
         self.stream = pyte.ByteStream(self.screen)
 
     def screen_text(self):
-        return "\n".join(self.screen.display)
+        # Read cells directly: pyte's `display` fails on the empty cell that follows a wide character.
+        rows = range(self.screen.lines)
+        cols = range(self.screen.columns)
+        return "\n".join("".join(self.screen.buffer[y][x].data for x in cols) for y in rows)
 
     def pump(self, timeout):
         ready, _, _ = select.select([self.fd], [], [], timeout)
