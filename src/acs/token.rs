@@ -77,7 +77,7 @@ pub fn decode_token(input: &str, now: DateTime<Utc>) -> Result<TokenInfo, NotAnA
     {
         return Err(NotAnAcsToken {
             what: "a Microsoft Entra ID token",
-            advice: "chat needs an ACS user access token; get one with `az communication identity token issue --scope chat --connection-string ...`".into(),
+            advice: "chat needs an ACS user access token; get one with `az communication user-identity token issue --scope chat --user 8:acs:... --connection-string ...`".into(),
         });
     }
     Ok(token_info(header, claims, now))
@@ -174,7 +174,7 @@ fn recognise_non_jwt(s: &str) -> Option<NotAnAcsToken> {
     if lower.contains("endpoint=") && lower.contains("accesskey=") {
         return Some(NotAnAcsToken {
             what: "a connection string",
-            advice: "it is the resource's key, not a user token; mint a token with `token mint --connection-string-env VAR` or `az communication identity token issue --scope chat`".into(),
+            advice: "it is the resource's key, not a user token; mint a token with `token mint --connection-string-env VAR` or `az communication user-identity token issue --scope chat`".into(),
         });
     }
     if !s.contains('.') && s.len() >= 40 && STANDARD.decode(s).is_ok_and(|k| k.len() >= 32) {
