@@ -133,3 +133,60 @@ fn the_log_file_never_holds_the_token() {
         assert!(!text.contains(part), "a part of the token is in the log");
     }
 }
+
+#[test]
+fn the_log_variable_alone_logs_to_the_state_directory() {
+    let server = Server::start(|_, _| Reply::ok(thread_body()));
+    let token = token();
+    let state = tempfile::tempdir().unwrap();
+    let out = run_with_env(
+        &[
+            "thread",
+            THREAD,
+            "--endpoint",
+            &server.base,
+            "--token",
+            &token,
+        ],
+        &[
+            ("ACS_CHAT_INSPECTOR_LOG", "debug"),
+            ("XDG_STATE_HOME", state.path().to_str().unwrap()),
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let log = state
+        .path()
+        .join("acs-chat-inspector/acs-chat-inspector.log");
+    let text = std::fs::read_to_string(&log).expect("the log is in the state directory");
+    assert!(
+        text.contains("/chat/threads/"),
+        "the exchange is logged: {text}"
+    );
+    for part in token.split('.') {
+        assert!(!text.contains(part), "a part of the token is in the log");
+    }
+}
+
+#[test]
+fn without_a_log_flag_or_variable_nothing_is_written() {
+    let server = Server::start(|_, _| Reply::ok(thread_body()));
+    let state = tempfile::tempdir().unwrap();
+    let out = run_with_env(
+        &[
+            "thread",
+            THREAD,
+            "--endpoint",
+            &server.base,
+            "--token",
+            &token(),
+        ],
+        &[("XDG_STATE_HOME", state.path().to_str().unwrap())],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        !state
+            .path()
+            .join("acs-chat-inspector/acs-chat-inspector.log")
+            .exists()
+    );
+}
