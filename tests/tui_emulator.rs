@@ -12,7 +12,6 @@ use acs_chat_inspector::tui::action::Action;
 use acs_chat_inspector::tui::app;
 use acs_chat_inspector::tui::state::{AppState, DetailTab, Field, Focus, LoadStatus, Settings};
 use acs_chat_inspector::tui::tasks::Tasks;
-use acs_chat_inspector::tui::update::update;
 use chrono::Utc;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use tui_support::render_at;
@@ -48,27 +47,11 @@ impl Harness {
     }
 
     fn act(&mut self, action: Action) {
-        self.state.now = Utc::now();
-        let effects = update(&mut self.state, action);
-        self.tasks.run(effects);
+        tui_support::act(&mut self.state, &mut self.tasks, action);
     }
 
     async fn until(&mut self, what: &str, done: impl Fn(&AppState) -> bool) {
-        let wait = async {
-            while !done(&self.state) {
-                let action = self.rx.recv().await.expect("channel open");
-                self.act(action);
-            }
-        };
-        if tokio::time::timeout(Duration::from_secs(10), wait)
-            .await
-            .is_err()
-        {
-            panic!(
-                "timed out waiting for {what}:\n{}",
-                render_at(&self.state, 120, 40)
-            );
-        }
+        tui_support::act_until(&mut self.state, &mut self.tasks, &mut self.rx, what, done).await;
     }
 
     fn info(&self) -> &emulator::EmulatorInfo {

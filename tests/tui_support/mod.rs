@@ -373,3 +373,40 @@ pub fn token_valid_now() -> String {
     }));
     format!("{header}.{payload}.c2lnbmF0dXJl")
 }
+
+/// Applies an action as the app's loop does (with the real clock) and runs its effects.
+pub fn act(
+    state: &mut AppState,
+    tasks: &mut acs_chat_inspector::tui::tasks::Tasks,
+    action: Action,
+) {
+    state.now = Utc::now();
+    let effects = update(state, action);
+    tasks.run(effects);
+}
+
+/// Feeds the actions that tasks send back into [`act`] until `done` holds; fails with the screen
+/// after 10 s.
+pub async fn act_until(
+    state: &mut AppState,
+    tasks: &mut acs_chat_inspector::tui::tasks::Tasks,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Action>,
+    what: &str,
+    done: impl Fn(&AppState) -> bool,
+) {
+    let wait = async {
+        while !done(state) {
+            let action = rx.recv().await.expect("channel open");
+            act(state, tasks, action);
+        }
+    };
+    if tokio::time::timeout(std::time::Duration::from_secs(10), wait)
+        .await
+        .is_err()
+    {
+        panic!(
+            "timed out waiting for {what}:\n{}",
+            render_at(state, 120, 40)
+        );
+    }
+}
