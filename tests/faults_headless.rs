@@ -2,12 +2,15 @@
 //! contract's code, prints nothing or one JSON document on stdout, and never lets a raw escape
 //! byte from the data reach the terminal (stdout or stderr).
 
-use std::process::{Command, Output};
+mod headless_support;
+
+use std::process::Output;
 use std::time::Duration;
 
 use acs_chat_inspector::cli::FaultKind;
 use acs_chat_inspector::emulator::data::LUNCH_THREAD_ID;
 use acs_chat_inspector::emulator::{EmulatorConfig, RunningEmulator, start};
+use headless_support::run_with_env;
 use serde_json::Value;
 
 const SUBCOMMANDS: [&str; 4] = ["thread", "message", "messages", "bundle"];
@@ -50,26 +53,18 @@ fn timeout(emu: &Emulator) -> &'static str {
 
 fn run(emu: &Emulator, subcommand: &str) -> Output {
     let info = &emu.running.info;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
-    command.arg(subcommand).arg(&info.thread_id);
+    let mut args = vec![subcommand, info.thread_id.as_str()];
     if subcommand == "message" {
-        command.arg(&info.message_id);
+        args.push(&info.message_id);
     }
-    command
-        .args(["--timeout", timeout(emu), "--retries", "1"])
-        .env("AZURE_COMMUNICATION_ENDPOINT", &info.endpoint)
-        .env("AZURE_COMMUNICATION_ACCESS_TOKEN", &info.token)
-        .env_remove("ACS_CHAT_INSPECTOR_LOG")
-        .env(
-            "XDG_CONFIG_HOME",
-            std::env::temp_dir().join("acs-faults-config"),
-        )
-        .env(
-            "XDG_STATE_HOME",
-            std::env::temp_dir().join("acs-faults-state"),
-        )
-        .output()
-        .unwrap()
+    args.extend(["--timeout", timeout(emu), "--retries", "1"]);
+    run_with_env(
+        &args,
+        &[
+            ("AZURE_COMMUNICATION_ENDPOINT", &info.endpoint),
+            ("AZURE_COMMUNICATION_ACCESS_TOKEN", &info.token),
+        ],
+    )
 }
 
 /// The exit code the contract gives: message routes fail under the transport faults (no usable

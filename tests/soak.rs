@@ -2,13 +2,16 @@
 //! requests with 429/503 and answers after a random delay. Every message must arrive exactly once,
 //! newest first, with exit 0, and the emulator's counters must show the failures were met and retried.
 
+mod headless_support;
+
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use acs_chat_inspector::emulator::stats::{EmulatorStats, STATS_PATH};
 use acs_chat_inspector::emulator::{EmulatorConfig, RunningEmulator, start};
+use headless_support::run_with_env;
 use serde_json::Value;
 
 /// An emulator serving on its own runtime while the test runs the binary against it.
@@ -41,30 +44,23 @@ impl Soak {
         let info = &self.running.info;
         let thread = info.large_thread_id.as_deref().unwrap();
         let page_size = page_size.to_string();
-        Command::new(env!("CARGO_BIN_EXE_acs-chat-inspector"))
-            .args([
-                "messages",
-                thread,
-                "--page-size",
-                &page_size,
-                "--retries",
-                "10",
-            ])
-            .args(["--timeout", "10", "--log-file"])
-            .arg(log)
-            .env("AZURE_COMMUNICATION_ENDPOINT", &info.endpoint)
-            .env("AZURE_COMMUNICATION_ACCESS_TOKEN", &info.token)
-            .env_remove("ACS_CHAT_INSPECTOR_LOG")
-            .env(
-                "XDG_CONFIG_HOME",
-                std::env::temp_dir().join("acs-soak-config"),
-            )
-            .env(
-                "XDG_STATE_HOME",
-                std::env::temp_dir().join("acs-soak-state"),
-            )
-            .output()
-            .unwrap()
+        let log = log.to_str().expect("a UTF-8 temporary path");
+        let args = [
+            "messages",
+            thread,
+            "--page-size",
+            &page_size,
+            "--retries",
+            "10",
+        ];
+        let rest = ["--timeout", "10", "--log-file", log];
+        run_with_env(
+            &[&args[..], &rest[..]].concat(),
+            &[
+                ("AZURE_COMMUNICATION_ENDPOINT", &info.endpoint),
+                ("AZURE_COMMUNICATION_ACCESS_TOKEN", &info.token),
+            ],
+        )
     }
 
     /// The counters as served on the stats route.
