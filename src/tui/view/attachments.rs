@@ -2,11 +2,11 @@
 
 use ratatui::text::Line;
 
-use super::super::state::AppState;
 use super::{dim, field, long_field};
+use crate::acs::ChatMessage;
 
-pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
-    let Some(message) = state.shown_message() else {
+pub fn lines(message: Option<&ChatMessage>, width: u16) -> Vec<Line<'static>> {
+    let Some(message) = message else {
         return vec![];
     };
     let attachments = message.attachments();

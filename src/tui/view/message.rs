@@ -14,11 +14,11 @@ use super::{dim, field, long_field, status_lines, time};
 /// (the raw view and the copy menu still have all of it).
 const MAX_BODY: usize = 64 * 1024;
 
-pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
-    let Some(shown) = state.shown_message() else {
+/// The shown message's panel; `shown` is [`AppState::shown_message`], decoded once by the caller.
+pub fn lines(state: &AppState, shown: Option<&ChatMessage>, width: u16) -> Vec<Line<'static>> {
+    let Some(message) = shown else {
         return placeholder(state);
     };
-    let message = shown.as_ref();
     let mut lines = vec![summary(state, message)];
     lines.extend(body(message, width));
     lines.push(Line::default());

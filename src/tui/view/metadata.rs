@@ -36,8 +36,8 @@ fn api_versions(state: &AppState, exchange: &crate::acs::Exchange) -> Option<Lin
     ))
 }
 
-pub fn message_lines(state: &AppState) -> Vec<Line<'static>> {
-    match state.shown_message() {
+pub fn message_lines(message: Option<&crate::acs::ChatMessage>) -> Vec<Line<'static>> {
+    match message {
         Some(message) => pairs(message.metadata.as_ref()),
         None => vec![],
     }

@@ -80,6 +80,11 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
         Some([l, r]) => (l.width.saturating_sub(2), r.width.saturating_sub(2)),
         None => (inner.width, inner.width),
     };
+    // Decoded once per frame: timeline messages are stored as JSON text.
+    let shown = match state.tab {
+        DetailTab::Message => state.shown_message(),
+        _ => None,
+    };
     let panels: Vec<(&str, Vec<Line<'static>>)> = match state.tab {
         DetailTab::Thread => vec![
             ("Thread", thread::lines(state, first)),
@@ -87,9 +92,12 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
             ("Thread metadata", metadata::thread_lines(state)),
         ],
         DetailTab::Message => vec![
-            ("Message", message::lines(state, first)),
-            ("Attachments", attachments::lines(state, rest)),
-            ("Message metadata", metadata::message_lines(state)),
+            ("Message", message::lines(state, shown.as_deref(), first)),
+            ("Attachments", attachments::lines(shown.as_deref(), rest)),
+            (
+                "Message metadata",
+                metadata::message_lines(shown.as_deref()),
+            ),
         ],
         DetailTab::Participants => return participants::render(state, frame, inner),
         DetailTab::Receipts => return receipts::render(state, frame, inner),
