@@ -1,7 +1,6 @@
 //! The timeline: one line per message, built only for the rows on screen.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -19,8 +18,11 @@ use super::super::state::{AppState, Focus, LoadStatus};
 use super::super::timeline::{Entry, type_marker};
 use super::{dim, panel_block, spinner, status_lines};
 
-/// Rows formatted since start; shows that only visible rows are ever built.
-pub static ROWS_FORMATTED: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Rows formatted on this thread since it started; shows that only visible rows are ever built.
+    /// Per thread, so that one test's count is not another's.
+    pub static ROWS_FORMATTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
 
 const TIME_WIDTH: usize = 11;
 const SENDER_WIDTH: usize = 14;
@@ -117,7 +119,7 @@ pub fn rows(state: &AppState, range: Range<usize>, width: usize) -> Vec<Line<'st
 }
 
 fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Line<'static> {
-    ROWS_FORMATTED.fetch_add(1, Ordering::Relaxed);
+    ROWS_FORMATTED.set(ROWS_FORMATTED.get() + 1);
     let m = &entry.message();
     let flags = flags(state, entry, m);
     let fixed = 2 + TIME_WIDTH + 1 + SENDER_WIDTH + 1 + 2 + flags.width() + 1;

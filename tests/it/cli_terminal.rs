@@ -1,10 +1,8 @@
 //! On a terminal, stdout is pretty-printed and stderr shows page progress.
 
-mod headless_support;
-
 use std::io::Read;
 
-use headless_support::*;
+use crate::support::headless::*;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 /// Runs the binary with stdout and stderr on a pseudo-terminal; returns what the terminal received and the exit code.

@@ -1,10 +1,9 @@
 //! The inspector's update loop and task runner against the built-in emulator (no terminal):
 //! what `--demo` does, errors as the service really sends them, and paging a large thread.
 
-mod tui_support;
-
 use std::time::Duration;
 
+use crate::support::tui::render_at;
 use acs_chat_inspector::acs::{AcsError, TransportKind};
 use acs_chat_inspector::emulator::data::{LARGE_THREAD_ID, LUNCH_THREAD_ID};
 use acs_chat_inspector::emulator::{self, EmulatorConfig, FaultKind, RunningEmulator};
@@ -14,7 +13,6 @@ use acs_chat_inspector::tui::state::{AppState, DetailTab, Field, Focus, LoadStat
 use acs_chat_inspector::tui::tasks::Tasks;
 use chrono::Utc;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
-use tui_support::render_at;
 
 struct Harness {
     state: AppState,
@@ -47,11 +45,12 @@ impl Harness {
     }
 
     fn act(&mut self, action: Action) {
-        tui_support::act(&mut self.state, &mut self.tasks, action);
+        crate::support::tui::act(&mut self.state, &mut self.tasks, action);
     }
 
     async fn until(&mut self, what: &str, done: impl Fn(&AppState) -> bool) {
-        tui_support::act_until(&mut self.state, &mut self.tasks, &mut self.rx, what, done).await;
+        crate::support::tui::act_until(&mut self.state, &mut self.tasks, &mut self.rx, what, done)
+            .await;
     }
 
     fn info(&self) -> &emulator::EmulatorInfo {

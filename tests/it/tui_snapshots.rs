@@ -1,13 +1,11 @@
 //! Every screen a user meets, rendered into a TestBackend at a fixed clock and snapshotted.
 
-mod tui_support;
-
+use crate::support::tui::*;
 use acs_chat_inspector::acs::AcsError;
 use acs_chat_inspector::tui::action::Action;
 use acs_chat_inspector::tui::state::{DetailTab, Field, Focus};
 use acs_chat_inspector::tui::update::update;
 use insta::assert_snapshot;
-use tui_support::*;
 
 #[test]
 fn empty_start() {

@@ -1,11 +1,10 @@
 //! The profile picker and minted tokens through `update`: configs from a temporary directory, the
 //! picker's screens, applying a profile, minting for a participant, and the one-shot refresh timer.
 
-mod tui_support;
-
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::support::tui::*;
 use acs_chat_inspector::acs::AccessToken;
 use acs_chat_inspector::acs::identity::{ConnectionString, MintedToken};
 use acs_chat_inspector::tui::action::{Action, ProfileSecret};
@@ -19,7 +18,6 @@ use acs_chat_inspector::tui::view::profiles::EXAMPLE;
 use chrono::Duration;
 use insta::assert_snapshot;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tui_support::*;
 
 const CONFIG: &str = r#"
 [profiles.contoso-test]

@@ -2,15 +2,13 @@
 //! contract's code, prints nothing or one JSON document on stdout, and never lets a raw escape
 //! byte from the data reach the terminal (stdout or stderr).
 
-mod headless_support;
-
 use std::process::Output;
 use std::time::Duration;
 
+use crate::support::headless::run_with_env;
 use acs_chat_inspector::cli::FaultKind;
 use acs_chat_inspector::emulator::data::LUNCH_THREAD_ID;
 use acs_chat_inspector::emulator::{EmulatorConfig, RunningEmulator, start};
-use headless_support::run_with_env;
 use serde_json::Value;
 
 const SUBCOMMANDS: [&str; 4] = ["thread", "message", "messages", "bundle"];

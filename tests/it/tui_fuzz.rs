@@ -1,14 +1,12 @@
 //! Any sequence of keys, resizes and pastes, at any terminal size, keeps the state consistent and
 //! renders without a panic.
 
-mod tui_support;
-
+use crate::support::tui::*;
 use acs_chat_inspector::tui::action::Action;
 use acs_chat_inspector::tui::keymap::action_for_key;
 use acs_chat_inspector::tui::update::update;
 use proptest::prelude::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tui_support::*;
 
 #[derive(Debug, Clone)]
 enum Step {

@@ -2,16 +2,14 @@
 //! requests with 429/503 and answers after a random delay. Every message must arrive exactly once,
 //! newest first, with exit 0, and the emulator's counters must show the failures were met and retried.
 
-mod headless_support;
-
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
+use crate::support::headless::run_with_env;
 use acs_chat_inspector::emulator::stats::{EmulatorStats, STATS_PATH};
 use acs_chat_inspector::emulator::{EmulatorConfig, RunningEmulator, start};
-use headless_support::run_with_env;
 use serde_json::Value;
 
 /// An emulator serving on its own runtime while the test runs the binary against it.

@@ -5,8 +5,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-// The emulator module below names `crate::acs`; this makes that path resolve in this test crate.
-use acs_chat_inspector::acs;
 use acs_chat_inspector::acs::AcsError;
 use acs_chat_inspector::acs::identity::{
     ConnectionString, IdentityClient, TokenRefresher, identity_hint, mint_for_cli, sign_request,
@@ -17,12 +15,9 @@ use base64::Engine;
 use chrono::{DateTime, TimeZone, Utc};
 use clap::Parser;
 
-// The emulator's Identity API, compiled here on its own so these tests need nothing else of the emulator.
-#[allow(dead_code)]
-#[path = "../src/emulator/identity.rs"]
-mod emulator_identity;
-
-use emulator_identity::{IdentityState, connection_string, random_access_key, router};
+use acs_chat_inspector::emulator::identity::{
+    IdentityState, connection_string, random_access_key, router,
+};
 
 const KEY: &[u8] = b"loopback-identity-test-key-0123456789";
 const RESOURCE: &str = "emulated-resource";

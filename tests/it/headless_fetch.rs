@@ -1,8 +1,6 @@
 //! `thread` and `message` against a loopback server: bodies as sent, compact stdout, exit codes 0/2/3/4.
 
-mod headless_support;
-
-use headless_support::*;
+use crate::support::headless::*;
 
 fn thread_server() -> Server {
     Server::start(|seen, _| {

@@ -1,15 +1,12 @@
 //! The real binary in a pseudo-terminal: it draws, answers keys, and leaves the terminal as it
 //! found it on `q` and on SIGTERM.
 
-mod common;
-mod tui_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::pty::PtySession;
+use crate::support::tui::{thread, token_valid_now};
 use axum::Router;
 use axum::routing::get;
-use common::pty::PtySession;
-use tui_support::{thread, token_valid_now};
 
 /// The shared pseudo-terminal session at 80x24, with the wording these tests use.
 struct Tty(PtySession);

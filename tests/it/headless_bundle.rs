@@ -1,8 +1,6 @@
 //! `bundle`: the whole thread in one document, redaction, private files, partial failures, no token anywhere.
 
-mod headless_support;
-
-use headless_support::*;
+use crate::support::headless::*;
 use serde_json::Value;
 
 const SECRET_TEXT: &str = "Let's head out for lunch in 15 minutes.";

@@ -1,12 +1,11 @@
 //! `update` and the task runner together against small loopback servers: results arrive as
 //! actions, pages stream on demand, retries are reported, and Esc stops a request at once.
 
-mod tui_support;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::support::tui::*;
 use acs_chat_inspector::tui::action::Action;
 use acs_chat_inspector::tui::state::{AppState, Field, LoadStatus};
 use acs_chat_inspector::tui::tasks::Tasks;
@@ -17,7 +16,6 @@ use axum::http::{StatusCode, Uri};
 use axum::routing::get;
 use serde_json::json;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
-use tui_support::*;
 
 /// Serves `app` on loopback; returns its endpoint.
 async fn serve(app: Router) -> String {

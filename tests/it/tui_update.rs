@@ -1,7 +1,6 @@
 //! `update` and the key table: focus, typing, fetching, stale results, cancel, paging, selection.
 
-mod tui_support;
-
+use crate::support::tui::*;
 use acs_chat_inspector::acs::AcsError;
 use acs_chat_inspector::clipboard::CopyTarget;
 use acs_chat_inspector::tui::action::Action;
@@ -9,7 +8,6 @@ use acs_chat_inspector::tui::keymap::action_for_key;
 use acs_chat_inspector::tui::state::{DetailTab, Field, Focus, LoadStatus, MessageSource};
 use acs_chat_inspector::tui::update::{Effect, Request, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use tui_support::*;
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)

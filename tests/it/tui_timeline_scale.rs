@@ -1,15 +1,11 @@
 //! A 100,000-message timeline builds lines only for the rows on screen.
 //! (Alone in its file: it reads a process-wide counter.)
 
-mod tui_support;
-
-use std::sync::atomic::Ordering;
-
+use crate::support::tui::*;
 use acs_chat_inspector::tui::action::Action;
 use acs_chat_inspector::tui::update::update;
 use acs_chat_inspector::tui::view::layout::timeline_rows;
 use acs_chat_inspector::tui::view::timeline::{ROWS_FORMATTED, rows, window};
-use tui_support::*;
 
 #[test]
 fn only_visible_rows_are_formatted() {
@@ -29,9 +25,9 @@ fn only_visible_rows_are_formatted() {
     let visible = timeline_rows(s.size);
     assert_eq!(visible, 5);
 
-    let before = ROWS_FORMATTED.load(Ordering::Relaxed);
+    let before = ROWS_FORMATTED.get();
     let screen = render(&s);
-    assert_eq!(ROWS_FORMATTED.load(Ordering::Relaxed) - before, visible);
+    assert_eq!(ROWS_FORMATTED.get() - before, visible);
     assert!(screen.contains("100000 loaded, more available"), "{screen}");
 
     for _ in 0..10_000 {
@@ -45,9 +41,9 @@ fn only_visible_rows_are_formatted() {
     );
     assert_eq!(range.len(), visible);
     assert_eq!(rows(&s, range, 78).len(), visible);
-    let before = ROWS_FORMATTED.load(Ordering::Relaxed);
+    let before = ROWS_FORMATTED.get();
     let screen = render(&s);
-    assert_eq!(ROWS_FORMATTED.load(Ordering::Relaxed) - before, visible);
+    assert_eq!(ROWS_FORMATTED.get() - before, visible);
     assert!(
         screen.contains("▶"),
         "the selection is on screen:\n{screen}"

@@ -1,9 +1,7 @@
 //! List subcommands follow every page the way the service pages: absolute nextLinks with an unencoded
 //! thread id, `skip` paging, an empty last page, `--max`, `--page-size`, `--since`.
 
-mod headless_support;
-
-use headless_support::*;
+use crate::support::headless::*;
 use serde_json::Value;
 
 /// Seven messages in pages of three, newest first, then an empty terminal page (whose nextLink must not be followed).

@@ -1,9 +1,7 @@
 //! Whole-program tests: the real binary in a pseudo-terminal, its screen read by a terminal emulator.
 //! After every way of exiting, the terminal must be back as it was: main screen, cursor visible, raw mode off.
 
-mod common;
-
-use common::pty::{PtySession, process_alive};
+use crate::support::pty::{PtySession, process_alive};
 
 const SEED: &str = "head out for lunch";
 

@@ -1,9 +1,7 @@
 //! `token`: offline decoding, what is not a token, `token mint` without the Identity API, and a log
 //! file that never holds the token.
 
-mod headless_support;
-
-use headless_support::*;
+use crate::support::headless::*;
 
 #[test]
 fn token_is_decoded_offline() {

@@ -131,7 +131,8 @@ fn no_secret_lands_in_config_or_state() {
 #[test]
 fn paths_follow_the_xdg_directories() {
     let dir = tempfile::tempdir().unwrap();
-    // SAFETY: no other test in this file reads these variables.
+    let _env = crate::support::env_lock();
+    // SAFETY: every test that reads or sets the XDG variables holds the environment lock.
     unsafe {
         std::env::set_var("XDG_CONFIG_HOME", dir.path().join("cfg"));
         std::env::set_var("XDG_STATE_HOME", dir.path().join("st"));

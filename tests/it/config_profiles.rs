@@ -263,7 +263,8 @@ fn the_profile_flag_reads_the_config_file_in_its_usual_place() {
     let app_dir = dir.path().join("acs-chat-inspector");
     std::fs::create_dir_all(&app_dir).unwrap();
     std::fs::copy(fixture("good.toml"), app_dir.join("config.toml")).unwrap();
-    // SAFETY: no other test in this file reads XDG_CONFIG_HOME.
+    let _env = crate::support::env_lock();
+    // SAFETY: every test that reads or sets the XDG variables holds the environment lock.
     unsafe { std::env::set_var("XDG_CONFIG_HOME", dir.path()) };
 
     let mut unknown = args(&["--profile", "prod"]);

@@ -2,12 +2,11 @@
 //! whose token_command is run, a token minted for a participant (the emulator checks the request
 //! signature), and a scan proving no token or key reached the state file.
 
-mod tui_support;
-
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::tui::render_at;
 use acs_chat_inspector::acs::identity::ConnectionString;
 use acs_chat_inspector::acs::token::decode_token;
 use acs_chat_inspector::config::State;
@@ -21,7 +20,6 @@ use acs_chat_inspector::tui::tasks::Tasks;
 use base64::Engine;
 use chrono::Utc;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
-use tui_support::render_at;
 
 const PROFILE: &str = "emulated";
 
@@ -62,11 +60,12 @@ impl Harness {
     }
 
     fn act(&mut self, action: Action) {
-        tui_support::act(&mut self.state, &mut self.tasks, action);
+        crate::support::tui::act(&mut self.state, &mut self.tasks, action);
     }
 
     async fn until(&mut self, what: &str, done: impl Fn(&AppState) -> bool) {
-        tui_support::act_until(&mut self.state, &mut self.tasks, &mut self.rx, what, done).await;
+        crate::support::tui::act_until(&mut self.state, &mut self.tasks, &mut self.rx, what, done)
+            .await;
     }
 
     fn connection_string(&self) -> ConnectionString {

@@ -1,15 +1,13 @@
 //! The subcommands against the built-in emulator: in-process through `--demo`, and on loopback
 //! through `emulator::start` and the `emulator` subcommand.
 
-mod headless_support;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
+use crate::support::headless::*;
 use acs_chat_inspector::cli::FaultKind;
 use acs_chat_inspector::emulator::data::{LUNCH_THREAD_ID, SUPPORT_THREAD_ID};
 use acs_chat_inspector::emulator::{EmulatorConfig, EmulatorInfo, RunningEmulator, start};
-use headless_support::*;
 use serde_json::Value;
 
 const SEED_TEXT: &str = "Let's head out for lunch in 15 minutes.";
