@@ -5,7 +5,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use acs_chat_inspector::acs::{ChatMessage, Exchange, Fetched, Page};
-use acs_chat_inspector::tui::action::{Action, PageOutcome};
+use acs_chat_inspector::tui::action::{Action, Answer, PageOutcome};
 use acs_chat_inspector::tui::state::{AppState, Field, Focus, Settings};
 use acs_chat_inspector::tui::update::{Effect, Request, update};
 use acs_chat_inspector::tui::view;
@@ -76,14 +76,14 @@ fn loaded_state(width: u16, height: u16) -> AppState {
         next_link: None,
     };
     let outcome = PageOutcome {
-        request_id,
         result: Ok(Fetched {
             value: page,
             exchange: exchange(),
         }),
         has_more: false,
     };
-    update(&mut state, Action::MessagesPage(outcome));
+    let answer = Answer::MessagesPage(outcome);
+    update(&mut state, Action::Answered { request_id, answer });
     state.focus = Focus::Timeline;
     while state.timeline.selected < (MESSAGES / 2) as usize {
         update(&mut state, Action::PageDown);

@@ -3,10 +3,14 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
-use crate::acs::endpoint::{DEFAULT_API_VERSION, validate_api_version};
-use crate::acs::{AccessToken, AcsError, ClientConfig, Endpoint, RetryPolicy};
+use crate::acs::AcsError;
+use crate::acs::endpoint::DEFAULT_API_VERSION;
+pub use crate::emulator::{EmulatorArgs, FaultKind};
+
+/// The default of `--timeout`, in seconds (a profile may replace it).
+pub const DEFAULT_TIMEOUT_SECS: f64 = 30.0;
 
 /// A keyboard-driven inspector for Azure Communication Services Chat threads.
 #[derive(Debug, Clone, Parser)]
@@ -72,7 +76,7 @@ pub struct ConnectionArgs {
     pub api_version: String,
 
     /// Per-request timeout in seconds.
-    #[arg(long, global = true, default_value_t = 30.0, value_name = "SECS")]
+    #[arg(long, global = true, default_value_t = DEFAULT_TIMEOUT_SECS, value_name = "SECS")]
     pub timeout: f64,
 
     /// Retries for 429, 503 and connection resets.
@@ -94,53 +98,6 @@ pub struct ConnectionArgs {
     /// Write a debug log here (never holds a secret).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
-}
-
-/// How the built-in emulator misbehaves (for `emulator` and `--demo`).
-#[derive(Debug, Clone, Default, Args)]
-pub struct EmulatorArgs {
-    /// Add a thread of N generated messages.
-    #[arg(long, global = true, value_name = "N")]
-    pub messages: Option<usize>,
-
-    /// Delay every emulator answer by this many milliseconds.
-    #[arg(long, global = true, default_value_t = 0, value_name = "MS")]
-    pub latency_ms: u64,
-
-    /// Add a random extra delay of 0..=MS milliseconds to every emulator answer.
-    #[arg(long, global = true, default_value_t = 0, value_name = "MS")]
-    pub latency_jitter_ms: u64,
-
-    /// Fraction (0..1) of emulator answers that fail with 429 or 503.
-    #[arg(long, global = true, default_value_t = 0.0, value_name = "P")]
-    pub fail_rate: f64,
-
-    /// Make the emulator misbehave on purpose (repeatable).
-    #[arg(long = "fault", global = true, value_name = "KIND")]
-    pub faults: Vec<FaultKind>,
-}
-
-/// Faults the emulator can inject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
-pub enum FaultKind {
-    /// Accept the request, never answer.
-    Stall,
-    /// Close the connection mid-body.
-    Reset,
-    /// Cut the JSON body short.
-    Truncate,
-    /// 200 with a non-JSON body.
-    Garbage,
-    /// A 10 MB message.
-    Huge,
-    /// Text, names and topics full of terminal escape sequences and control characters.
-    Escape,
-    /// Right-to-left text, emoji, combining marks, zero-width characters.
-    Unicode,
-    /// Tokens stop working after a few seconds (401).
-    Expire,
-    /// Unknown message types, identifier kinds and extra fields.
-    Unknown,
 }
 
 /// Paging flags of the list subcommands.
@@ -245,32 +202,6 @@ impl std::fmt::Debug for ConnectionArgs {
 }
 
 impl ConnectionArgs {
-    /// The token from --token, --token-file or the environment; `None` when none was given.
-    pub fn read_token(&self) -> Result<Option<AccessToken>, AcsError> {
-        if let Some(path) = &self.token_file {
-            let text = if path.as_os_str() == "-" {
-                std::io::read_to_string(std::io::stdin()).map_err(|e| {
-                    AcsError::BadInput(format!("cannot read the token from standard input: {e}"))
-                })?
-            } else {
-                std::fs::read_to_string(path).map_err(|e| {
-                    AcsError::BadInput(format!("cannot read --token-file {}: {e}", path.display()))
-                })?
-            };
-            return Ok(Some(AccessToken::new(text)).filter(|t| !t.is_empty()));
-        }
-        Ok(self
-            .token
-            .as_deref()
-            .map(AccessToken::new)
-            .filter(|t| !t.is_empty()))
-    }
-
-    /// Validated endpoint, or a clear message.
-    pub fn endpoint(&self) -> Result<Endpoint, AcsError> {
-        Endpoint::parse(self.endpoint.as_deref().unwrap_or(""))
-    }
-
     pub fn timeout(&self) -> Result<Duration, AcsError> {
         if self.timeout.is_finite() && self.timeout > 0.0 && self.timeout <= 3600.0 {
             Ok(Duration::from_secs_f64(self.timeout))
@@ -280,22 +211,6 @@ impl ConnectionArgs {
                 self.timeout
             )))
         }
-    }
-
-    /// A full client configuration with `token`, everything validated before any request.
-    pub fn client_config(
-        &self,
-        endpoint: Endpoint,
-        token: AccessToken,
-    ) -> Result<ClientConfig, AcsError> {
-        let mut config = ClientConfig::new(endpoint, token);
-        config.api_version = validate_api_version(&self.api_version)?.to_string();
-        config.timeout = self.timeout()?;
-        config.retry = RetryPolicy {
-            max_retries: self.retries.min(20),
-            ..RetryPolicy::default()
-        };
-        Ok(config)
     }
 }
 

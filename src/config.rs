@@ -9,16 +9,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::acs::endpoint::{
-    DEFAULT_API_VERSION, Endpoint, validate_api_version, validate_thread_id,
-};
-use crate::acs::identity::ConnectionString;
-use crate::acs::{AccessToken, AcsError};
-use crate::cli::ConnectionArgs;
+use crate::acs::AcsError;
+use crate::acs::endpoint::{Endpoint, validate_api_version, validate_thread_id};
 
 const APP_DIR: &str = "acs-chat-inspector";
-/// The default of `--timeout`, which a profile may replace.
-const DEFAULT_TIMEOUT: f64 = 30.0;
 /// Recent thread ids kept per profile.
 pub const RECENT_THREADS_CAP: usize = 20;
 /// The state key for recent threads when no profile is in use.
@@ -158,112 +152,6 @@ impl Profile {
             return Err(format!("timeout {t} must be between 0 and 3600 seconds"));
         }
         Ok(())
-    }
-
-    /// The token from `token_command` or `token_env`; `None` when the profile names neither.
-    /// The token is never logged, and a failing command's stderr is passed on as is.
-    pub fn resolve_token(&self) -> Result<Option<AccessToken>, AcsError> {
-        if let Some(command) = &self.token_command {
-            return run_token_command(command).map(|t| Some(AccessToken::new(t)));
-        }
-        if let Some(var) = &self.token_env {
-            let value = std::env::var(var).map_err(|_| {
-                AcsError::BadInput(format!(
-                    "the profile's token_env {var} is not set: export it with an access token"
-                ))
-            })?;
-            let value = value.trim().to_string();
-            if value.is_empty() {
-                return Err(AcsError::BadInput(format!(
-                    "the profile's token_env {var} is empty"
-                )));
-            }
-            return Ok(Some(AccessToken::new(value)));
-        }
-        Ok(None)
-    }
-}
-
-fn run_token_command(command: &str) -> Result<String, AcsError> {
-    let output = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| AcsError::BadInput(format!("cannot run the profile's token_command: {e}")))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(AcsError::BadInput(format!(
-            "the profile's token_command failed ({}): {}",
-            output.status,
-            crate::sanitize::one_line(stderr.trim())
-        )));
-    }
-    let token = String::from_utf8_lossy(&output.stdout).trim().to_string();
-    if token.is_empty() {
-        return Err(AcsError::BadInput(
-            "the profile's token_command printed nothing: it should print an access token".into(),
-        ));
-    }
-    Ok(token)
-}
-
-/// Reads the profile named by `--profile` (if any) and applies it to `args`.
-pub fn apply_named_profile(args: &mut ConnectionArgs) -> Result<(), AcsError> {
-    let Some(name) = args.profile.clone() else {
-        return Ok(());
-    };
-    let config = Config::load()?;
-    let profile = config.profile(&name)?.clone();
-    apply_profile(args, &profile)
-}
-
-/// Fills `args` from a profile. A value given on the command line wins over the profile, and the
-/// profile wins over the environment defaults (`AZURE_COMMUNICATION_*`) and the built-in defaults.
-/// An explicit `--api-version 2025-03-15` or `--timeout 30` cannot be told from the default.
-pub fn apply_profile(args: &mut ConnectionArgs, profile: &Profile) -> Result<(), AcsError> {
-    profile.validate().map_err(AcsError::BadInput)?;
-    let endpoint_open = from_env_or_unset(&args.endpoint, "AZURE_COMMUNICATION_ENDPOINT");
-    let token_open = args.token_file.is_none()
-        && from_env_or_unset(&args.token, "AZURE_COMMUNICATION_ACCESS_TOKEN");
-    if endpoint_open && let Some(endpoint) = &profile.endpoint {
-        args.endpoint = Some(endpoint.clone());
-    }
-    if let (Some(v), true) = (
-        &profile.api_version,
-        args.api_version == DEFAULT_API_VERSION,
-    ) {
-        args.api_version = v.clone();
-    }
-    if let (Some(t), true) = (profile.timeout, args.timeout == DEFAULT_TIMEOUT) {
-        args.timeout = t;
-    }
-    if args.connection_string_env.is_none() && profile.connection_string_env.is_some() {
-        args.connection_string_env = profile.connection_string_env.clone();
-        if token_open {
-            args.token = None;
-        }
-    }
-    if args.user.is_none() {
-        args.user = profile.user.clone();
-    }
-    if let Some(var) = args.connection_string_env.clone()
-        && endpoint_open
-        && profile.endpoint.is_none()
-    {
-        args.endpoint = Some(ConnectionString::from_env(&var)?.endpoint.display());
-    }
-    if token_open && let Some(token) = profile.resolve_token()? {
-        args.token = Some(token.expose().to_string());
-    }
-    Ok(())
-}
-
-/// Whether a setting was left unset or came from its environment variable (not the command line).
-fn from_env_or_unset(value: &Option<String>, var: &str) -> bool {
-    match value {
-        None => true,
-        Some(v) => std::env::var(var).is_ok_and(|env| env == *v),
     }
 }
 

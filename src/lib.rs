@@ -4,11 +4,14 @@
 //! - [`emulator`]: a local ACS Chat service for the demo, tests and benchmarks.
 //! - [`tui`]: the interactive inspector.
 //! - [`cli`], [`headless`], [`export`]: arguments, the JSON subcommands, bundles.
+//! - [`credentials`]: flags, profiles and the environment turned into an endpoint and a token, for
+//!   every mode; [`config`]: the profiles file and remembered state.
 
 pub mod acs;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
+pub mod credentials;
 pub mod curl;
 pub mod emulator;
 pub mod export;

@@ -41,7 +41,7 @@ pub enum ClientEvent {
 type Observer = Arc<dyn Fn(ClientEvent) + Send + Sync>;
 
 /// Settings of a client.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClientConfig {
     pub endpoint: Endpoint,
     pub token: AccessToken,
@@ -65,7 +65,7 @@ impl ClientConfig {
 }
 
 /// An answer and the exchange it came from (for raw views and tickets).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fetched<T> {
     pub value: T,
     pub exchange: Arc<Exchange>,
@@ -126,6 +126,15 @@ impl ChatClient {
     pub fn with_observer(&self, observer: impl Fn(ClientEvent) + Send + Sync + 'static) -> Self {
         Self {
             observer: Some(Arc::new(observer)),
+            ..self.clone()
+        }
+    }
+
+    /// The same client (and connection pool) with a log of its own: what it logs from now on is
+    /// only its own requests'.
+    pub fn with_own_log(&self) -> Self {
+        Self {
+            log: RequestLog::default(),
             ..self.clone()
         }
     }

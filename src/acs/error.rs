@@ -137,7 +137,7 @@ pub enum TransportKind {
 }
 
 /// Everything that can go wrong talking to the service.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AcsError {
     /// Caught before any request: a malformed endpoint, id or token.
     #[error("{0}")]

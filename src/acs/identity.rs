@@ -4,7 +4,6 @@
 //! path and query, `x-ms-date`, `host` and `x-ms-content-sha256`). The key never leaves this module's types:
 //! their `Debug` prints a mask, and nothing here logs a key or a token.
 
-use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -472,38 +471,11 @@ pub fn identity_hint(err: &AcsError) -> String {
     }
 }
 
-/// A chat token for `user`, or for a new identity when `user` is `None`.
-pub async fn token_from_connection_string(
-    conn: &ConnectionString,
-    user: Option<&str>,
-) -> Result<MintedToken, AcsError> {
-    let client = IdentityClient::new(conn.clone(), Duration::from_secs(30))?;
-    mint(&client, user).await
-}
-
 async fn mint(client: &IdentityClient, user: Option<&str>) -> Result<MintedToken, AcsError> {
     match user {
         Some(user) => client.issue_token(user, &[CHAT_SCOPE]).await,
         None => client.create_user_and_token(&[CHAT_SCOPE]).await,
     }
-}
-
-/// The token for `--connection-string-env VAR --user RAWID` given in place of a token; `None` when
-/// no `--connection-string-env` was given.
-pub async fn token_for_args(
-    args: &crate::cli::ConnectionArgs,
-) -> Result<Option<MintedToken>, AcsError> {
-    let Some(var) = &args.connection_string_env else {
-        return Ok(None);
-    };
-    let user = args.user.as_deref().ok_or_else(|| {
-        AcsError::BadInput(format!(
-            "--connection-string-env {var} needs --user 8:acs:... (the identity to act as); `token mint` creates a new one"
-        ))
-    })?;
-    let conn = ConnectionString::from_env(var)?;
-    let client = IdentityClient::new(conn, args.timeout()?)?;
-    mint(&client, Some(user)).await.map(Some)
 }
 
 /// Keeps a token for one identity fresh: a new one is issued when the current one expires within
@@ -549,63 +521,4 @@ impl TokenRefresher {
         }
         Ok(self.current.as_ref().expect("a token was just issued"))
     }
-}
-
-/// `token mint`: issues a chat token and prints `{"token","expiresOn","user"}` on stdout.
-pub async fn mint_from_cli(cli: &crate::cli::Cli) -> i32 {
-    match mint_for_cli(cli).await {
-        Ok(token) => {
-            let json = token.to_json();
-            let text = if std::io::stdout().is_terminal() {
-                serde_json::to_string_pretty(&json)
-            } else {
-                serde_json::to_string(&json)
-            };
-            println!("{}", text.unwrap_or_default());
-            0
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("hint: {}", identity_hint(&e));
-            e.exit_code()
-        }
-    }
-}
-
-/// What `token mint` does, without printing: the token for `--user`, or for a new identity.
-pub async fn mint_for_cli(cli: &crate::cli::Cli) -> Result<MintedToken, AcsError> {
-    let mut args = cli.connection.clone();
-    if let Some(name) = &args.profile {
-        let profile = crate::config::Config::load()?.profile(name)?.clone();
-        crate::config::apply_profile(&mut args, &profile)?;
-    }
-    let timeout = args.timeout()?;
-    let user = args.user.as_deref().map(validate_user).transpose()?;
-    if cli.demo {
-        return mint_from_demo(user, timeout).await;
-    }
-    let var = args.connection_string_env.as_deref().ok_or_else(|| {
-        AcsError::BadInput(
-            "token mint needs --connection-string-env VAR (a variable holding the resource's connection string), a profile with connection_string_env, or --demo".into(),
-        )
-    })?;
-    let conn = ConnectionString::from_env(var)?;
-    let client = IdentityClient::new(conn, timeout)?;
-    mint(&client, user).await
-}
-
-async fn mint_from_demo(user: Option<&str>, timeout: Duration) -> Result<MintedToken, AcsError> {
-    let emulator = crate::emulator::start(crate::emulator::EmulatorConfig::default())
-        .await
-        .map_err(|e| AcsError::Transport {
-            kind: super::error::TransportKind::Other,
-            message: format!("cannot start the emulator: {e}"),
-        })?;
-    let conn = emulator.info.connection_string.as_deref().ok_or_else(|| {
-        AcsError::BadInput("this emulator does not serve the Identity API".into())
-    })?;
-    let client = IdentityClient::new(ConnectionString::parse(conn)?, timeout)?;
-    let token = mint(&client, user).await;
-    drop(emulator);
-    token
 }

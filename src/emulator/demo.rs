@@ -11,10 +11,10 @@ use super::data::{
     SAMANTHA, SUPPORT_THREAD_ID, Thread, Timeline, delete, demo_epoch, edit, metadata, participant,
     properties, receipt, ts,
 };
+use super::flags::FaultKind;
 use super::generated::Generator;
 use super::hostile;
 use crate::acs::{ChatAttachment, ChatAttachmentType, ChatMessageType, RetentionPolicy};
-use crate::cli::FaultKind;
 
 const MINUTE: i64 = 60_000;
 

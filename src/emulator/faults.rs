@@ -31,9 +31,9 @@ use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use super::EmulatorState;
+use super::flags::FaultKind;
 use super::stats::{Injected, STATS_PATH, StatsRecorder};
 use super::wire;
-use crate::cli::FaultKind;
 
 /// The fault settings of a run and the counters that spread failures.
 #[derive(Debug)]

@@ -9,11 +9,11 @@ use serde_json::{Map, json};
 use super::data::{
     ALEX, FULL_HISTORY, JANE, Person, Timeline, future_fields, metadata, participant,
 };
+use super::flags::FaultKind;
 use crate::acs::{
     ChatAttachment, ChatAttachmentType, ChatMessageType, ChatParticipant, ChatThreadProperties,
     CommunicationIdentifierModel,
 };
-use crate::cli::FaultKind;
 
 /// Clears the screen, writes the clipboard (OSC 52), sets the window title (OSC 0), rings the bell,
 /// and uses C1 controls, DEL, carriage return and backspace.

@@ -29,6 +29,7 @@ pub mod auth;
 pub mod data;
 pub mod demo;
 pub mod faults;
+pub mod flags;
 pub mod generated;
 pub mod hostile;
 pub mod identity;
@@ -49,12 +50,11 @@ use serde::Serialize;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::cli::EmulatorArgs;
-pub use crate::cli::FaultKind;
 use auth::TokenSigner;
 use data::{JANE, LARGE_THREAD_ID, LUNCH_THREAD_ID, OUTSIDER};
 use demo::{DemoOptions, Store};
 use faults::Faults;
+pub use flags::{EmulatorArgs, FaultKind};
 
 /// How long the tokens in [`EmulatorInfo`] are valid (as real ACS tokens: 24 h).
 pub const TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -388,19 +388,18 @@ mod tests {
     use clap::Parser;
 
     use super::*;
-    use crate::cli::Cli;
+
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        emulator: EmulatorArgs,
+    }
 
     #[test]
     fn latency_jitter_flag_reaches_the_config() {
-        let cli = Cli::try_parse_from([
-            "acs-chat-inspector",
-            "emulator",
-            "--latency-ms",
-            "1",
-            "--latency-jitter-ms",
-            "4",
-        ])
-        .unwrap();
+        let cli =
+            Flags::try_parse_from(["emulator", "--latency-ms", "1", "--latency-jitter-ms", "4"])
+                .unwrap();
         let config = EmulatorConfig::from(&cli.emulator);
         assert_eq!(config.latency, Duration::from_millis(1));
         assert_eq!(config.latency_jitter, Duration::from_millis(4));

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::FaultKind;
+use super::flags::FaultKind;
 
 /// The path of the stats route.
 pub const STATS_PATH: &str = "/_emulator/stats";

@@ -1,51 +1,72 @@
 //! Everything that can change the state: intents derived from keys, and results of requests.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use ratatui_textarea::Input;
 
+use crate::acs::identity::MintedToken;
 use crate::acs::{
     AcsError, ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem,
     ChatThreadProperties, Exchange, Fetched, Page,
 };
+use crate::config::Config;
+use crate::credentials::{Plan, Resolved};
 
 use super::state::DetailTab;
-use crate::acs::AccessToken;
-use crate::acs::identity::{ConnectionString, MintedToken};
-use crate::config::Config;
-
-/// What a profile's secret source gave: a token, or a connection string (and the token minted from it).
-#[derive(Debug, Clone, Default)]
-pub struct ProfileSecret {
-    /// The connection string's endpoint, for a profile that names none.
-    pub endpoint: Option<String>,
-    /// A token from `token_env` or `token_command`.
-    pub token: Option<AccessToken>,
-    /// A token minted from `connection_string_env` for the profile's `user`.
-    pub minted: Option<MintedToken>,
-    /// The connection string, kept in memory to refresh and mint tokens.
-    pub conn: Option<Arc<ConnectionString>>,
-    /// Where the token came from, for the status line (never the token).
-    pub source: String,
-}
 
 /// A result of one request.
 pub type Outcome<T> = Result<Fetched<T>, AcsError>;
 
 /// One page of a list and whether another one may follow.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PageOutcome<T> {
-    pub request_id: u64,
     pub result: Outcome<Page<T>>,
     /// The pager has a next link to follow.
     pub has_more: bool,
 }
 
+/// What credentials resolved to: the plan (endpoint, where tokens are minted) and the token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credentials {
+    pub plan: Plan,
+    pub resolved: Resolved,
+    /// The recent threads of the profile applied (read from the state file with it).
+    pub recent_threads: Option<Vec<String>>,
+    /// Fetch once the token is in (at start, when the fields name everything).
+    pub then_fetch: bool,
+}
+
+/// What a request sends back; the slot awaiting the request takes it.
+// Answers are moved once through a channel; boxing them would only add allocations.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Thread(Outcome<ChatThreadProperties>),
+    /// The message named in the message field.
+    Message(Outcome<ChatMessage>),
+    MessagesPage(PageOutcome<ChatMessage>),
+    ParticipantsPage(PageOutcome<ChatParticipant>),
+    ReceiptsPage(PageOutcome<ChatMessageReadReceipt>),
+    /// A page of the token user's threads.
+    ThreadsPage(PageOutcome<ChatThreadItem>),
+    /// Building the export's bundle has come this far.
+    ExportProgress(String),
+    /// The bundle was written (its path and counts) or could not be.
+    Exported(Result<(PathBuf, String), String>),
+    /// A profile's (or the start's) credentials were worked out.
+    Credentials(Result<Credentials, AcsError>),
+    /// A token was minted for a participant.
+    Minted(Result<MintedToken, AcsError>),
+    /// The minted token was refreshed before it expired (the refresh timer is not a slot).
+    Refreshed(Result<MintedToken, AcsError>),
+}
+
 /// Plain data: the only way the state changes.
 // Results are moved once through a channel; boxing them would only add allocations.
 #[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Leave the program.
     Quit,
@@ -109,39 +130,15 @@ pub enum Action {
     ShowTab(DetailTab),
     /// Write the current thread's bundle (as the `bundle` subcommand does) to a file.
     Export { redacted: bool },
-    /// Building the bundle has come this far.
-    ExportProgress { request_id: u64, text: String },
-    /// The bundle was written (its path and counts) or could not be.
-    Exported {
-        request_id: u64,
-        result: Result<(std::path::PathBuf, String), String>,
-    },
     /// Open the profile picker, or close it.
     OpenProfiles,
     /// The config file was read: its profiles, `None` when there is no file, or why it cannot be used.
     ProfilesLoaded {
-        path: std::path::PathBuf,
+        path: PathBuf,
         result: Result<Option<Config>, AcsError>,
-    },
-    /// A profile's secret source was resolved; its recent threads come along.
-    ProfileResolved {
-        request_id: u64,
-        name: String,
-        recent_threads: Vec<String>,
-        result: Result<ProfileSecret, AcsError>,
     },
     /// Mint a token for the participant selected in the Participants tab.
     MintForParticipant,
-    /// A token was minted for a participant (or could not be).
-    TokenMinted {
-        request_id: u64,
-        result: Result<MintedToken, AcsError>,
-    },
-    /// The minted token was refreshed before it expired (or could not be).
-    TokenRefreshed {
-        request_id: u64,
-        result: Result<MintedToken, AcsError>,
-    },
     /// A key typed into the focused text field or prompt.
     TextInput(Input),
     /// Text pasted into the terminal (bracketed paste).
@@ -152,24 +149,8 @@ pub enum Action {
     Resize { width: u16, height: u16 },
     /// Advances the spinner; only sent while something is loading.
     Tick,
-    /// The thread's properties arrived (or failed).
-    ThreadLoaded {
-        request_id: u64,
-        result: Outcome<ChatThreadProperties>,
-    },
-    /// The message named in the message field arrived (or failed).
-    MessageLoaded {
-        request_id: u64,
-        result: Outcome<ChatMessage>,
-    },
-    /// A page of the timeline arrived.
-    MessagesPage(PageOutcome<ChatMessage>),
-    /// A page of participants arrived.
-    ParticipantsPage(PageOutcome<ChatParticipant>),
-    /// A page of read receipts arrived.
-    ReceiptsPage(PageOutcome<ChatMessageReadReceipt>),
-    /// A page of the token user's threads arrived.
-    ThreadsPage(PageOutcome<ChatThreadItem>),
+    /// A request answered (stale answers, of requests no slot awaits, are dropped).
+    Answered { request_id: u64, answer: Answer },
     /// A request is waiting before its next attempt.
     Retrying {
         request_id: u64,

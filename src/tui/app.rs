@@ -1,52 +1,59 @@
-//! The event loop: actions from tasks, terminal events, signals, and a spinner tick only while
-//! something loads. It draws only after something changed; idle means no wake-ups at all.
+//! The program's TUI mode: credentials planned, the state filled in, the terminal set up, and the
+//! event loop run. The loop ([`run_loop`]) is generic over the ratatui backend, the event source
+//! and the clipboard's writer, so tests drive the very same loop on a `TestBackend`.
 
-use std::io::{self, IsTerminal};
-use std::sync::Arc;
+use std::future::Future;
+use std::io::{self, IsTerminal, Write};
+use std::pin::Pin;
 use std::time::Duration;
 
 use chrono::Utc;
-use futures::StreamExt;
-use ratatui::DefaultTerminal;
-use ratatui::crossterm::event::EventStream;
+use futures::{Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{Event, EventStream};
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::Receiver;
 
-use crate::acs::AcsError;
-use crate::acs::identity::{ConnectionString, mint_for_cli};
-use crate::cli::{Cli, ConnectionArgs};
+use crate::cli::Cli;
+use crate::credentials::{Plan, TokenSource};
 use crate::emulator::{self, EmulatorConfig, RunningEmulator};
 
 use super::action::Action;
 use super::keymap;
-use super::state::{AppState, Field, Focus, Level, MintSource, Minted, Settings};
-use super::tasks::Tasks;
+use super::state::{AppState, Field, Focus, MintSource, Settings, Slot};
+use super::tasks::{self, Tasks};
 use super::terminal;
-use super::update::update;
+use super::update::{Effect, Resolve, update};
 use super::view;
 
 /// Spinner frame interval while loading.
 const TICK: Duration = Duration::from_millis(100);
 
+/// Queued actions applied before the screen is drawn and input is read again: a flood of answers
+/// never keeps a key waiting.
+const MAX_BATCH: usize = 64;
+
 pub async fn run(cli: &Cli) -> i32 {
-    let mut cli = cli.clone();
-    if let Err(e) = crate::config::apply_named_profile(&mut cli.connection) {
-        eprintln!("error: {e}");
-        return 2;
-    }
-    let cli = &cli;
-    let mut state = match initial_state(cli) {
+    let plan = match plan(cli) {
+        Ok(plan) => plan,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let mut state = match initial_state(cli, plan.as_ref()) {
         Ok(state) => state,
         Err(message) => {
             eprintln!("error: {message}");
             return 2;
         }
     };
-    let _emulator = match prefill(cli, &mut state).await {
-        Ok(emulator) => emulator,
-        Err(e) => {
-            eprintln!("error: {}", e.message);
-            return e.code;
+    let (_emulator, effects) = match prefill(cli, plan, &mut state).await {
+        Ok(started) => started,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 4;
         }
     };
     if !io::stdout().is_terminal() {
@@ -55,7 +62,7 @@ pub async fn run(cli: &Cli) -> i32 {
         );
         return 2;
     }
-    let mut terminal = match terminal::enter() {
+    let terminal = match terminal::enter() {
         Ok(terminal) => terminal,
         Err(e) => {
             terminal::leave();
@@ -64,10 +71,17 @@ pub async fn run(cli: &Cli) -> i32 {
         }
     };
     let guard = terminal::Guard;
-    let result = run_loop(&mut terminal, state, cli.demo).await;
+    let result = match shutdown_signals() {
+        Ok(shutdown) => {
+            let events = EventStream::new();
+            let clipboard = Box::new(io::stdout());
+            run_loop(terminal, events, shutdown, state, effects, clipboard).await
+        }
+        Err(e) => Err(e),
+    };
     drop(guard);
     match result {
-        Ok(()) => 0,
+        Ok(_) => 0,
         Err(e) => {
             eprintln!("error: {e}");
             1
@@ -75,19 +89,34 @@ pub async fn run(cli: &Cli) -> i32 {
     }
 }
 
+/// The credentials of the flags (a `--profile` read from the config file); none for the demo.
+fn plan(cli: &Cli) -> Result<Option<Plan>, String> {
+    if cli.demo {
+        return Ok(None);
+    }
+    Plan::from_args(&cli.connection)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
 /// State from the flags that do not depend on the input fields.
-pub fn initial_state(cli: &Cli) -> Result<AppState, String> {
+pub fn initial_state(cli: &Cli, plan: Option<&Plan>) -> Result<AppState, String> {
     let conn = &cli.connection;
-    let api_version = crate::acs::endpoint::validate_api_version(&conn.api_version)
+    let api_version = plan.map_or(conn.api_version.as_str(), |p| p.api_version.as_str());
+    let api_version = crate::acs::endpoint::validate_api_version(api_version)
         .map_err(|e| e.to_string())?
         .to_string();
     let profile = conn
         .profile
         .clone()
         .unwrap_or_else(|| crate::config::NO_PROFILE.to_string());
+    let timeout = match plan {
+        Some(plan) => plan.timeout,
+        None => conn.timeout().map_err(|e| e.to_string())?,
+    };
     let settings = Settings {
         api_version,
-        timeout: conn.timeout().map_err(|e| e.to_string())?,
+        timeout,
         retries: conn.retries.min(20),
         // The demo's threads are the emulator's: not worth remembering.
         remember_as: (!cli.demo).then_some(profile.clone()),
@@ -100,90 +129,63 @@ pub fn initial_state(cli: &Cli) -> Result<AppState, String> {
     if !cli.demo
         && let Some(file) = &state.settings.state_file
     {
-        state.recent_threads = crate::config::State::at(file).recent_threads(&profile);
+        state.recent.ids = crate::config::State::at(file).recent_threads(&profile);
     }
     Ok(state)
 }
 
-/// Why the inspector cannot start, with its exit code.
-pub struct StartError {
-    pub code: i32,
-    pub message: String,
-}
-
-impl From<AcsError> for StartError {
-    fn from(e: AcsError) -> Self {
-        Self {
-            code: e.exit_code(),
-            message: e.to_string(),
-        }
-    }
-}
-
-/// Fills the fields from the flags, or from a demo emulator started here (kept alive by the caller).
-/// With `--connection-string-env` and no token given, a token is minted for `--user` first.
+/// Fills the fields from the flags and the plan, or from a demo emulator started here (kept alive
+/// by the caller); returns the first effects. A token that takes time (a token command, minting)
+/// is worked out by a task: the inspector answers keys meanwhile.
 pub async fn prefill(
     cli: &Cli,
+    plan: Option<Plan>,
     state: &mut AppState,
-) -> Result<Option<RunningEmulator>, StartError> {
-    if cli.demo {
-        let emulator = emulator::start(demo_config(cli))
+) -> Result<(Option<RunningEmulator>, Vec<Effect>), String> {
+    let Some(plan) = plan else {
+        let emulator = emulator::start(EmulatorConfig::from(&cli.emulator))
             .await
-            .map_err(|e| StartError {
-                code: 4,
-                message: format!("cannot start the built-in emulator: {e}"),
-            })?;
+            .map_err(|e| format!("cannot start the built-in emulator: {e}"))?;
         let info = &emulator.info;
         state.set_value(Field::Endpoint, &info.endpoint);
         state.set_value(Field::Token, &info.token);
         state.set_value(Field::Thread, &info.thread_id);
         state.set_value(Field::Message, &info.message_id);
-        return Ok(Some(emulator));
-    }
-    let conn = &cli.connection;
-    let endpoint = match (&conn.endpoint, &conn.connection_string_env) {
-        (None, Some(var)) => ConnectionString::from_env(var)?.endpoint.display(),
-        (endpoint, _) => endpoint.clone().unwrap_or_default(),
+        return Ok((Some(emulator), start(state)));
     };
-    state.set_value(Field::Endpoint, &endpoint);
-    if let Some(var) = &conn.connection_string_env {
-        state.mint_source = Some(MintSource {
-            conn: Arc::new(ConnectionString::from_env(var)?),
-            origin: format!("connection string in ${var}"),
-        });
-    }
-    let token = if conn.connection_string_env.is_some() && !token_given_explicitly(conn) {
-        let minted = mint_for_cli(cli).await?;
-        state.minted = Some(Minted {
-            user: minted.user.clone(),
-            name: None,
-            expires_on: minted.expires_on,
-            refresh_id: None,
-            refresh_error: None,
-        });
-        let expiry = super::update::expiry_text(state, minted.expires_on);
-        state.notify(
-            Level::Info,
-            format!("minted a chat token for {}, {expiry}", minted.user),
-        );
-        Some(minted.token)
-    } else {
-        conn.read_token()?
-    };
-    state.set_value(Field::Token, token.as_ref().map_or("", |t| t.expose()));
     state.set_value(Field::Thread, cli.thread.as_deref().unwrap_or(""));
     state.set_value(Field::Message, cli.message.as_deref().unwrap_or(""));
-    Ok(None)
+    Ok((None, start_with(state, plan)))
 }
 
-/// A token on the command line or in a file; one only in the environment gives way to minting.
-fn token_given_explicitly(conn: &ConnectionArgs) -> bool {
-    let from_env = std::env::var("AZURE_COMMUNICATION_ACCESS_TOKEN").ok();
-    conn.token_file.is_some() || (conn.token.is_some() && conn.token != from_env)
-}
-
-fn demo_config(cli: &Cli) -> EmulatorConfig {
-    EmulatorConfig::from(&cli.emulator)
+/// Applies a plan: endpoint and a token at hand go into the fields at once; a token that takes
+/// time is resolved by a task, after which the fetch starts when the fields allow it.
+pub fn start_with(state: &mut AppState, plan: Plan) -> Vec<Effect> {
+    state.set_value(Field::Endpoint, plan.endpoint.as_deref().unwrap_or(""));
+    if let Some(source) = &plan.mint_source {
+        state.identity.mint_source = Some(MintSource {
+            conn: source.conn.clone(),
+            origin: source.origin.clone(),
+        });
+    }
+    if let TokenSource::Given(token) = &plan.token {
+        state.fields.set_token(token.expose());
+    }
+    if plan.is_immediate() {
+        return start(state);
+    }
+    let request_id = state.start(Slot::Credentials);
+    if !state.value(Field::Thread).trim().is_empty() {
+        // The token is on its way: the results, not a field, get the first keys.
+        state.focus = Focus::Timeline;
+        state.sync_field_styles();
+    }
+    let text = format!("{}…", plan.describe());
+    state.notify(super::state::Level::Info, text);
+    vec![Effect::Resolve {
+        request_id,
+        resolve: Resolve::Plan(plan),
+    }]
 }
 
 /// Whether the app fetches at once: everything needed is filled in.
@@ -195,59 +197,157 @@ pub fn starts_fetching(state: &AppState) -> bool {
 
 /// Focus on the results and fetch, when the fields allow it; set the refresh timer of a token
 /// minted at startup. Returns the first effects.
-pub fn start(state: &mut AppState) -> Vec<super::update::Effect> {
+pub fn start(state: &mut AppState) -> Vec<Effect> {
     let mut effects = super::update::schedule_refresh(state);
-    if !starts_fetching(state) {
-        return effects;
-    }
-    state.focus = Focus::Timeline;
-    state.sync_field_styles();
-    effects.extend(update(state, Action::Fetch));
+    effects.extend(fetch_when_ready(state));
     effects
 }
 
-async fn run_loop(
-    terminal: &mut DefaultTerminal,
-    mut state: AppState,
-    _demo: bool,
-) -> io::Result<()> {
-    let size = terminal.size()?;
-    state.size = (size.width, size.height);
-    let (tx, mut rx) = unbounded_channel();
-    let mut tasks = Tasks::new(tx);
-    let effects = start(&mut state);
-    tasks.run(effects);
-    let mut events = EventStream::new();
-    let mut ticker = tokio::time::interval(TICK);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+/// Fetches when the fields name everything, focus on the results.
+pub fn fetch_when_ready(state: &mut AppState) -> Vec<Effect> {
+    if !starts_fetching(state) {
+        return vec![];
+    }
+    state.focus = Focus::Timeline;
+    state.sync_field_styles();
+    update(state, Action::Fetch)
+}
+
+/// SIGTERM, SIGHUP and SIGINT end the loop as `q` does.
+fn shutdown_signals() -> io::Result<impl Future<Output = ()>> {
     let mut term = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
-    terminal.draw(|frame| view::render(&state, frame))?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hangup.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+    })
+}
+
+/// The event loop: input first, then answers of tasks (a batch at a time), the shutdown signal,
+/// and a spinner tick only while something loads. It draws only after something changed; idle
+/// means no wake-ups at all. Returns the final state.
+pub async fn run_loop<B, E>(
+    terminal: Terminal<B>,
+    events: E,
+    shutdown: impl Future<Output = ()> + 'static,
+    state: AppState,
+    first: Vec<Effect>,
+    clipboard: Box<dyn Write>,
+) -> io::Result<AppState>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let mut event_loop = EventLoop::new(terminal, events, shutdown, state, first, clipboard)?;
     let mut drill = CrashDrill::from_env();
-    loop {
-        let ticking = state.is_loading() || state.retry.is_some();
+    while event_loop.step().await? {
+        drill.frame_drawn();
+    }
+    Ok(event_loop.state)
+}
+
+/// The loop's parts: the terminal it draws on, the events it reads, the state, the tasks and
+/// their channel. [`EventLoop::step`] is one turn of the loop; tests take turns themselves.
+pub struct EventLoop<B: Backend, E> {
+    pub terminal: Terminal<B>,
+    pub state: AppState,
+    events: E,
+    shutdown: Pin<Box<dyn Future<Output = ()>>>,
+    tasks: Tasks,
+    rx: Receiver<Action>,
+    ticker: tokio::time::Interval,
+    clipboard: Box<dyn Write>,
+}
+
+impl<B, E> EventLoop<B, E>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    /// Starts the first effects and draws the first frame.
+    pub fn new(
+        terminal: Terminal<B>,
+        events: E,
+        shutdown: impl Future<Output = ()> + 'static,
+        mut state: AppState,
+        first: Vec<Effect>,
+        clipboard: Box<dyn Write>,
+    ) -> io::Result<Self> {
+        let size = terminal.size().map_err(io::Error::other)?;
+        state.size = (size.width, size.height);
+        let (tx, rx) = tasks::channel();
+        let mut tasks = Tasks::new(tx);
+        tasks.run(first);
+        let mut ticker = tokio::time::interval(TICK);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut event_loop = Self {
+            terminal,
+            state,
+            events,
+            shutdown: Box::pin(shutdown),
+            tasks,
+            rx,
+            ticker,
+            clipboard,
+        };
+        event_loop.draw()?;
+        Ok(event_loop)
+    }
+
+    /// Waits for the next input, answer, signal or tick, applies it (with the answers queued
+    /// behind it) and draws. `Ok(false)` once the program should end.
+    pub async fn step(&mut self) -> io::Result<bool> {
+        let ticking = self.state.is_loading() || self.state.retry.is_some();
         let action = tokio::select! {
             biased;
-            Some(action) = rx.recv() => action,
-            event = events.next() => match event {
-                Some(Ok(event)) => match keymap::action_for_event(&state, event) {
+            event = self.events.next() => match event {
+                Some(Ok(event)) => match keymap::action_for_event(&self.state, event) {
                     Some(action) => action,
-                    None => continue,
+                    None => return Ok(true),
                 },
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(false),
             },
-            _ = term.recv() => Action::Quit,
-            _ = hangup.recv() => Action::Quit,
-            _ = interrupt.recv() => Action::Quit,
-            _ = ticker.tick(), if ticking => Action::Tick,
+            Some(action) = self.rx.recv() => action,
+            _ = &mut self.shutdown => Action::Quit,
+            _ = self.ticker.tick(), if ticking => Action::Tick,
         };
-        if apply(&mut state, &mut tasks, action, &mut rx) {
-            return Ok(());
+        self.dispatch(action)
+    }
+
+    /// Applies an action as if it had just arrived, and draws. `Ok(false)` once the program
+    /// should end.
+    pub fn dispatch(&mut self, action: Action) -> io::Result<bool> {
+        if apply(
+            &mut self.state,
+            &mut self.tasks,
+            action,
+            &mut self.rx,
+            &mut *self.clipboard,
+        ) {
+            return Ok(false);
         }
-        terminal.draw(|frame| view::render(&state, frame))?;
-        drill.frame_drawn();
+        self.draw()?;
+        Ok(true)
+    }
+
+    /// Requests still running.
+    pub fn running(&self) -> usize {
+        self.tasks.active()
+    }
+
+    fn draw(&mut self) -> io::Result<()> {
+        let state = &self.state;
+        self.terminal
+            .draw(|frame| view::render(state, frame))
+            .map(drop)
+            .map_err(io::Error::other)
     }
 }
 
@@ -274,29 +374,33 @@ impl CrashDrill {
     }
 }
 
-/// Applies an action and everything already queued behind it, so one draw covers them all.
+/// Applies an action and up to [`MAX_BATCH`] already queued behind it, so one draw covers them.
 /// Returns `true` to quit.
 fn apply(
     state: &mut AppState,
     tasks: &mut Tasks,
     action: Action,
-    rx: &mut UnboundedReceiver<Action>,
+    rx: &mut Receiver<Action>,
+    clipboard: &mut dyn Write,
 ) -> bool {
     let mut next = Some(action);
+    let mut applied = 0;
     while let Some(action) = next {
         state.now = Utc::now();
         let effects = update(state, action);
         for effect in &effects {
-            if let super::update::Effect::Copy { target, text } = effect {
-                let copied =
-                    terminal::copy(*target, text, &state.value(super::state::Field::Token));
+            if let Effect::Copy { target, text } = effect {
+                let token = crate::acs::AccessToken::new(state.value(Field::Token).trim());
+                let mut out = &mut *clipboard;
+                let copied = crate::clipboard::copy(*target, text, &token, &mut out);
                 update(state, Action::Copied(copied));
             }
         }
         if tasks.run(effects) || state.quit {
             return true;
         }
-        next = rx.try_recv().ok();
+        applied += 1;
+        next = (applied < MAX_BATCH).then(|| rx.try_recv().ok()).flatten();
     }
     false
 }

@@ -45,6 +45,28 @@ impl Context {
         Context::Help,
     ];
 
+    /// The contexts looked up, in order, when this one is current: a key bound in an earlier one
+    /// hides the same key in a later one, which the key table must never do.
+    pub fn chain(self) -> &'static [Context] {
+        match self {
+            Context::Field => &[Field, Anywhere],
+            Context::Results => &[Results, Anywhere],
+            Context::Help => &[Help, Overlay],
+            Context::Raw => &[Raw, Overlay],
+            Context::Log => &[Log, Overlay],
+            Context::CopyMenu => &[CopyMenu, Overlay],
+            Context::Profiles => &[Profiles, Overlay],
+            Context::Prompt => &[Prompt],
+            Context::Anywhere => &[Anywhere],
+            Context::Overlay => &[Overlay],
+        }
+    }
+
+    /// Whether keys bound nowhere in the chain are typed as text.
+    pub fn types_text(self) -> bool {
+        matches!(self, Context::Field | Context::Prompt)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Context::Anywhere => "Anywhere",
@@ -165,7 +187,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(Raw, &[ch('y')], "y", Action::OpenCopy, "copy from this exchange"),
     bind(CopyMenu, &[ch('i')], "i", Action::CopyTarget(CopyTarget::Id), "copy the id"),
     bind(CopyMenu, &[ch('m')], "m", Action::CopyTarget(CopyTarget::MsCv), "copy the MS-CV"),
-    bind(CopyMenu, &[ch('j')], "j", Action::CopyTarget(CopyTarget::PanelJson), "copy the panel as JSON"),
+    bind(CopyMenu, &[ch('p')], "p", Action::CopyTarget(CopyTarget::PanelJson), "copy the panel as JSON"),
     bind(CopyMenu, &[ch('b')], "b", Action::CopyTarget(CopyTarget::RawBody), "copy the raw body"),
     bind(CopyMenu, &[ch('c')], "c", Action::CopyTarget(CopyTarget::Curl), "copy the request as curl (token as a variable)"),
     bind(CopyMenu, &[plain(K::Enter), ch('y')], "Enter / y", Action::Activate, "copy the selected choice"),
@@ -203,25 +225,27 @@ pub fn lookup(context: Context, event: &KeyEvent) -> Option<Action> {
         .map(|b| b.action.clone())
 }
 
-/// The contexts that apply now, most specific first, and whether unbound keys are typed as text.
-fn contexts(state: &AppState) -> (&'static [Context], bool) {
-    if state.help.is_some() {
-        (&[Help, Overlay], false)
-    } else if state.copy.is_some() {
-        (&[CopyMenu, Overlay], false)
-    } else if state.raw.is_some() {
-        (&[Raw, Overlay], false)
-    } else if state.log.is_some() {
-        (&[Log, Overlay], false)
-    } else if state.profiles.is_some() {
-        (&[Profiles, Overlay], false)
-    } else if state.prompt.is_some() {
-        (&[Prompt], true)
-    } else if state.focus.is_field() {
-        (&[Field, Anywhere], true)
-    } else {
-        (&[Results, Anywhere], false)
+/// The key context now: the top overlay's, else the focused field's or the results'.
+pub fn context(state: &AppState) -> Context {
+    match state.overlays.top() {
+        Some(overlay) => overlay.context(),
+        None if state.focus.is_field() => Field,
+        None => Results,
     }
+}
+
+/// The first key bound to `action` in `context` ("j", "PgUp", "Enter"), for compact hints.
+pub fn key(context: Context, action: &Action) -> &'static str {
+    label(context, action).split(" / ").next().unwrap_or("")
+}
+
+/// How the keys bound to `action` in `context` are written ("Esc", "j / ↓"), for hints on screen;
+/// empty when none is (a hint must never name a key that does not do it).
+pub fn label(context: Context, action: &Action) -> &'static str {
+    BINDINGS
+        .iter()
+        .find(|b| context.chain().contains(&b.context) && b.action == *action)
+        .map_or("", |b| b.label)
 }
 
 /// Turns a terminal event into an action, given what has focus.
@@ -238,11 +262,12 @@ pub fn action_for_key(state: &AppState, key: KeyEvent) -> Option<Action> {
     if let Some(quit) = lookup(Anywhere, &key).filter(|a| matches!(a, Action::Quit)) {
         return Some(quit);
     }
-    let (contexts, typing) = contexts(state);
-    contexts
+    let context = context(state);
+    context
+        .chain()
         .iter()
         .find_map(|c| lookup(*c, &key))
-        .or_else(|| typing.then(|| Action::TextInput(key.into())))
+        .or_else(|| context.types_text().then(|| Action::TextInput(key.into())))
 }
 
 #[cfg(test)]
@@ -250,17 +275,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_key_is_bound_twice_in_one_context() {
+    fn no_key_is_bound_twice_where_it_applies() {
+        // A context and the ones it falls back to: a key bound twice would hide one action.
         for context in Context::ALL {
-            let keys: Vec<Key> = BINDINGS
+            let keys: Vec<(Key, Context)> = BINDINGS
                 .iter()
-                .filter(|b| b.context == context)
-                .flat_map(|b| b.keys.iter().copied())
+                .filter(|b| context.chain().contains(&b.context))
+                .flat_map(|b| b.keys.iter().map(move |k| (*k, b.context)))
                 .collect();
-            for (i, k) in keys.iter().enumerate() {
-                assert!(!keys[i + 1..].contains(k), "{k:?} twice in {context:?}");
+            for (i, (k, c)) in keys.iter().enumerate() {
+                let again = keys[i + 1..].iter().find(|(other, _)| other == k);
+                assert!(
+                    again.is_none(),
+                    "{k:?} of {c:?} again in {again:?} (current {context:?})"
+                );
             }
         }
+    }
+
+    #[test]
+    fn overlays_name_the_context_of_their_keys() {
+        let help = crate::tui::state::Overlay::Help(0);
+        assert_eq!(help.context(), Help);
+        assert_eq!(Help.chain(), &[Help, Context::Overlay]);
+    }
+
+    #[test]
+    fn hints_come_from_the_key_table() {
+        assert_eq!(label(Results, &Action::Cancel), "Esc");
+        assert_eq!(label(Raw, &Action::ScrollDown), "j / ↓");
+        assert_eq!(
+            label(Raw, &Action::StartFilter),
+            "",
+            "not bound in the raw view"
+        );
     }
 
     #[test]

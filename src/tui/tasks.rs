@@ -1,23 +1,30 @@
-//! Runs effects: each request is a tokio task with its own cancellation token; results come back
-//! as actions tagged with the request id.
+//! Runs effects: every request is a tokio task with its own cancellation token; answers come back
+//! as actions tagged with the request id, through a bounded channel, so a service that answers
+//! faster than the screen takes answers in is slowed down rather than buffered without end.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
 
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use sha2::{Digest, Sha256};
+use tokio::sync::mpsc::{self, Receiver, Sender, UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::acs::{
-    AcsError, ChatClient, ClientConfig, ClientEvent, Fetched, ListOptions, Page, Pager,
-};
+use crate::acs::{ChatClient, ClientConfig, ClientEvent, ListOptions, Pager};
+use crate::config::{Config, State};
+use crate::credentials::{self, Plan};
 
-use super::action::{Action, PageOutcome, ProfileSecret};
-use super::update::{Effect, Request};
-use crate::acs::identity::{CHAT_SCOPE, ConnectionString, IdentityClient, MintedToken};
-use crate::config::{Config, Profile, State};
+use super::action::{Action, Answer, Credentials, PageOutcome};
+use super::update::{Effect, Request, Resolve};
+
+/// Actions waiting for the loop; a task sending more waits for room.
+pub const CHANNEL_CAPACITY: usize = 256;
+
+/// The channel tasks send their actions through.
+pub fn channel() -> (Sender<Action>, Receiver<Action>) {
+    mpsc::channel(CHANNEL_CAPACITY)
+}
 
 struct Running {
     cancel: CancellationToken,
@@ -27,13 +34,14 @@ struct Running {
 
 /// Spawns and cancels requests.
 pub struct Tasks {
-    tx: UnboundedSender<Action>,
-    client: Option<(String, ChatClient)>,
+    tx: Sender<Action>,
+    /// The client of the last connection settings, keyed by a digest (never the token itself).
+    client: Option<([u8; 32], ChatClient)>,
     running: HashMap<u64, Running>,
 }
 
 impl Tasks {
-    pub fn new(tx: UnboundedSender<Action>) -> Self {
+    pub fn new(tx: Sender<Action>) -> Self {
         Self {
             tx,
             client: None,
@@ -46,11 +54,6 @@ impl Tasks {
         let mut quit = false;
         for effect in effects {
             match effect {
-                Effect::Fetch {
-                    request_id,
-                    config,
-                    request,
-                } => self.spawn(request_id, *config, request),
                 Effect::Cancel(id) => {
                     if let Some(running) = self.running.remove(&id) {
                         running.cancel.cancel();
@@ -61,71 +64,10 @@ impl Tasks {
                         let _ = more.send(());
                     }
                 }
-                Effect::Export {
-                    request_id,
-                    config,
-                    thread_id,
-                    path,
-                    redacted,
-                } => self.spawn_export(request_id, *config, thread_id, path, redacted),
-                Effect::RememberThread {
-                    file,
-                    profile,
-                    thread_id,
-                } => {
-                    // State is a convenience: a file that cannot be written is no reason to fail.
-                    tokio::task::spawn_blocking(move || {
-                        let _ =
-                            crate::config::State::at(file).remember_thread(&profile, &thread_id);
-                    });
-                }
-                Effect::LoadProfiles { path } => {
-                    let tx = self.tx.clone();
-                    tokio::task::spawn_blocking(move || {
-                        let _ = tx.send(load_profiles(path));
-                    });
-                }
-                Effect::ResolveProfile {
-                    request_id,
-                    name,
-                    profile,
-                    state_file,
-                    timeout,
-                } => {
-                    let work = resolve_profile(request_id, name, profile, state_file, timeout);
-                    self.spawn_sending(request_id, work);
-                }
-                Effect::Mint {
-                    request_id,
-                    conn,
-                    user,
-                    timeout,
-                } => {
-                    let work = async move {
-                        let result = mint_token(&conn, &user, timeout).await;
-                        Action::TokenMinted { request_id, result }
-                    };
-                    self.spawn_sending(request_id, work);
-                }
-                Effect::RefreshToken {
-                    request_id,
-                    at,
-                    conn,
-                    user,
-                    timeout,
-                } => {
-                    let work = async move {
-                        // One sleep until the refresh is due: nothing wakes up before.
-                        let wait = (at - chrono::Utc::now()).to_std().unwrap_or_default();
-                        tokio::time::sleep(wait).await;
-                        let result = mint_token(&conn, &user, timeout).await;
-                        Action::TokenRefreshed { request_id, result }
-                    };
-                    self.spawn_sending(request_id, work);
-                }
                 Effect::Quit => quit = true,
                 // The terminal, not the network, carries the clipboard; the app loop writes it.
                 Effect::Copy { .. } => {}
+                other => self.start(other),
             }
         }
         self.running.retain(|_, r| !r.handle.is_finished());
@@ -140,43 +82,119 @@ impl Tasks {
             .count()
     }
 
-    /// One client per connection setting, so requests share a connection pool and a log.
-    fn client(&mut self, config: ClientConfig) -> Result<ChatClient, AcsError> {
-        let key = format!(
-            "{}|{}|{}|{:?}|{}",
-            config.endpoint,
-            config.token.expose(),
-            config.api_version,
-            config.timeout,
-            config.retry.max_retries
-        );
-        if let Some((k, client)) = &self.client
-            && *k == key
-        {
-            return Ok(client.clone());
+    /// Starts the task of an effect.
+    fn start(&mut self, effect: Effect) {
+        let tx = self.tx.clone();
+        match effect {
+            Effect::Fetch {
+                request_id,
+                config,
+                request,
+            } => {
+                let client = self
+                    .client(*config)
+                    .map(|c| c.with_observer(observer(request_id, &tx)));
+                let (more_tx, more_rx) = mpsc::unbounded_channel();
+                let more = matches!(request, Request::Messages { .. }).then_some(more_tx);
+                let work = perform(client, request_id, request, tx, more_rx);
+                self.spawn(request_id, more, work);
+            }
+            Effect::Export {
+                request_id,
+                config,
+                thread_id,
+                path,
+                redacted,
+            } => {
+                // Its own log: the bundle's `requests` are the export's, not the panels' meanwhile.
+                let client = self
+                    .client(*config)
+                    .map(|c| c.with_own_log().with_observer(observer(request_id, &tx)));
+                let work = async move {
+                    let result = match client {
+                        Ok(client) => {
+                            export(client, request_id, thread_id, path, redacted, &tx).await
+                        }
+                        Err(e) => Err(e.to_string()),
+                    };
+                    answer(&tx, request_id, Answer::Exported(result)).await;
+                };
+                self.spawn(request_id, None, work);
+            }
+            Effect::RememberThread {
+                file,
+                profile,
+                thread_id,
+            } => {
+                // State is a convenience: a file that cannot be written is no reason to fail.
+                tokio::task::spawn_blocking(move || {
+                    let _ = State::at(file).remember_thread(&profile, &thread_id);
+                });
+            }
+            Effect::LoadProfiles { path } => {
+                tokio::spawn(async move {
+                    let action = tokio::task::spawn_blocking(move || load_profiles(path)).await;
+                    if let Ok(action) = action {
+                        let _ = tx.send(action).await;
+                    }
+                });
+            }
+            Effect::Resolve {
+                request_id,
+                resolve,
+            } => {
+                let work = async move {
+                    let result = resolve_credentials(resolve).await;
+                    answer(&tx, request_id, Answer::Credentials(result)).await;
+                };
+                self.spawn(request_id, None, work);
+            }
+            Effect::Mint {
+                request_id,
+                conn,
+                user,
+                timeout,
+            } => {
+                let work = async move {
+                    let result = credentials::mint(&conn, Some(&user), timeout).await;
+                    answer(&tx, request_id, Answer::Minted(result)).await;
+                };
+                self.spawn(request_id, None, work);
+            }
+            Effect::RefreshToken {
+                request_id,
+                at,
+                conn,
+                user,
+                timeout,
+            } => {
+                let work = async move {
+                    // One sleep until the refresh is due: nothing wakes up before.
+                    let wait = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+                    tokio::time::sleep(wait).await;
+                    let result = credentials::mint(&conn, Some(&user), timeout).await;
+                    answer(&tx, request_id, Answer::Refreshed(result)).await;
+                };
+                self.spawn(request_id, None, work);
+            }
+            Effect::Cancel(_) | Effect::MoreMessages(_) | Effect::Copy { .. } | Effect::Quit => {}
         }
-        let client = ChatClient::new(config)?;
-        self.client = Some((key, client.clone()));
-        Ok(client)
     }
 
-    fn spawn(&mut self, id: u64, config: ClientConfig, request: Request) {
-        let tx = self.tx.clone();
-        let client = match self.client(config) {
-            Ok(client) => observed(&client, id, tx.clone()),
-            Err(e) => {
-                let _ = tx.send(failure(id, &request, e));
-                return;
-            }
-        };
+    /// The one way a task starts: cancellable by its request id (dropping its future, which stops
+    /// a request at once, during a retry wait too, and kills a token command).
+    fn spawn(
+        &mut self,
+        id: u64,
+        more: Option<UnboundedSender<()>>,
+        work: impl Future<Output = ()> + Send + 'static,
+    ) {
         let cancel = CancellationToken::new();
-        let (more_tx, more_rx) = unbounded_channel();
-        let more = matches!(request, Request::Messages { .. }).then_some(more_tx);
         let token = cancel.clone();
         let handle = tokio::spawn(async move {
             tokio::select! {
                 _ = token.cancelled() => {}
-                _ = perform(client, id, request, tx, more_rx) => {}
+                _ = work => {}
             }
         });
         self.running.insert(
@@ -188,188 +206,19 @@ impl Tasks {
             },
         );
     }
-}
 
-impl Tasks {
-    /// Runs `work` as a cancellable task and sends the action it ends with.
-    fn spawn_sending(
-        &mut self,
-        id: u64,
-        work: impl std::future::Future<Output = Action> + Send + 'static,
-    ) {
-        let tx = self.tx.clone();
-        let cancel = CancellationToken::new();
-        let token = cancel.clone();
-        let handle = tokio::spawn(async move {
-            tokio::select! {
-                _ = token.cancelled() => {}
-                action = work => {
-                    let _ = tx.send(action);
-                }
-            }
-        });
-        self.running.insert(
-            id,
-            Running {
-                cancel,
-                more: None,
-                handle,
-            },
-        );
-    }
-}
-
-/// Reads the config file for the picker: `None` when there is none yet.
-pub fn load_profiles(path: PathBuf) -> Action {
-    let result = if path.exists() {
-        Config::load_from(&path).map(Some)
-    } else {
-        Ok(None)
-    };
-    Action::ProfilesLoaded { path, result }
-}
-
-/// A token command that hangs must not leave the picker waiting forever.
-const TOKEN_COMMAND_LIMIT: Duration = Duration::from_secs(60);
-
-/// Resolves a profile's secret source and reads its recent threads.
-pub async fn resolve_profile(
-    request_id: u64,
-    name: String,
-    profile: Profile,
-    state_file: Option<PathBuf>,
-    timeout: Duration,
-) -> Action {
-    let key = name.clone();
-    let recent_threads = tokio::task::spawn_blocking(move || {
-        state_file.map_or_else(Vec::new, |f| State::at(f).recent_threads(&key))
-    })
-    .await
-    .unwrap_or_default();
-    let result = profile_secret(profile, timeout).await;
-    Action::ProfileResolved {
-        request_id,
-        name,
-        recent_threads,
-        result,
-    }
-}
-
-async fn profile_secret(profile: Profile, timeout: Duration) -> Result<ProfileSecret, AcsError> {
-    let source = crate::tui::update::source_of(&profile);
-    if let Some(var) = &profile.connection_string_env {
-        let conn = ConnectionString::from_env(var)?;
-        let endpoint = Some(conn.endpoint.display());
-        let minted = match &profile.user {
-            Some(user) => Some(mint_token(&conn, user, timeout).await?),
-            None => None,
-        };
-        return Ok(ProfileSecret {
-            endpoint,
-            minted,
-            conn: Some(Arc::new(conn)),
-            source,
-            ..ProfileSecret::default()
-        });
-    }
-    let resolving = tokio::task::spawn_blocking(move || profile.resolve_token());
-    let token = match tokio::time::timeout(TOKEN_COMMAND_LIMIT, resolving).await {
-        Ok(joined) => {
-            joined.map_err(|e| AcsError::BadInput(format!("the token source failed: {e}")))??
+    /// One client per connection setting, so requests share a connection pool and a log.
+    fn client(&mut self, config: ClientConfig) -> Result<ChatClient, crate::acs::AcsError> {
+        let key = client_key(&config);
+        if let Some((k, client)) = &self.client
+            && *k == key
+        {
+            return Ok(client.clone());
         }
-        Err(_) => {
-            return Err(AcsError::BadInput(format!(
-                "the profile's token_command did not finish within {} s",
-                TOKEN_COMMAND_LIMIT.as_secs()
-            )));
-        }
-    };
-    Ok(ProfileSecret {
-        token,
-        source,
-        ..ProfileSecret::default()
-    })
-}
-
-/// Issues a chat token for `user` from a connection string.
-pub async fn mint_token(
-    conn: &ConnectionString,
-    user: &str,
-    timeout: Duration,
-) -> Result<MintedToken, AcsError> {
-    IdentityClient::new(conn.clone(), timeout)?
-        .issue_token(user, &[CHAT_SCOPE])
-        .await
-}
-
-impl Tasks {
-    /// Builds the bundle with the shared client (its log gives the bundle's `requests`) and writes it.
-    fn spawn_export(
-        &mut self,
-        id: u64,
-        config: ClientConfig,
-        thread_id: String,
-        path: PathBuf,
-        redacted: bool,
-    ) {
-        let tx = self.tx.clone();
-        let client = match self.client(config) {
-            Ok(client) => observed(&client, id, tx.clone()),
-            Err(e) => {
-                let _ = tx.send(Action::Exported {
-                    request_id: id,
-                    result: Err(e.to_string()),
-                });
-                return;
-            }
-        };
-        let cancel = CancellationToken::new();
-        let token = cancel.clone();
-        let handle = tokio::spawn(async move {
-            tokio::select! {
-                _ = token.cancelled() => {}
-                result = export(client, id, thread_id, path, redacted, &tx) => {
-                    let _ = tx.send(Action::Exported { request_id: id, result });
-                }
-            }
-        });
-        self.running.insert(
-            id,
-            Running {
-                cancel,
-                more: None,
-                handle,
-            },
-        );
+        let client = ChatClient::new(config)?;
+        self.client = Some((key, client.clone()));
+        Ok(client)
     }
-}
-
-async fn export(
-    client: ChatClient,
-    id: u64,
-    thread_id: String,
-    path: PathBuf,
-    redacted: bool,
-    tx: &UnboundedSender<Action>,
-) -> Result<(PathBuf, String), String> {
-    let progress = |p: crate::export::BundleProgress| {
-        let text = format!("{}: {} so far", p.part.field(), p.items);
-        let _ = tx.send(Action::ExportProgress {
-            request_id: id,
-            text,
-        });
-    };
-    let bundle = crate::export::build_bundle(&client, &thread_id, progress)
-        .await
-        .map_err(|e| e.to_string())?;
-    let counts = bundle.counts();
-    let written = path.clone();
-    tokio::task::spawn_blocking(move || crate::export::export_to_file(&bundle, &written, redacted))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    let path = std::fs::canonicalize(&path).unwrap_or(path);
-    Ok((path, counts))
 }
 
 impl Drop for Tasks {
@@ -380,9 +229,30 @@ impl Drop for Tasks {
     }
 }
 
-/// The client, reporting its retries and exchanges as actions.
-fn observed(client: &ChatClient, id: u64, tx: UnboundedSender<Action>) -> ChatClient {
-    client.with_observer(move |event| {
+/// A digest of the connection settings: the cache key holds no token.
+fn client_key(config: &ClientConfig) -> [u8; 32] {
+    let mut digest = Sha256::new();
+    for part in [
+        config.endpoint.to_string().as_str(),
+        config.token.expose(),
+        config.api_version.as_str(),
+        &format!("{:?}|{}", config.timeout, config.retry.max_retries),
+    ] {
+        digest.update(part.as_bytes());
+        digest.update([0]);
+    }
+    digest.finalize().into()
+}
+
+async fn answer(tx: &Sender<Action>, request_id: u64, answer: Answer) {
+    let _ = tx.send(Action::Answered { request_id, answer }).await;
+}
+
+/// Reports the client's retries and exchanges as actions. The observer cannot wait; when the
+/// channel is full, a task delivers the event (requests are gated by their pages, which wait).
+fn observer(id: u64, tx: &Sender<Action>) -> impl Fn(ClientEvent) + Send + Sync + 'static {
+    let tx = tx.clone();
+    move |event| {
         let action = match event {
             ClientEvent::Retrying {
                 attempt,
@@ -401,37 +271,113 @@ fn observed(client: &ChatClient, id: u64, tx: UnboundedSender<Action>) -> ChatCl
                 exchange,
             },
         };
-        let _ = tx.send(action);
-    })
+        if let Err(mpsc::error::TrySendError::Full(action)) = tx.try_send(action) {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let _ = tx.send(action).await;
+            });
+        }
+    }
+}
+
+/// Reads the config file for the picker: `None` when there is none yet.
+pub fn load_profiles(path: PathBuf) -> Action {
+    let result = if path.exists() {
+        Config::load_from(&path).map(Some)
+    } else {
+        Ok(None)
+    };
+    Action::ProfilesLoaded { path, result }
+}
+
+/// Works out credentials: the plan given, or a picked profile's (with its recent threads).
+pub async fn resolve_credentials(resolve: Resolve) -> Result<Credentials, crate::acs::AcsError> {
+    match resolve {
+        Resolve::Plan(plan) => {
+            let resolved = credentials::resolve(&plan).await?;
+            Ok(Credentials {
+                plan,
+                resolved,
+                recent_threads: None,
+                then_fetch: true,
+            })
+        }
+        Resolve::Profile {
+            name,
+            profile,
+            api_version,
+            timeout,
+            state_file,
+        } => {
+            let key = name.clone();
+            let recent = tokio::task::spawn_blocking(move || {
+                state_file.map_or_else(Vec::new, |f| State::at(f).recent_threads(&key))
+            })
+            .await
+            .unwrap_or_default();
+            let plan = Plan::from_profile(&name, &profile, &api_version, timeout)?;
+            let resolved = credentials::resolve(&plan).await?;
+            Ok(Credentials {
+                plan,
+                resolved,
+                recent_threads: Some(recent),
+                then_fetch: false,
+            })
+        }
+    }
+}
+
+async fn export(
+    client: ChatClient,
+    id: u64,
+    thread_id: String,
+    path: PathBuf,
+    redacted: bool,
+    tx: &Sender<Action>,
+) -> Result<(PathBuf, String), String> {
+    let progress = |p: crate::export::BundleProgress| {
+        let text = format!("{}: {} so far", p.part.field(), p.items);
+        // Progress is a courtesy: when the loop is busy, this one is skipped.
+        let _ = tx.try_send(Action::Answered {
+            request_id: id,
+            answer: Answer::ExportProgress(text),
+        });
+    };
+    let bundle = crate::export::build_bundle(&client, &thread_id, progress)
+        .await
+        .map_err(|e| e.to_string())?;
+    let counts = bundle.counts();
+    let written = path.clone();
+    tokio::task::spawn_blocking(move || crate::export::export_to_file(&bundle, &written, redacted))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    Ok((path, counts))
 }
 
 async fn perform(
-    client: ChatClient,
+    client: Result<ChatClient, crate::acs::AcsError>,
     id: u64,
     request: Request,
-    tx: UnboundedSender<Action>,
+    tx: Sender<Action>,
     more: UnboundedReceiver<()>,
 ) {
-    let send = |action| {
-        let _ = tx.send(action);
+    let client = match client {
+        Ok(client) => client,
+        Err(e) => return answer(&tx, id, failed(&request, e)).await,
     };
     match request {
         Request::Thread { thread_id } => {
             let result = client.get_thread(&thread_id).await;
-            send(Action::ThreadLoaded {
-                request_id: id,
-                result,
-            });
+            answer(&tx, id, Answer::Thread(result)).await;
         }
         Request::Message {
             thread_id,
             message_id,
         } => {
             let result = client.get_message(&thread_id, &message_id).await;
-            send(Action::MessageLoaded {
-                request_id: id,
-                result,
-            });
+            answer(&tx, id, Answer::Message(result)).await;
         }
         Request::Messages {
             thread_id,
@@ -442,53 +388,49 @@ async fn perform(
                 ..Default::default()
             };
             let pager = client.list_messages(&thread_id, &options);
-            stream(pager, id, &tx, Some(more), Action::MessagesPage).await;
+            stream(pager, id, &tx, Some(more), Answer::MessagesPage).await;
         }
         Request::Participants { thread_id } => {
             let pager = client.list_participants(&thread_id, &ListOptions::default());
-            stream(pager, id, &tx, None, Action::ParticipantsPage).await;
+            stream(pager, id, &tx, None, Answer::ParticipantsPage).await;
         }
         Request::Receipts { thread_id } => {
             let pager = client.list_read_receipts(&thread_id, &ListOptions::default());
-            stream(pager, id, &tx, None, Action::ReceiptsPage).await;
+            stream(pager, id, &tx, None, Answer::ReceiptsPage).await;
         }
         Request::Threads => {
             let pager = Ok(client.list_threads(&ListOptions::default()));
-            stream(pager, id, &tx, None, Action::ThreadsPage).await;
+            stream(pager, id, &tx, None, Answer::ThreadsPage).await;
         }
     }
 }
 
-/// Sends every page as it arrives; with `more`, waits for a signal before each further page.
+/// Sends every page as it arrives (waiting for room in the channel); with `more`, waits for a
+/// signal before each further page.
 async fn stream<T, F>(
-    pager: Result<Pager<T>, AcsError>,
+    pager: Result<Pager<T>, crate::acs::AcsError>,
     request_id: u64,
-    tx: &UnboundedSender<Action>,
+    tx: &Sender<Action>,
     mut more: Option<UnboundedReceiver<()>>,
     wrap: F,
 ) where
     T: serde::de::DeserializeOwned,
-    F: Fn(PageOutcome<T>) -> Action,
+    F: Fn(PageOutcome<T>) -> Answer,
 {
     let mut pager = match pager {
         Ok(pager) => pager,
         Err(e) => {
-            let _ = tx.send(wrap(PageOutcome {
-                request_id,
+            let page = PageOutcome {
                 result: Err(e),
                 has_more: false,
-            }));
-            return;
+            };
+            return answer(tx, request_id, wrap(page)).await;
         }
     };
     while let Some(result) = pager.next_page().await {
         let failed = result.is_err();
         let has_more = pager.has_more() && !failed;
-        let _ = tx.send(wrap(PageOutcome {
-            request_id,
-            result,
-            has_more,
-        }));
+        answer(tx, request_id, wrap(PageOutcome { result, has_more })).await;
         if !has_more {
             return;
         }
@@ -500,27 +442,20 @@ async fn stream<T, F>(
     }
 }
 
-/// The failure action for a request that could not start.
-fn failure(request_id: u64, request: &Request, e: AcsError) -> Action {
-    fn page<T>(request_id: u64, e: AcsError) -> PageOutcome<T> {
+/// The answer of a request that could not start.
+fn failed(request: &Request, e: crate::acs::AcsError) -> Answer {
+    fn page<T>(e: crate::acs::AcsError) -> PageOutcome<T> {
         PageOutcome {
-            request_id,
-            result: Err::<Fetched<Page<T>>, _>(e),
+            result: Err(e),
             has_more: false,
         }
     }
     match request {
-        Request::Thread { .. } => Action::ThreadLoaded {
-            request_id,
-            result: Err(e),
-        },
-        Request::Message { .. } => Action::MessageLoaded {
-            request_id,
-            result: Err(e),
-        },
-        Request::Messages { .. } => Action::MessagesPage(page(request_id, e)),
-        Request::Participants { .. } => Action::ParticipantsPage(page(request_id, e)),
-        Request::Receipts { .. } => Action::ReceiptsPage(page(request_id, e)),
-        Request::Threads => Action::ThreadsPage(page(request_id, e)),
+        Request::Thread { .. } => Answer::Thread(Err(e)),
+        Request::Message { .. } => Answer::Message(Err(e)),
+        Request::Messages { .. } => Answer::MessagesPage(page(e)),
+        Request::Participants { .. } => Answer::ParticipantsPage(page(e)),
+        Request::Receipts { .. } => Answer::ReceiptsPage(page(e)),
+        Request::Threads => Answer::ThreadsPage(page(e)),
     }
 }

@@ -35,14 +35,3 @@ impl Drop for Guard {
         leave();
     }
 }
-
-/// Puts text on the clipboard through the terminal (OSC 52, also over SSH and in tmux), refusing
-/// text that holds the token; returns the status line or why nothing was copied.
-pub fn copy(
-    target: crate::clipboard::CopyTarget,
-    text: &str,
-    token: &str,
-) -> Result<String, String> {
-    let token = crate::acs::AccessToken::new(token.trim());
-    crate::clipboard::copy(target, text, &token, &mut stdout())
-}

@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
-use acs_chat_inspector::acs::AcsError;
+use std::time::Duration;
+
+use acs_chat_inspector::acs::{AccessToken, AcsError, DEFAULT_API_VERSION};
 use acs_chat_inspector::cli::{Cli, ConnectionArgs};
-use acs_chat_inspector::config::{
-    Config, Profile, apply_named_profile, apply_profile, line_column,
-};
+use acs_chat_inspector::config::{Config, Profile, line_column};
+use acs_chat_inspector::credentials::{Plan, TokenSource, resolve};
 use clap::Parser;
 
 const SECRET_JWT: &str =
@@ -23,6 +24,12 @@ fn load_error(name: &str) -> String {
         Err(AcsError::BadInput(message)) => message,
         other => panic!("{name}: expected a bad-input error, got {other:?}"),
     }
+}
+
+/// The token a profile picked in the TUI resolves to.
+async fn token_of(profile: &Profile) -> Result<Option<AccessToken>, AcsError> {
+    let plan = Plan::from_profile("p", profile, DEFAULT_API_VERSION, Duration::from_secs(30))?;
+    Ok(resolve(&plan).await?.token)
 }
 
 fn args(argv: &[&str]) -> ConnectionArgs {
@@ -147,8 +154,8 @@ fn line_and_column_count_characters() {
     assert_eq!(line_column(text, text.find('=').unwrap()), (2, 4));
 }
 
-#[test]
-fn a_profile_fills_what_the_command_line_left_open() {
+#[tokio::test]
+async fn a_profile_fills_what_the_command_line_left_open() {
     set_env("CFG_TEST_TOKEN_FILL", SECRET_JWT);
     let profile = Profile {
         endpoint: Some("https://contoso-test.communication.azure.com".into()),
@@ -157,17 +164,18 @@ fn a_profile_fills_what_the_command_line_left_open() {
         token_env: Some("CFG_TEST_TOKEN_FILL".into()),
         ..Profile::default()
     };
-    let mut open = args(&[]);
-    apply_profile(&mut open, &profile).unwrap();
+    let open = Plan::from_args_and_profile(&args(&[]), Some(&profile)).unwrap();
     assert_eq!(
         open.endpoint.as_deref(),
         Some("https://contoso-test.communication.azure.com")
     );
     assert_eq!(open.api_version, "2024-03-07");
-    assert_eq!(open.timeout, 5.0);
-    assert_eq!(open.token.as_deref(), Some(SECRET_JWT));
+    assert_eq!(open.timeout, Duration::from_secs(5));
+    assert_eq!(open.token, TokenSource::Env("CFG_TEST_TOKEN_FILL".into()));
+    let token = resolve(&open).await.unwrap().token.unwrap();
+    assert_eq!(token.expose(), SECRET_JWT);
 
-    let mut given = args(&[
+    let given = args(&[
         "--endpoint",
         "https://other.communication.azure.com",
         "--api-version",
@@ -177,23 +185,26 @@ fn a_profile_fills_what_the_command_line_left_open() {
         "--token",
         "cmdline-token",
     ]);
-    apply_profile(&mut given, &profile).unwrap();
+    let given = Plan::from_args_and_profile(&given, Some(&profile)).unwrap();
     assert_eq!(
         given.endpoint.as_deref(),
         Some("https://other.communication.azure.com")
     );
     assert_eq!(given.api_version, "2023-11-07");
-    assert_eq!(given.timeout, 9.0);
-    assert_eq!(given.token.as_deref(), Some("cmdline-token"));
+    assert_eq!(given.timeout, Duration::from_secs(9));
+    assert_eq!(
+        given.token,
+        TokenSource::Given(AccessToken::new("cmdline-token"))
+    );
 }
 
-#[test]
-fn token_command_output_is_trimmed_and_its_failure_explained() {
+#[tokio::test]
+async fn token_command_output_is_trimmed_and_its_failure_explained() {
     let profile = Profile {
         token_command: Some("printf '  cmd-token\\n'".into()),
         ..Profile::default()
     };
-    let token = profile.resolve_token().unwrap().unwrap();
+    let token = token_of(&profile).await.unwrap().unwrap();
     assert_eq!(token.expose(), "cmd-token");
     assert!(!format!("{token:?}").contains("cmd-token"));
 
@@ -201,7 +212,7 @@ fn token_command_output_is_trimmed_and_its_failure_explained() {
         token_command: Some("echo 'az: not logged in' >&2; exit 3".into()),
         ..Profile::default()
     };
-    let err = failing.resolve_token().unwrap_err();
+    let err = token_of(&failing).await.unwrap_err();
     assert_eq!(err.exit_code(), 2);
     assert!(err.to_string().contains("az: not logged in"), "{err}");
 
@@ -209,24 +220,19 @@ fn token_command_output_is_trimmed_and_its_failure_explained() {
         token_command: Some("true".into()),
         ..Profile::default()
     };
-    assert!(
-        silent
-            .resolve_token()
-            .unwrap_err()
-            .to_string()
-            .contains("printed nothing")
-    );
+    let err = token_of(&silent).await.unwrap_err().to_string();
+    assert!(err.contains("printed nothing"), "{err}");
 }
 
-#[test]
-fn an_unset_token_env_names_the_variable() {
+#[tokio::test]
+async fn an_unset_token_env_names_the_variable() {
     let profile = Profile {
         token_env: Some("CFG_TEST_NEVER_SET".into()),
         ..Profile::default()
     };
-    let err = profile.resolve_token().unwrap_err().to_string();
+    let err = token_of(&profile).await.unwrap_err().to_string();
     assert!(err.contains("CFG_TEST_NEVER_SET"), "{err}");
-    assert_eq!(Profile::default().resolve_token().unwrap(), None);
+    assert_eq!(token_of(&Profile::default()).await.unwrap(), None);
 }
 
 #[test]
@@ -240,49 +246,51 @@ fn a_connection_string_profile_takes_its_endpoint_from_the_connection_string() {
         user: Some("8:acs:staging_u1".into()),
         ..Profile::default()
     };
-    let mut open = args(&[]);
-    apply_profile(&mut open, &profile).unwrap();
+    let open = Plan::from_args_and_profile(&args(&[]), Some(&profile)).unwrap();
     assert_eq!(
         open.endpoint.as_deref(),
         Some("https://staging.communication.azure.com")
     );
-    assert_eq!(open.connection_string_env.as_deref(), Some("CFG_TEST_CONN"));
-    assert_eq!(open.user.as_deref(), Some("8:acs:staging_u1"));
-    assert!(open.token.is_none());
+    assert_eq!(
+        open.token,
+        TokenSource::Mint(Some("8:acs:staging_u1".into()))
+    );
+    assert!(open.mint_source.is_some());
     let debug = format!("{open:?}");
     assert!(
         !debug.contains("c2VjcmV0"),
-        "the key reached the args: {debug}"
+        "the key reached the plan: {debug}"
     );
 }
 
 #[cfg(target_os = "linux")]
-#[test]
-fn the_profile_flag_reads_the_config_file_in_its_usual_place() {
+#[tokio::test]
+async fn the_profile_flag_reads_the_config_file_in_its_usual_place() {
     let dir = tempfile::tempdir().unwrap();
     let app_dir = dir.path().join("acs-chat-inspector");
     std::fs::create_dir_all(&app_dir).unwrap();
     std::fs::copy(fixture("good.toml"), app_dir.join("config.toml")).unwrap();
-    let _env = crate::support::env_lock();
-    // SAFETY: every test that reads or sets the XDG variables holds the environment lock.
-    unsafe { std::env::set_var("XDG_CONFIG_HOME", dir.path()) };
-
-    let mut unknown = args(&["--profile", "prod"]);
-    let message = apply_named_profile(&mut unknown).unwrap_err().to_string();
+    let (unknown, known, none) = {
+        let _env = crate::support::env_lock();
+        // SAFETY: every test that reads or sets the XDG variables holds the environment lock.
+        unsafe { std::env::set_var("XDG_CONFIG_HOME", dir.path()) };
+        (
+            Plan::from_args(&args(&["--profile", "prod"])),
+            Plan::from_args(&args(&["--profile", "fabrikam"])).unwrap(),
+            Plan::from_args(&args(&[])).unwrap(),
+        )
+    };
+    let message = unknown.unwrap_err().to_string();
     assert!(
         message.contains("known profiles: contoso-test, fabrikam"),
         "{message}"
     );
-
-    let mut known = args(&["--profile", "fabrikam"]);
-    apply_named_profile(&mut known).unwrap();
     assert_eq!(
         known.endpoint.as_deref(),
         Some("https://fabrikam.communication.azure.com/")
     );
-    assert_eq!(known.token.as_deref(), Some("fabrikam-token"));
+    let token = resolve(&known).await.unwrap().token.unwrap();
+    assert_eq!(token.expose(), "fabrikam-token");
 
-    let mut none = args(&[]);
-    apply_named_profile(&mut none).unwrap();
-    assert!(none.endpoint.is_none() && none.token.is_none());
+    assert!(none.endpoint.is_none() && none.token == TokenSource::None);
 }

@@ -1,7 +1,8 @@
 //! Remembered state: recent thread ids per profile, written atomically, never holding a secret.
 
 use acs_chat_inspector::cli::Cli;
-use acs_chat_inspector::config::{Config, NO_PROFILE, RECENT_THREADS_CAP, State, apply_profile};
+use acs_chat_inspector::config::{Config, NO_PROFILE, RECENT_THREADS_CAP, State};
+use acs_chat_inspector::credentials::{Plan, resolve};
 use clap::Parser;
 
 const SECRET_JWT: &str =
@@ -90,8 +91,8 @@ fn bad_thread_ids_and_tokens_are_not_remembered() {
     assert!(!state.file().exists());
 }
 
-#[test]
-fn no_secret_lands_in_config_or_state() {
+#[tokio::test]
+async fn no_secret_lands_in_config_or_state() {
     let dir = tempfile::tempdir().unwrap();
     let config_file = dir.path().join("config.toml");
     std::fs::write(
@@ -103,11 +104,12 @@ fn no_secret_lands_in_config_or_state() {
     unsafe { std::env::set_var("STATE_TEST_SCAN_TOKEN", SECRET_JWT) };
 
     let config = Config::load_from(&config_file).unwrap();
-    let mut args = Cli::try_parse_from(["acs-chat-inspector"])
+    let args = Cli::try_parse_from(["acs-chat-inspector"])
         .unwrap()
         .connection;
-    apply_profile(&mut args, config.profile("scan").unwrap()).unwrap();
-    assert_eq!(args.token.as_deref(), Some(SECRET_JWT));
+    let plan = Plan::from_args_and_profile(&args, Some(config.profile("scan").unwrap())).unwrap();
+    let token = resolve(&plan).await.unwrap().token.unwrap();
+    assert_eq!(token.expose(), SECRET_JWT);
 
     let state = State::at(dir.path().join("state/state.json"));
     state.remember_thread("scan", &thread(7)).unwrap();

@@ -593,7 +593,7 @@ async fn token_mint_with_demo_uses_the_emulated_identity_api() {
         "mint",
     ])
     .unwrap();
-    let minted = acs_chat_inspector::acs::identity::mint_for_cli(&cli)
+    let minted = acs_chat_inspector::headless::token::mint_token(&cli)
         .await
         .unwrap();
     assert!(

@@ -7,10 +7,11 @@ use std::time::Duration;
 
 use acs_chat_inspector::acs::AcsError;
 use acs_chat_inspector::acs::identity::{
-    ConnectionString, IdentityClient, TokenRefresher, identity_hint, mint_for_cli, sign_request,
-    token_from_connection_string,
+    ConnectionString, IdentityClient, TokenRefresher, identity_hint, sign_request,
 };
 use acs_chat_inspector::cli::Cli;
+use acs_chat_inspector::credentials::mint;
+use acs_chat_inspector::headless::token::mint_token as mint_for_cli;
 use base64::Engine;
 use chrono::{DateTime, TimeZone, Utc};
 use clap::Parser;
@@ -115,7 +116,7 @@ async fn the_right_key_issues_a_chat_token_for_an_existing_user() {
 #[tokio::test]
 async fn a_new_user_and_token_in_one_request() {
     let h = Harness::start().await;
-    let minted = token_from_connection_string(&h.conn, None).await.unwrap();
+    let minted = mint(&h.conn, None, Duration::from_secs(30)).await.unwrap();
     assert!(minted.user.starts_with(&format!("8:acs:{RESOURCE}_")));
     assert!(minted.token.expose().ends_with(&minted.user));
     assert_eq!(h.issued.load(Ordering::SeqCst), 1);
@@ -363,7 +364,7 @@ async fn the_log_never_holds_the_token_or_the_key() {
     let log = dir.path().join("identity.log");
     let guard = acs_chat_inspector::logging::init(Some(&log)).unwrap();
     let h = Harness::start().await;
-    let minted = token_from_connection_string(&h.conn, None).await.unwrap();
+    let minted = mint(&h.conn, None, Duration::from_secs(30)).await.unwrap();
     let _ = h
         .client_with_key(b"wrong")
         .issue_token(&minted.user, &["chat"])

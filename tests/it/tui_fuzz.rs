@@ -61,7 +61,7 @@ proptest! {
             let t = &s.timeline;
             prop_assert!(t.data.is_empty() || t.selected < t.data.len());
             prop_assert!(s.participants.selected <= s.participants.items.len());
-            if let Some(raw) = &s.raw {
+            if let Some(raw) = &s.overlays.raw() {
                 prop_assert!(raw.scroll <= raw.lines.len());
             }
             render(&s);

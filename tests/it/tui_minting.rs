@@ -6,34 +6,48 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::support::tui::render_at;
+use crate::support::tui::{Driver, render_at};
 use acs_chat_inspector::acs::identity::ConnectionString;
 use acs_chat_inspector::acs::token::decode_token;
 use acs_chat_inspector::config::State;
 use acs_chat_inspector::emulator::{self, EmulatorConfig, RunningEmulator};
 use acs_chat_inspector::tui::action::Action;
 use acs_chat_inspector::tui::app;
+use acs_chat_inspector::tui::state::Slot;
 use acs_chat_inspector::tui::state::{
     AppState, DetailTab, Field, Focus, LoadStatus, MintSource, Settings,
 };
-use acs_chat_inspector::tui::tasks::Tasks;
+use acs_chat_inspector::tui::update::Effect;
 use base64::Engine;
 use chrono::Utc;
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 const PROFILE: &str = "emulated";
 
 struct Harness {
-    state: AppState,
-    tasks: Tasks,
-    rx: UnboundedReceiver<Action>,
+    driver: Driver,
     dir: tempfile::TempDir,
     emulator: RunningEmulator,
 }
 
+impl std::ops::Deref for Harness {
+    type Target = Driver;
+    fn deref(&self) -> &Driver {
+        &self.driver
+    }
+}
+
+impl std::ops::DerefMut for Harness {
+    fn deref_mut(&mut self) -> &mut Driver {
+        &mut self.driver
+    }
+}
+
 impl Harness {
-    /// The emulator's thread in the fields; config and state files in a temporary directory.
-    async fn new() -> Self {
+    /// The real loop with the emulator's thread in the fields (config and state files in a
+    /// temporary directory), started with what `start` gives.
+    async fn starting(
+        start: impl FnOnce(&mut AppState, &emulator::EmulatorInfo) -> Vec<Effect>,
+    ) -> Self {
         let emulator = emulator::start(EmulatorConfig::default()).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let settings = Settings {
@@ -49,32 +63,20 @@ impl Harness {
         state.set_value(Field::Endpoint, &info.endpoint);
         state.set_value(Field::Token, &info.token);
         state.set_value(Field::Thread, &info.thread_id);
-        let (tx, rx) = unbounded_channel();
+        let first = start(&mut state, info);
         Self {
-            state,
-            tasks: Tasks::new(tx),
-            rx,
+            driver: Driver::new(state, first, 120, 40),
             dir,
             emulator,
         }
     }
 
-    fn act(&mut self, action: Action) {
-        crate::support::tui::act(&mut self.state, &mut self.tasks, action);
-    }
-
-    async fn until(&mut self, what: &str, done: impl Fn(&AppState) -> bool) {
-        crate::support::tui::act_until(&mut self.state, &mut self.tasks, &mut self.rx, what, done)
-            .await;
-    }
-
     fn connection_string(&self) -> ConnectionString {
-        let text = self.emulator.info.connection_string.as_deref();
-        ConnectionString::parse(text.expect("the emulator serves the Identity API")).unwrap()
+        connection_string(&self.emulator.info)
     }
 
     fn state_file(&self) -> PathBuf {
-        self.state.settings.state_file.clone().unwrap()
+        self.lp.state.settings.state_file.clone().unwrap()
     }
 
     /// Waits for the state file to name `thread_id` (it is written by a background task).
@@ -92,6 +94,26 @@ impl Harness {
         tokio::time::timeout(Duration::from_secs(5), wait)
             .await
             .expect("the opened thread is remembered");
+    }
+}
+
+fn connection_string(info: &emulator::EmulatorInfo) -> ConnectionString {
+    let text = info.connection_string.as_deref();
+    ConnectionString::parse(text.expect("the emulator serves the Identity API")).unwrap()
+}
+
+/// Starts with a connection string at hand to mint from.
+fn minting_from(
+    conn: ConnectionString,
+    origin: &str,
+) -> impl FnOnce(&mut AppState, &emulator::EmulatorInfo) -> Vec<Effect> {
+    let origin = origin.to_string();
+    move |state, _| {
+        state.identity.mint_source = Some(MintSource {
+            conn: Arc::new(conn),
+            origin,
+        });
+        app::start(state)
     }
 }
 
@@ -131,16 +153,13 @@ fn assert_no_secret(dir: &Path, except: &[&Path], secrets: &[&str]) {
 
 #[tokio::test]
 async fn a_participant_gets_a_minted_token_and_reads_the_thread_as_themself() {
-    let mut h = Harness::new().await;
+    let mut h = Harness::starting(|state, info| {
+        minting_from(connection_string(info), "connection string of the emulator")(state, info)
+    })
+    .await;
     let conn = h.connection_string();
-    h.state.mint_source = Some(MintSource {
-        conn: Arc::new(conn.clone()),
-        origin: "connection string of the emulator".into(),
-    });
-    let effects = app::start(&mut h.state);
-    h.tasks.run(effects);
     h.until("the participants", |s| {
-        s.thread.is_some() && !s.participants.status.is_loading()
+        s.thread.is_some() && !s.status(Slot::Participants).is_loading()
     })
     .await;
 
@@ -149,35 +168,35 @@ async fn a_participant_gets_a_minted_token_and_reads_the_thread_as_themself() {
         .unwrap()
         .identity
         .unwrap();
-    let (index, other) = h
-        .state
-        .participants
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (i, p.communication_identifier.raw_id()))
-        .find(|(_, id)| *id != own && id.starts_with("8:acs:"))
-        .expect("another ACS user in the thread");
+    let (index, other) =
+        h.lp.state
+            .participants
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p.communication_identifier.raw_id()))
+            .find(|(_, id)| *id != own && id.starts_with("8:acs:"))
+            .expect("another ACS user in the thread");
     h.act(Action::ShowTab(DetailTab::Participants));
-    h.state.participants.selected = index;
+    h.lp.state.participants.selected = index;
     h.act(Action::MintForParticipant);
-    h.until("the minted token", |s| !s.mint_status.is_loading())
+    h.until("the minted token", |s| !s.status(Slot::Mint).is_loading())
         .await;
     assert!(
-        matches!(h.state.mint_status, LoadStatus::Loaded),
+        matches!(h.lp.state.status(Slot::Mint), LoadStatus::Loaded),
         "{:?}",
-        h.state.notice
+        h.lp.state.notice
     );
-    let minted = h.state.minted.as_ref().expect("minted");
+    let minted = h.lp.state.identity.minted.as_ref().expect("minted");
     assert_eq!(minted.user, other);
     assert!(minted.refresh_id.is_some(), "a refresh timer is set");
-    let token = h.state.value(Field::Token);
+    let token = h.lp.state.value(Field::Token);
     assert_ne!(token, h.emulator.info.token);
     let info = decode_token(&token, Utc::now()).unwrap();
     assert_eq!(info.identity.as_deref(), Some(other.as_str()));
 
     h.act(Action::ShowTab(DetailTab::Token));
-    let screen = render_at(&h.state, 120, 40);
+    let screen = render_at(&h.lp.state, 120, 40);
     assert!(
         screen.contains("Minted       for ") && screen.contains("(in 23 h"),
         "{screen}"
@@ -185,16 +204,16 @@ async fn a_participant_gets_a_minted_token_and_reads_the_thread_as_themself() {
     assert!(!screen.contains(&token[..24]), "token in clear:\n{screen}");
 
     // Read the thread as that participant.
-    h.state.focus = Focus::Timeline;
+    h.lp.state.focus = Focus::Timeline;
     h.act(Action::Fetch);
     h.until("the thread, read as the participant", |s| {
-        !s.thread_status.is_loading()
+        !s.status(Slot::Thread).is_loading()
     })
     .await;
     assert!(
-        matches!(h.state.thread_status, LoadStatus::Loaded),
+        matches!(h.lp.state.status(Slot::Thread), LoadStatus::Loaded),
         "{}",
-        render_at(&h.state, 120, 40)
+        render_at(&h.lp.state, 120, 40)
     );
     h.remembered(&h.emulator.info.thread_id).await;
     let key = base64::engine::general_purpose::STANDARD.encode(&conn.access_key);
@@ -203,28 +222,27 @@ async fn a_participant_gets_a_minted_token_and_reads_the_thread_as_themself() {
 
 #[tokio::test]
 async fn a_wrong_access_key_is_refused_and_the_hint_says_so() {
-    let mut h = Harness::new().await;
-    let mut conn = h.connection_string();
-    conn.access_key = b"not-the-key-of-this-resource".to_vec();
-    h.state.mint_source = Some(MintSource {
-        conn: Arc::new(conn),
-        origin: "a stale connection string".into(),
-    });
-    let effects = app::start(&mut h.state);
-    h.tasks.run(effects);
+    let mut h = Harness::starting(|state, info| {
+        let mut conn = connection_string(info);
+        conn.access_key = b"not-the-key-of-this-resource".to_vec();
+        minting_from(conn, "a stale connection string")(state, info)
+    })
+    .await;
     h.until("the participants", |s| {
-        s.thread.is_some() && !s.participants.status.is_loading()
+        s.thread.is_some() && !s.status(Slot::Participants).is_loading()
     })
     .await;
     h.act(Action::ShowTab(DetailTab::Participants));
     h.act(Action::MintForParticipant);
-    h.until("the refusal", |s| !s.mint_status.is_loading())
+    h.until("the refusal", |s| !s.status(Slot::Mint).is_loading())
         .await;
-    assert!(matches!(&h.state.mint_status, LoadStatus::Failed(e) if e.status() == Some(401)));
-    let notice = &h.state.notice.as_ref().unwrap().text;
+    assert!(
+        matches!(&h.lp.state.status(Slot::Mint), LoadStatus::Failed(e) if e.status() == Some(401))
+    );
+    let notice = &h.lp.state.notice.as_ref().unwrap().text;
     assert!(notice.contains("access key is wrong"), "{notice}");
     assert_eq!(
-        h.state.value(Field::Token),
+        h.lp.state.value(Field::Token),
         h.emulator.info.token,
         "the token in use stays"
     );
@@ -232,7 +250,7 @@ async fn a_wrong_access_key_is_refused_and_the_hint_says_so() {
 
 #[tokio::test]
 async fn a_profile_runs_its_token_command_offers_its_recent_threads_and_stores_no_token() {
-    let mut h = Harness::new().await;
+    let mut h = Harness::starting(|_, _| vec![]).await;
     let dir = h.dir.path().to_path_buf();
     let token = h.emulator.info.token.clone();
     let token_file = dir.join("token.txt");
@@ -246,37 +264,42 @@ async fn a_profile_runs_its_token_command_offers_its_recent_threads_and_stores_n
     State::at(h.state_file())
         .remember_thread(PROFILE, &h.emulator.info.thread_id)
         .unwrap();
-    h.state.set_value(Field::Endpoint, "");
-    h.state.set_value(Field::Token, "");
-    h.state.set_value(Field::Thread, "");
-    h.state.focus = Focus::Timeline;
+    h.lp.state.set_value(Field::Endpoint, "");
+    h.lp.state.set_value(Field::Token, "");
+    h.lp.state.set_value(Field::Thread, "");
+    h.lp.state.focus = Focus::Timeline;
 
     h.act(Action::OpenProfiles);
     h.until("the profiles", |s| {
-        s.profiles.as_ref().is_some_and(|p| !p.is_empty(&[]))
+        s.overlays.picker().is_some_and(|p| !p.is_empty(0))
     })
     .await;
     h.act(Action::Activate);
-    h.until("the profile's token", |s| !s.profile_status.is_loading())
-        .await;
+    h.until("the profile's token", |s| {
+        !s.status(Slot::Credentials).is_loading()
+    })
+    .await;
     assert!(
-        matches!(h.state.profile_status, LoadStatus::Loaded),
+        matches!(h.lp.state.status(Slot::Credentials), LoadStatus::Loaded),
         "{}",
-        render_at(&h.state, 120, 40)
+        render_at(&h.lp.state, 120, 40)
     );
-    assert_eq!(h.state.value(Field::Endpoint), h.emulator.info.endpoint);
-    assert_eq!(h.state.value(Field::Token), token);
-    assert_eq!(h.state.settings.timeout, Duration::from_secs(4));
-    assert_eq!(h.state.recent_threads, [h.emulator.info.thread_id.clone()]);
-    let screen = render_at(&h.state, 120, 40);
+    assert_eq!(h.lp.state.value(Field::Endpoint), h.emulator.info.endpoint);
+    assert_eq!(h.lp.state.value(Field::Token), token);
+    assert_eq!(h.lp.state.settings.timeout, Duration::from_secs(4));
+    assert_eq!(h.lp.state.recent.ids, [h.emulator.info.thread_id.clone()]);
+    let screen = render_at(&h.lp.state, 120, 40);
     assert!(screen.contains(&h.emulator.info.thread_id), "{screen}");
     assert!(!screen.contains(&token[..24]), "token in clear:\n{screen}");
 
     h.act(Action::Activate);
-    assert!(h.state.profiles.is_none(), "the thread opens");
-    h.until("the thread", |s| !s.thread_status.is_loading())
+    assert!(h.lp.state.overlays.picker().is_none(), "the thread opens");
+    h.until("the thread", |s| !s.status(Slot::Thread).is_loading())
         .await;
-    assert!(matches!(h.state.thread_status, LoadStatus::Loaded));
+    assert!(matches!(
+        h.lp.state.status(Slot::Thread),
+        LoadStatus::Loaded
+    ));
     h.remembered(&h.emulator.info.thread_id).await;
     assert_no_secret(&dir, &[&token_file], &[&token]);
 }

@@ -7,12 +7,16 @@ use std::sync::Arc;
 use crate::support::tui::*;
 use acs_chat_inspector::acs::AccessToken;
 use acs_chat_inspector::acs::identity::{ConnectionString, MintedToken};
-use acs_chat_inspector::tui::action::{Action, ProfileSecret};
+use acs_chat_inspector::credentials::{MintSource as PlanMintSource, Plan, Resolved};
+use acs_chat_inspector::tui::action::Answer;
+use acs_chat_inspector::tui::action::{Action, Credentials};
 use acs_chat_inspector::tui::keymap::action_for_key;
+use acs_chat_inspector::tui::state::Slot;
 use acs_chat_inspector::tui::state::{
     AppState, DetailTab, Field, Focus, LoadStatus, MintSource, PickerStage,
 };
 use acs_chat_inspector::tui::tasks::load_profiles;
+use acs_chat_inspector::tui::update::Resolve;
 use acs_chat_inspector::tui::update::{Effect, update};
 use acs_chat_inspector::tui::view::profiles::EXAMPLE;
 use chrono::Duration;
@@ -31,6 +35,45 @@ endpoint = "https://fabrikam.communication.azure.com"
 connection_string_env = "FABRIKAM_CONN"
 user = "8:acs:fabrikam_0001"
 "#;
+
+/// The request id and the profile of the effect that resolves a picked profile.
+fn resolving(
+    effects: Vec<Effect>,
+) -> (
+    u64,
+    String,
+    acs_chat_inspector::config::Profile,
+    std::time::Duration,
+    Option<std::path::PathBuf>,
+) {
+    match effects.into_iter().last() {
+        Some(Effect::Resolve {
+            request_id,
+            resolve:
+                Resolve::Profile {
+                    name,
+                    profile,
+                    timeout,
+                    state_file,
+                    ..
+                },
+        }) => (request_id, name, profile, timeout, state_file),
+        other => panic!("no profile being resolved: {other:?}"),
+    }
+}
+
+/// The answer of a profile's credentials.
+fn resolved(request_id: u64, plan: Plan, resolved: Resolved, recent: Vec<String>) -> Action {
+    answer(
+        request_id,
+        Answer::Credentials(Ok(Credentials {
+            plan,
+            resolved,
+            recent_threads: Some(recent),
+            then_fetch: false,
+        })),
+    )
+}
 
 fn press(s: &mut AppState, c: char) -> Vec<Effect> {
     let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
@@ -89,9 +132,9 @@ fn the_picker_lists_the_profiles_of_the_config_file_and_shows_its_path() {
     }
     assert_snapshot!(screen);
     press(&mut s, 'j');
-    assert_eq!(s.profiles.as_ref().unwrap().selected, 1);
+    assert_eq!(s.overlays.picker().as_ref().unwrap().selected, 1);
     press(&mut s, 'P');
-    assert!(s.profiles.is_none(), "P closes the picker");
+    assert!(s.overlays.picker().is_none(), "P closes the picker");
 }
 
 #[test]
@@ -133,22 +176,8 @@ fn applying_a_profile_sets_the_connection_and_masks_its_token() {
     let mut s = state_in(dir.path(), Some(CONFIG));
     s.set_value(Field::Token, "token-of-another-resource");
     open_picker(&mut s);
-    let effects = enter(&mut s);
-    let (request_id, name, state_file) = match &effects[..] {
-        [
-            Effect::ResolveProfile {
-                request_id,
-                name,
-                state_file,
-                timeout,
-                ..
-            },
-        ] => {
-            assert_eq!(timeout.as_secs_f64(), 7.5);
-            (*request_id, name.clone(), state_file.clone())
-        }
-        other => panic!("{other:?}"),
-    };
+    let (request_id, name, profile, timeout, state_file) = resolving(enter(&mut s));
+    assert_eq!(timeout.as_secs_f64(), 7.5);
     assert_eq!(name, "contoso-test");
     assert_eq!(state_file, s.settings.state_file);
     assert_eq!(
@@ -164,21 +193,17 @@ fn applying_a_profile_sets_the_connection_and_masks_its_token() {
     );
 
     let recent = vec!["19:recent-1@thread.v2".to_string(), THREAD_ID.to_string()];
+    let plan = Plan::from_profile(&name, &profile, "2024-03-07", timeout).unwrap();
+    let token_given = Resolved {
+        token: Some(AccessToken::new(token())),
+        minted: None,
+    };
     update(
         &mut s,
-        Action::ProfileResolved {
-            request_id,
-            name,
-            recent_threads: recent.clone(),
-            result: Ok(ProfileSecret {
-                token: Some(AccessToken::new(token())),
-                source: "token from $CONTOSO_TEST_TOKEN".into(),
-                ..ProfileSecret::default()
-            }),
-        },
+        resolved(request_id, plan, token_given, recent.clone()),
     );
     assert_eq!(s.value(Field::Token), token());
-    assert_eq!(s.recent_threads, recent);
+    assert_eq!(s.recent.ids, recent);
     let screen = render(&s);
     assert!(
         !screen.contains(&token()[..20]),
@@ -186,13 +211,13 @@ fn applying_a_profile_sets_the_connection_and_masks_its_token() {
     );
     assert!(screen.contains("19:recent-1@thread.v2"), "{screen}");
     assert!(
-        matches!(&s.profiles.as_ref().unwrap().stage, PickerStage::Threads(n) if n == "contoso-test")
+        matches!(&s.overlays.picker().as_ref().unwrap().stage, PickerStage::Threads(n) if n == "contoso-test")
     );
 
     // The second recent thread opens from the picker.
     press(&mut s, 'j');
     let effects = enter(&mut s);
-    assert!(s.profiles.is_none());
+    assert!(s.overlays.picker().is_none());
     assert_eq!(s.value(Field::Thread), THREAD_ID);
     assert!(effects.iter().any(|e| matches!(e, Effect::Fetch { .. })));
 }
@@ -202,23 +227,13 @@ fn a_failed_token_source_is_shown_and_the_rest_of_the_profile_still_applies() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = state_in(dir.path(), Some(CONFIG));
     open_picker(&mut s);
-    let Some(Effect::ResolveProfile { request_id, .. }) = enter(&mut s).pop() else {
-        panic!("no ResolveProfile");
-    };
+    let (request_id, ..) = resolving(enter(&mut s));
     let error = acs_chat_inspector::acs::AcsError::BadInput(
         "the profile's token_env CONTOSO_TEST_TOKEN is not set: export it with an access token"
             .into(),
     );
-    update(
-        &mut s,
-        Action::ProfileResolved {
-            request_id,
-            name: "contoso-test".into(),
-            recent_threads: vec![],
-            result: Err(error),
-        },
-    );
-    assert!(matches!(s.profile_status, LoadStatus::Failed(_)));
+    update(&mut s, answer(request_id, Answer::Credentials(Err(error))));
+    assert!(matches!(s.status(Slot::Credentials), LoadStatus::Failed(_)));
     let screen = render(&s);
     assert!(
         screen.contains("CONTOSO_TEST_TOKEN is not set") && screen.contains("No thread opened"),
@@ -239,7 +254,7 @@ fn conn() -> Arc<ConnectionString> {
 /// The demo thread loaded, a connection string at hand, the Participants tab open on Jane.
 fn with_participants() -> AppState {
     let mut s = loaded(100, 30, false);
-    s.mint_source = Some(MintSource {
+    s.identity.mint_source = Some(MintSource {
         conn: conn(),
         origin: "connection string in $ACS_CONN".into(),
     });
@@ -269,10 +284,7 @@ fn mint_for_jane(s: &mut AppState) -> u64 {
     assert_eq!(user, JANE);
     let effects = update(
         s,
-        Action::TokenMinted {
-            request_id: *request_id,
-            result: Ok(minted(&token(), 23)),
-        },
+        answer(*request_id, Answer::Minted(Ok(minted(&token(), 23)))),
     );
     match &effects[..] {
         [
@@ -352,22 +364,13 @@ fn the_refresh_timer_replaces_the_token_and_sets_the_next_one() {
     refreshed.expires_on = s.now + Duration::hours(23);
     let stale = update(
         &mut s,
-        Action::TokenRefreshed {
-            request_id: timer + 100,
-            result: Ok(refreshed.clone()),
-        },
+        answer(timer + 100, Answer::Refreshed(Ok(refreshed.clone()))),
     );
     assert!(
         stale.is_empty() && s.value(Field::Token) == token(),
         "not ours"
     );
-    let effects = update(
-        &mut s,
-        Action::TokenRefreshed {
-            request_id: timer,
-            result: Ok(refreshed),
-        },
-    );
+    let effects = update(&mut s, answer(timer, Answer::Refreshed(Ok(refreshed))));
     assert_eq!(s.value(Field::Token), fresh);
     let notice = &s.notice.as_ref().unwrap().text;
     assert!(
@@ -390,10 +393,10 @@ fn a_failed_refresh_shows_its_hint_and_tries_again_while_the_token_works() {
     s.now = now() + Duration::hours(23) - Duration::minutes(5);
     let effects = update(
         &mut s,
-        Action::TokenRefreshed {
-            request_id: timer,
-            result: Err(service_error(401, Some("Denied"), Some("Denied."))),
-        },
+        answer(
+            timer,
+            Answer::Refreshed(Err(service_error(401, Some("Denied"), Some("Denied.")))),
+        ),
     );
     let notice = &s.notice.as_ref().unwrap().text;
     assert!(
@@ -419,17 +422,17 @@ fn a_token_typed_by_hand_stops_the_refresh_of_the_minted_one() {
         matches!(&effects[..], [Effect::Cancel(id)] if *id == timer),
         "{effects:?}"
     );
-    assert!(s.minted.is_none());
+    assert!(s.identity.minted.is_none());
 }
 
 #[test]
 fn a_token_minted_at_startup_gets_its_refresh_timer_when_the_app_starts() {
     let mut s = filled(80, 24, false);
-    s.mint_source = Some(MintSource {
+    s.identity.mint_source = Some(MintSource {
         conn: conn(),
         origin: "connection string in $ACS_CONN".into(),
     });
-    s.minted = Some(acs_chat_inspector::tui::state::Minted {
+    s.identity.minted = Some(acs_chat_inspector::tui::state::Minted {
         user: JANE.into(),
         name: None,
         expires_on: now() + Duration::hours(1),
@@ -455,7 +458,7 @@ fn p_and_m_are_keys_outside_fields_and_typed_inside_them() {
     press(&mut s, 'P');
     press(&mut s, 'm');
     assert_eq!(s.value(Field::Thread), "Pm");
-    assert!(s.profiles.is_none());
+    assert!(s.overlays.picker().is_none());
     let help: String = acs_chat_inspector::tui::view::help::lines()
         .iter()
         .map(|l| l.to_string() + "\n")
@@ -469,37 +472,44 @@ fn a_profile_with_a_connection_string_mints_for_its_user_and_sets_the_refresh_ti
     let mut s = state_in(dir.path(), Some(CONFIG));
     open_picker(&mut s);
     press(&mut s, 'j');
-    let Some(Effect::ResolveProfile {
-        request_id, name, ..
-    }) = enter(&mut s).pop()
-    else {
-        panic!("no ResolveProfile");
-    };
+    let (request_id, name, profile, timeout, _) = resolving(enter(&mut s));
     assert_eq!(name, "fabrikam-prod");
     let mut fresh = minted(&token(), 23);
     fresh.user = "8:acs:fabrikam_0001".into();
-    let effects = update(
-        &mut s,
-        Action::ProfileResolved {
-            request_id,
-            name,
-            recent_threads: vec![],
-            result: Ok(ProfileSecret {
-                minted: Some(fresh),
-                conn: Some(conn()),
-                source: "minting".into(),
-                ..ProfileSecret::default()
-            }),
+    // The plan the task makes once it has read $FABRIKAM_CONN.
+    let mut plan = Plan::from_profile(
+        &name,
+        &acs_chat_inspector::config::Profile {
+            connection_string_env: None,
+            ..profile
         },
-    );
+        "2025-03-15",
+        timeout,
+    )
+    .unwrap();
+    plan.mint_source = Some(PlanMintSource {
+        conn: conn(),
+        origin: "profile fabrikam-prod".into(),
+    });
+    let minting = Resolved {
+        token: Some(fresh.token.clone()),
+        minted: Some(fresh),
+    };
+    let effects = update(&mut s, resolved(request_id, plan, minting, vec![]));
     assert!(
         matches!(&effects[..], [Effect::RefreshToken { user, at, .. }]
             if user == "8:acs:fabrikam_0001" && *at == now() + Duration::hours(23) - Duration::minutes(5)),
         "{effects:?}"
     );
     assert_eq!(s.value(Field::Token), token());
-    assert_eq!(s.minted.as_ref().unwrap().user, "8:acs:fabrikam_0001");
-    assert!(s.mint_source.is_some(), "m can mint for participants too");
+    assert_eq!(
+        s.identity.minted.as_ref().unwrap().user,
+        "8:acs:fabrikam_0001"
+    );
+    assert!(
+        s.identity.mint_source.is_some(),
+        "m can mint for participants too"
+    );
 }
 
 #[test]

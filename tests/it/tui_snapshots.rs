@@ -3,6 +3,7 @@
 use crate::support::tui::*;
 use acs_chat_inspector::acs::AcsError;
 use acs_chat_inspector::tui::action::Action;
+use acs_chat_inspector::tui::action::Answer;
 use acs_chat_inspector::tui::state::{DetailTab, Field, Focus};
 use acs_chat_inspector::tui::update::update;
 use insta::assert_snapshot;
@@ -127,13 +128,7 @@ fn system_messages() {
 fn thread_error(error: AcsError) -> String {
     let mut s = filled(80, 24, false);
     let ids = start_fetch(&mut s);
-    update(
-        &mut s,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result: Err(error),
-        },
-    );
+    update(&mut s, answer(ids.thread, Answer::Thread(Err(error))));
     update(&mut s, Action::ShowTab(DetailTab::Thread));
     render(&s)
 }
@@ -289,7 +284,7 @@ fn timeline_empty() {
     let ids = start_fetch(&mut s);
     update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, vec![], false)),
+        answer(ids.messages, Answer::MessagesPage(page(vec![], false))),
     );
     let screen = render(&s);
     assert!(screen.contains("all 0 loaded") && screen.contains("no messages"));
@@ -312,7 +307,7 @@ fn timeline_partial_with_more_to_load() {
     }
     let effects = update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, first_page, true)),
+        answer(ids.messages, Answer::MessagesPage(page(first_page, true))),
     );
     assert!(
         effects.is_empty(),
@@ -393,7 +388,7 @@ fn hostile_text_is_shown_not_executed() {
     }));
     update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, vec![evil], false)),
+        answer(ids.messages, Answer::MessagesPage(page(vec![evil], false))),
     );
     update(&mut s, Action::ShowTab(DetailTab::Message));
     let screen = render(&s);
@@ -430,31 +425,34 @@ fn no_control_character_from_the_service_reaches_any_screen() {
         topic: evil.into(),
         ..Default::default()
     };
+    update(&mut s, answer(ids.thread, Answer::Thread(Ok(fetched(t)))));
     update(
         &mut s,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result: Ok(fetched(t)),
-        },
+        answer(
+            ids.messages,
+            Answer::MessagesPage(page(vec![message], false)),
+        ),
     );
     update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, vec![message], false)),
+        answer(
+            ids.participants,
+            Answer::ParticipantsPage(page(vec![participant], false)),
+        ),
     );
     update(
         &mut s,
-        Action::ParticipantsPage(page(ids.participants, vec![participant], false)),
+        answer(
+            ids.threads,
+            Answer::ThreadsPage(page(vec![thread_item], false)),
+        ),
     );
     update(
         &mut s,
-        Action::ThreadsPage(page(ids.threads, vec![thread_item], false)),
-    );
-    update(
-        &mut s,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result: Err(AcsError::BadInput(evil.into())),
-        },
+        answer(
+            ids.thread,
+            Answer::Thread(Err(AcsError::BadInput(evil.into()))),
+        ),
     );
     for tab in DetailTab::ALL {
         update(&mut s, Action::ShowTab(tab));
@@ -486,13 +484,7 @@ fn raw_view_of_the_thread() {
         value: thread(),
         exchange,
     });
-    update(
-        &mut s,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result,
-        },
-    );
+    update(&mut s, answer(ids.thread, Answer::Thread(result)));
     update(&mut s, Action::ShowTab(DetailTab::Thread));
     s.focus = Focus::Details;
     update(&mut s, Action::ToggleRaw);
@@ -546,7 +538,10 @@ fn timeline_loading_the_next_page() {
     let ids = start_fetch(&mut s);
     update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, messages()[..4].to_vec(), true)),
+        answer(
+            ids.messages,
+            Answer::MessagesPage(page(messages()[..4].to_vec(), true)),
+        ),
     );
     let screen = render(&s);
     assert!(screen.contains("4 loaded ⠋ loading more"), "{screen}");

@@ -7,15 +7,14 @@ use std::time::Duration;
 
 use crate::support::tui::*;
 use acs_chat_inspector::tui::action::Action;
-use acs_chat_inspector::tui::state::{AppState, Field, LoadStatus};
-use acs_chat_inspector::tui::tasks::Tasks;
-use acs_chat_inspector::tui::update::update;
+use acs_chat_inspector::tui::state::Slot;
+use acs_chat_inspector::tui::state::{Field, LoadStatus};
 use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri};
 use axum::routing::get;
+use ratatui::crossterm::event::KeyCode;
 use serde_json::json;
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 /// Serves `app` on loopback; returns its endpoint.
 async fn serve(app: Router) -> String {
@@ -25,44 +24,14 @@ async fn serve(app: Router) -> String {
     format!("http://{addr}")
 }
 
-struct Harness {
-    state: AppState,
-    tasks: Tasks,
-    rx: UnboundedReceiver<Action>,
-}
-
-impl Harness {
-    fn new(endpoint: &str, message: bool) -> Self {
-        let mut state = filled(80, 24, message);
-        state.set_value(Field::Endpoint, endpoint);
-        state.settings.retries = 2;
-        state.settings.timeout = Duration::from_secs(5);
-        state.settings.page_size = 2;
-        let (tx, rx) = unbounded_channel();
-        Self {
-            state,
-            tasks: Tasks::new(tx),
-            rx,
-        }
-    }
-
-    fn act(&mut self, action: Action) {
-        let effects = update(&mut self.state, action);
-        self.tasks.run(effects);
-    }
-
-    /// Applies actions as they arrive until `done` holds.
-    async fn until(&mut self, what: &str, done: impl Fn(&AppState) -> bool) {
-        let wait = async {
-            while !done(&self.state) {
-                let action = self.rx.recv().await.expect("channel open");
-                self.act(action);
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(5), wait)
-            .await
-            .unwrap_or_else(|_| panic!("timed out waiting for {what}"));
-    }
+/// The real event loop on a 80x24 screen against `endpoint`, pages of 2.
+fn harness(endpoint: &str, message: bool) -> Driver {
+    let mut state = filled(80, 24, message);
+    state.set_value(Field::Endpoint, endpoint);
+    state.settings.retries = 2;
+    state.settings.timeout = Duration::from_secs(5);
+    state.settings.page_size = 2;
+    Driver::new(state, vec![], 80, 24)
 }
 
 fn page_body(uri: &Uri, total: usize) -> String {
@@ -117,25 +86,31 @@ fn demo_app(hits: Arc<AtomicUsize>) -> Router {
 async fn fetch_loads_every_panel_and_pages_follow_the_scroll() {
     let hits = Arc::new(AtomicUsize::new(0));
     let endpoint = serve(demo_app(hits.clone())).await;
-    let mut h = Harness::new(&endpoint, true);
+    let mut h = harness(&endpoint, true);
     h.act(Action::Fetch);
     h.until("everything", |s| !s.is_loading()).await;
-    assert_eq!(h.state.thread.as_ref().unwrap().value.topic, "Lunch");
+    assert_eq!(h.lp.state.thread.as_ref().unwrap().value.topic, "Lunch");
     assert_eq!(
-        h.state.message.as_ref().unwrap().value.text(),
+        h.lp.state.message.as_ref().unwrap().value.text(),
         "Let's head out for lunch in 15 minutes."
     );
-    assert!(matches!(h.state.participants.status, LoadStatus::Loaded));
+    assert!(matches!(
+        h.lp.state.status(Slot::Participants),
+        LoadStatus::Loaded
+    ));
     // Pages of 2 with a 5-row screen: the first pages load because the end is on screen.
     h.until("all pages", |s| s.timeline.data.loaded() == 6)
         .await;
-    assert!(!h.state.timeline.has_more);
+    assert!(!h.lp.state.timeline.has_more);
     assert_eq!(
         hits.load(Ordering::SeqCst),
         3,
         "one request per page, none after the last"
     );
-    assert!(h.state.exchanges.len() >= 8, "every exchange is reported");
+    assert!(
+        h.lp.state.exchanges.len() >= 8,
+        "every exchange is reported"
+    );
 }
 
 async fn throttled() -> (StatusCode, [(&'static str, &'static str); 2], &'static str) {
@@ -155,18 +130,18 @@ async fn a_retry_wait_is_shown_and_esc_stops_it_at_once() {
         .route("/chat/threads/{id}/participants", get(throttled))
         .route("/chat/threads/{id}/readReceipts", get(throttled));
     let endpoint = serve(app).await;
-    let mut h = Harness::new(&endpoint, false);
+    let mut h = harness(&endpoint, false);
     h.act(Action::Fetch);
     h.until("a retry notice", |s| s.retry.is_some()).await;
-    let notice = h.state.retry.as_ref().unwrap().text();
+    let notice = h.lp.state.retry.as_ref().unwrap().text();
     assert!(
         notice.starts_with("throttled, retrying in 10.0 s (1/2)"),
         "{notice}"
     );
-    h.act(Action::Cancel);
-    assert!(!h.state.is_loading() && h.state.retry.is_none());
+    h.key(KeyCode::Esc).await;
+    assert!(!h.state().is_loading() && h.state().retry.is_none());
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(h.tasks.active(), 0, "cancelled tasks stop during the wait");
+    assert_eq!(h.lp.running(), 0, "cancelled tasks stop during the wait");
 }
 
 #[tokio::test]
@@ -174,12 +149,12 @@ async fn an_unreachable_endpoint_is_a_transport_error_in_the_panel() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let mut h = Harness::new(&endpoint, false);
+    let mut h = harness(&endpoint, false);
     h.act(Action::Fetch);
     h.until("the thread error", |s| {
-        matches!(s.thread_status, LoadStatus::Failed(_))
+        matches!(s.status(Slot::Thread), LoadStatus::Failed(_))
     })
     .await;
-    let screen = render(&h.state);
+    let screen = h.screen();
     assert!(screen.contains("could not connect"), "{screen}");
 }

@@ -3,6 +3,7 @@
 
 use crate::support::tui::*;
 use acs_chat_inspector::tui::action::Action;
+use acs_chat_inspector::tui::action::Answer;
 use acs_chat_inspector::tui::update::update;
 use acs_chat_inspector::tui::view::layout::timeline_rows;
 use acs_chat_inspector::tui::view::timeline::{ROWS_FORMATTED, rows, window};
@@ -20,7 +21,10 @@ fn only_visible_rows_are_formatted() {
             m
         })
         .collect();
-    update(&mut s, Action::MessagesPage(page(ids.messages, many, true)));
+    update(
+        &mut s,
+        answer(ids.messages, Answer::MessagesPage(page(many, true))),
+    );
     assert_eq!(s.timeline.data.loaded(), 100_000);
     let visible = timeline_rows(s.size);
     assert_eq!(visible, 5);

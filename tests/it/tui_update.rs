@@ -4,8 +4,10 @@ use crate::support::tui::*;
 use acs_chat_inspector::acs::AcsError;
 use acs_chat_inspector::clipboard::CopyTarget;
 use acs_chat_inspector::tui::action::Action;
+use acs_chat_inspector::tui::action::Answer;
 use acs_chat_inspector::tui::keymap::action_for_key;
 use acs_chat_inspector::tui::state::{DetailTab, Field, Focus, LoadStatus, MessageSource};
+use acs_chat_inspector::tui::state::{Overlay, Slot};
 use acs_chat_inspector::tui::update::{Effect, Request, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -53,7 +55,7 @@ fn a_focused_field_types_q_and_question_mark() {
         press(&mut s, KeyCode::Char(c));
     }
     assert_eq!(s.value(Field::Thread), "q?rj");
-    assert!(!s.quit && s.help.is_none());
+    assert!(!s.quit && s.overlays.help().is_none());
 }
 
 #[test]
@@ -67,7 +69,7 @@ fn q_quits_outside_fields_and_ctrl_c_quits_anywhere() {
     let mut s = state(80, 24);
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(matches!(action_for_key(&s, ctrl_c), Some(Action::Quit)));
-    s.help = Some(0);
+    s.overlays.push(Overlay::Help(0));
     assert!(matches!(action_for_key(&s, ctrl_c), Some(Action::Quit)));
 }
 
@@ -77,9 +79,9 @@ fn esc_leaves_the_field_so_keys_work() {
     press(&mut s, KeyCode::Esc);
     assert_eq!(s.focus, Focus::Timeline);
     press(&mut s, KeyCode::Char('?'));
-    assert!(s.help.is_some());
+    assert!(s.overlays.help().is_some());
     press(&mut s, KeyCode::Esc);
-    assert!(s.help.is_none());
+    assert!(s.overlays.help().is_none());
 }
 
 #[test]
@@ -154,7 +156,10 @@ fn only_endpoint_and_token_lists_the_threads() {
     assert_eq!(effects.len(), 1);
     assert_eq!(s.tab, DetailTab::Threads);
     let id = request_id(&effects, |r| *r == Request::Threads);
-    update(&mut s, Action::ThreadsPage(page(id, thread_items(), false)));
+    update(
+        &mut s,
+        answer(id, Answer::ThreadsPage(page(thread_items(), false))),
+    );
     s.focus = Focus::Details;
     update(&mut s, Action::ScrollDown);
     let effects = update(&mut s, Action::Activate);
@@ -171,23 +176,17 @@ fn a_stale_result_is_discarded() {
     assert_ne!(old.thread, new.thread);
     update(
         &mut s,
-        Action::ThreadLoaded {
-            request_id: old.thread,
-            result: Ok(fetched(thread())),
-        },
+        answer(old.thread, Answer::Thread(Ok(fetched(thread())))),
     );
-    assert!(s.thread.is_none() && s.thread_status.is_loading());
+    assert!(s.thread.is_none() && s.status(Slot::Thread).is_loading());
     update(
         &mut s,
-        Action::MessagesPage(page(old.messages, messages(), false)),
+        answer(old.messages, Answer::MessagesPage(page(messages(), false))),
     );
     assert_eq!(s.timeline.data.loaded(), 0);
     update(
         &mut s,
-        Action::ThreadLoaded {
-            request_id: new.thread,
-            result: Ok(fetched(thread())),
-        },
+        answer(new.thread, Answer::Thread(Ok(fetched(thread())))),
     );
     assert!(s.thread.is_some());
 }
@@ -234,13 +233,10 @@ fn esc_cancels_loading_at_once_and_late_results_are_ignored() {
             .any(|e| matches!(e, Effect::Cancel(c) if *c == ids.thread))
     );
     assert!(!s.is_loading() && s.retry.is_none());
-    assert!(matches!(s.thread_status, LoadStatus::Cancelled));
+    assert!(matches!(s.status(Slot::Thread), LoadStatus::Cancelled));
     update(
         &mut s,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result: Ok(fetched(thread())),
-        },
+        answer(ids.thread, Answer::Thread(Ok(fetched(thread())))),
     );
     assert!(s.thread.is_none());
 }
@@ -250,15 +246,9 @@ fn errors_land_in_their_panel() {
     let mut s = filled(80, 24, false);
     let ids = start_fetch(&mut s);
     let e = service_error(404, Some("NotFound"), None);
-    update(
-        &mut s,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result: Err(e),
-        },
-    );
+    update(&mut s, answer(ids.thread, Answer::Thread(Err(e))));
     assert!(
-        matches!(&s.thread_status, LoadStatus::Failed(AcsError::Service(e)) if e.status == 404)
+        matches!(&s.status(Slot::Thread), LoadStatus::Failed(AcsError::Service(e)) if e.status == 404)
     );
 }
 
@@ -274,7 +264,10 @@ fn scrolling_near_the_end_asks_for_the_next_page_once() {
             m
         })
         .collect();
-    let effects = update(&mut s, Action::MessagesPage(page(ids.messages, many, true)));
+    let effects = update(
+        &mut s,
+        answer(ids.messages, Answer::MessagesPage(page(many, true))),
+    );
     assert!(effects.is_empty(), "the first screen is far from the end");
     assert_eq!(s.timeline.data.loaded(), 100);
     let mut asked = 0;
@@ -285,13 +278,16 @@ fn scrolling_near_the_end_asks_for_the_next_page_once() {
             .count();
     }
     assert_eq!(asked, 1);
-    assert!(s.timeline.page_pending && s.timeline.status.is_loading());
+    assert!(s.timeline.page_pending && s.status(Slot::Timeline).is_loading());
     update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, vec![seed_message()], false)),
+        answer(
+            ids.messages,
+            Answer::MessagesPage(page(vec![seed_message()], false)),
+        ),
     );
     assert_eq!(s.timeline.data.loaded(), 101);
-    assert!(!s.timeline.has_more && !s.timeline.status.is_loading());
+    assert!(!s.timeline.has_more && !s.status(Slot::Timeline).is_loading());
 }
 
 #[test]
@@ -360,7 +356,7 @@ fn reveal_toggles_the_mask() {
     let tail = &tok[tok.len() - 20..];
     assert!(!render_at(&s, 200, 24).contains(tail));
     press(&mut s, KeyCode::Char('s'));
-    assert!(s.token_revealed);
+    assert!(s.fields.token_revealed);
     assert!(render_at(&s, 200, 24).contains(tail));
     press(&mut s, KeyCode::Char('s'));
     assert!(!render_at(&s, 200, 24).contains(tail));
@@ -400,10 +396,13 @@ fn help_scroll_stops_at_its_last_line() {
     for _ in 0..500 {
         update(&mut s, Action::ScrollDown);
     }
-    use acs_chat_inspector::tui::view::help;
-    // The config file's path comes above the key table.
-    let lines = (help::lines().len() + help::HEADER_LINES) as u16;
-    assert_eq!(s.help, Some(lines - 1));
+    let end = render(&s);
+    update(&mut s, Action::ScrollDown);
+    assert_eq!(render(&s), end, "scrolling past the end changes nothing");
+    // The box's last row shows the help's last line: no blank page was scrolled to.
+    let bottom = end.lines().nth(21).unwrap();
+    let inside = bottom.split('┃').nth(1).unwrap_or_default();
+    assert!(!inside.trim().is_empty(), "{end}");
 }
 
 #[test]
@@ -414,7 +413,7 @@ fn jumping_to_an_unloaded_message_id_fetches_it() {
     let effects = update(&mut s, Action::PromptSubmit);
     assert!(effects.iter().any(|e| matches!(e,
         Effect::Fetch { request: Request::Message { message_id, .. }, .. } if message_id == "1700000000000")));
-    assert!(s.message_status.is_loading() && s.tab == DetailTab::Message);
+    assert!(s.status(Slot::Message).is_loading() && s.tab == DetailTab::Message);
     assert_eq!(s.value(Field::Message), "1700000000000");
 }
 
@@ -460,21 +459,15 @@ fn raw_view_of_a_failed_panel_shows_its_exchange_and_esc_closes_it() {
         },
     );
     let error = service_error(404, None, None);
-    update(
-        &mut s,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result: Err(error),
-        },
-    );
+    update(&mut s, answer(ids.thread, Answer::Thread(Err(error))));
     update(&mut s, Action::ShowTab(DetailTab::Thread));
     s.focus = Focus::Details;
     press(&mut s, KeyCode::Char('r'));
-    assert_eq!(s.raw.as_ref().map(|r| r.exchange.seq), Some(7));
+    assert_eq!(s.overlays.raw().as_ref().map(|r| r.exchange.seq), Some(7));
     press(&mut s, KeyCode::Char('j'));
-    assert_eq!(s.raw.as_ref().unwrap().scroll, 1);
+    assert_eq!(s.overlays.raw().as_ref().unwrap().scroll, 1);
     press(&mut s, KeyCode::Esc);
-    assert!(s.raw.is_none() && !s.quit);
+    assert!(s.overlays.raw().is_none() && !s.quit);
 }
 
 #[test]
@@ -495,17 +488,17 @@ fn request_log_opens_the_raw_view_of_the_selected_exchange() {
     press(&mut s, KeyCode::Char('j'));
     press(&mut s, KeyCode::Enter);
     assert_eq!(
-        s.raw.as_ref().map(|r| r.exchange.seq),
+        s.overlays.raw().as_ref().map(|r| r.exchange.seq),
         Some(2),
         "second newest"
     );
     press(&mut s, KeyCode::Esc);
     assert!(
-        s.raw.is_none() && s.log.is_some(),
+        s.overlays.raw().is_none() && s.overlays.log().is_some(),
         "Esc closes the raw view, then the log"
     );
     press(&mut s, KeyCode::Esc);
-    assert!(s.log.is_none());
+    assert!(s.overlays.log().is_none());
     press(&mut s, KeyCode::Char('l'));
     press(&mut s, KeyCode::Char('q'));
     assert!(s.quit, "q quits from an overlay too");
@@ -516,7 +509,7 @@ fn raw_view_without_an_answer_says_so() {
     let mut s = state(80, 24);
     s.focus = Focus::Timeline;
     press(&mut s, KeyCode::Char('r'));
-    assert!(s.raw.is_none());
+    assert!(s.overlays.raw().is_none());
     assert!(s.notice.unwrap().text.contains("no response here yet"));
 }
 
@@ -532,19 +525,13 @@ fn copy_menu_offers_id_ms_cv_json_body_and_curl_without_the_token() {
         value: thread(),
         exchange,
     });
-    update(
-        &mut s,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result,
-        },
-    );
+    update(&mut s, answer(ids.thread, Answer::Thread(result)));
     update(&mut s, Action::ShowTab(DetailTab::Thread));
     s.focus = Focus::Details;
     press(&mut s, KeyCode::Char('y'));
     let labels: Vec<&str> = s
-        .copy
-        .as_ref()
+        .overlays
+        .copy_menu()
         .unwrap()
         .choices
         .iter()
@@ -554,8 +541,13 @@ fn copy_menu_offers_id_ms_cv_json_body_and_curl_without_the_token() {
         labels,
         ["id", "MS-CV", "panel JSON", "raw body", "curl command"]
     );
-    assert_eq!(s.copy.as_ref().unwrap().choices[0].text, THREAD_ID);
-    let curl = s.copy.as_ref().unwrap().choices[4].text.clone();
+    assert_eq!(
+        s.overlays.copy_menu().as_ref().unwrap().choices[0].text,
+        THREAD_ID
+    );
+    let curl = s.overlays.copy_menu().as_ref().unwrap().choices[4]
+        .text
+        .clone();
     assert!(
         curl.contains("$AZURE_COMMUNICATION_ACCESS_TOKEN")
             && curl.contains("19%3Ademo-lunch%40thread.v2")
@@ -564,7 +556,7 @@ fn copy_menu_offers_id_ms_cv_json_body_and_curl_without_the_token() {
     let effects = press(&mut s, KeyCode::Char('m'));
     assert!(matches!(&effects[..],
         [Effect::Copy { target: CopyTarget::MsCv, text }] if text == "JduJle7LhkONxaJnLYlU7Q.0"));
-    assert!(s.copy.is_none());
+    assert!(s.overlays.copy_menu().is_none());
     update(
         &mut s,
         Action::Copied(Err("not copied: the text contains the access token".into())),
@@ -620,7 +612,7 @@ fn export_needs_a_thread_and_esc_cancels_it_while_a_fetch_does_not() {
             .iter()
             .any(|e| matches!(e, Effect::Cancel(c) if *c == id))
     );
-    assert!(matches!(s.export_status, LoadStatus::Cancelled));
+    assert!(matches!(s.status(Slot::Export), LoadStatus::Cancelled));
 
     let mut s = filled(80, 24, false);
     s.set_value(Field::Thread, "");
@@ -651,15 +643,12 @@ fn opened_threads_are_remembered_and_capital_r_reopens_them() {
     let ids = start_fetch(&mut s);
     let effects = update(
         &mut s,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result: Ok(fetched(thread())),
-        },
+        answer(ids.thread, Answer::Thread(Ok(fetched(thread())))),
     );
     assert!(matches!(&effects[..],
         [Effect::RememberThread { file, profile, thread_id }]
             if profile.is_empty() && thread_id == THREAD_ID && file.ends_with("state.json")));
-    s.recent_threads.push("19:older@thread.v2".into());
+    s.recent.ids.push("19:older@thread.v2".into());
     let effects = press(&mut s, KeyCode::Char('R'));
     assert_eq!(
         s.value(Field::Thread),
@@ -678,10 +667,7 @@ fn opened_threads_are_remembered_and_capital_r_reopens_them() {
     let ids = start_fetch(&mut demo);
     let effects = update(
         &mut demo,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result: Ok(fetched(thread())),
-        },
+        answer(ids.thread, Answer::Thread(Ok(fetched(thread())))),
     );
     assert!(
         effects.is_empty(),
@@ -705,7 +691,7 @@ fn last_keeps_loading_pages_until_the_end_of_the_thread() {
     };
     update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, batch(0), true)),
+        answer(ids.messages, Answer::MessagesPage(page(batch(0), true))),
     );
     let effects = update(&mut s, Action::Last);
     assert!(
@@ -714,7 +700,7 @@ fn last_keeps_loading_pages_until_the_end_of_the_thread() {
     );
     let effects = update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, batch(50), true)),
+        answer(ids.messages, Answer::MessagesPage(page(batch(50), true))),
     );
     assert_eq!(s.timeline.selected, 99, "the selection follows the end");
     assert!(
@@ -723,7 +709,7 @@ fn last_keeps_loading_pages_until_the_end_of_the_thread() {
     );
     let effects = update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, batch(100), false)),
+        answer(ids.messages, Answer::MessagesPage(page(batch(100), false))),
     );
     assert_eq!(s.timeline.selected, 149);
     assert!(effects.is_empty(), "nothing more to load");
@@ -741,7 +727,10 @@ fn moving_up_stops_following_the_end() {
             m
         })
         .collect();
-    update(&mut s, Action::MessagesPage(page(ids.messages, many, true)));
+    update(
+        &mut s,
+        answer(ids.messages, Answer::MessagesPage(page(many, true))),
+    );
     update(&mut s, Action::Last);
     assert!(s.timeline.follow_end);
     update(&mut s, Action::ScrollUp);

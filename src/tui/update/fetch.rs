@@ -1,66 +1,17 @@
-//! Fetching: validating the fields, starting and cancelling requests, and taking their results in.
+//! Fetching: validating the fields, starting and cancelling requests, exporting, recent threads.
 
-use super::*;
+use crate::acs::endpoint::{validate_message_id, validate_thread_id};
+use crate::acs::token::{TokenInfo, decode_token};
+use crate::acs::{AccessToken, ClientConfig, Endpoint, RetryPolicy};
 
-pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
-    if state.export_status.is_loading() {
-        state.notify(
-            Level::Info,
-            "an export is already being written (Esc cancels it)",
-        );
-        return vec![];
-    }
-    let target = match validate(state) {
-        Ok(target) => target,
-        Err(message) => {
-            state.input_error = Some(message);
-            return vec![];
-        }
-    };
-    let loaded = state.thread.as_ref().map(|t| t.value.id.clone());
-    let Some(thread_id) = loaded.or(target.thread_id) else {
-        state.notify(Level::Warn, "no thread to export: open one first");
-        return vec![];
-    };
-    let request_id = state.take_request_id();
-    let path = state
-        .settings
-        .export_dir
-        .join(crate::export::bundle_file_name(&thread_id, state.now));
-    state.export_status = LoadStatus::Loading {
-        started: state.now,
-        request_id,
-    };
-    state.export_progress = None;
-    let kind = if redacted {
-        "redacted bundle"
-    } else {
-        "bundle"
-    };
-    state.notify(Level::Info, format!("exporting the {kind} of {thread_id}"));
-    vec![Effect::Export {
-        request_id,
-        config: Box::new(target.config),
-        thread_id,
-        path,
-        redacted,
-    }]
-}
-
-/// Every request that may still send results.
-pub(super) fn waiting_ids(state: &AppState) -> Vec<u64> {
-    [
-        state.thread_status.request_id(),
-        state.message_status.request_id(),
-        state.timeline.request_id,
-        state.participants.status.request_id(),
-        state.receipts.status.request_id(),
-        state.threads.status.request_id(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
-}
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
+use super::super::state::{
+    AppState, DetailTab, Field, Focus, Level, Listing, MessageSource, Notice, Overlay, Slot,
+};
+use super::navigate::{set_focus, show_tab};
+use super::profiles::restart_overdue_refresh;
+use super::{Effect, Request};
 
 /// What the input fields ask for, validated; `Err` is the message to show.
 pub(super) struct Target {
@@ -83,25 +34,14 @@ pub(super) fn validate(state: &AppState) -> Result<Target, String> {
     } else {
         info.warnings.first().cloned()
     };
-    let thread = state.value(Field::Thread);
-    let thread_id = match thread.trim() {
-        "" => None,
-        id => Some(
-            validate_thread_id(id)
-                .map_err(|e| e.to_string())?
-                .to_string(),
-        ),
-    };
+    let thread_id = optional(&state.value(Field::Thread), |id| {
+        validate_thread_id(id).map(str::to_string)
+    })?;
     let message = state.value(Field::Message);
-    let message_id = match message.trim() {
-        "" => None,
-        _ if thread_id.is_none() => return Err("a message id needs a thread id".into()),
-        id => Some(
-            validate_message_id(id)
-                .map_err(|e| e.to_string())?
-                .to_string(),
-        ),
-    };
+    if !message.trim().is_empty() && thread_id.is_none() {
+        return Err("a message id needs a thread id".into());
+    }
+    let message_id = optional(&message, |id| validate_message_id(id).map(str::to_string))?;
     let mut config = ClientConfig::new(endpoint, AccessToken::new(token.trim()));
     config.api_version = state.settings.api_version.clone();
     config.timeout = state.settings.timeout;
@@ -116,6 +56,17 @@ pub(super) fn validate(state: &AppState) -> Result<Target, String> {
         warning,
         token: info,
     })
+}
+
+/// A field that may be empty, validated when it is not.
+fn optional(
+    text: &str,
+    check: impl Fn(&str) -> Result<String, crate::acs::AcsError>,
+) -> Result<Option<String>, String> {
+    match text.trim() {
+        "" => Ok(None),
+        id => check(id).map(Some).map_err(|e| e.to_string()),
+    }
 }
 
 pub(super) fn fetch(state: &mut AppState) -> Vec<Effect> {
@@ -141,134 +92,112 @@ fn fetch_fields(state: &mut AppState) -> Vec<Effect> {
         state.focus = Focus::Timeline;
         state.sync_field_styles();
     }
-    state.notice = target.warning.map(|text| crate::tui::state::Notice {
+    state.notice = target.warning.map(|text| Notice {
         level: Level::Warn,
         text,
     });
-    let mut effects = cancel_all(state);
-    let now = state.now;
+    let mut effects = cancel_fetched(state);
+    clear_fetched(state);
+    let config = target.config;
     let mut start = |state: &mut AppState, request: Request| {
-        let request_id = state.take_request_id();
+        let request_id = state.start(request.slot());
         effects.push(Effect::Fetch {
             request_id,
-            config: Box::new(target.config.clone()),
+            config: Box::new(config.clone()),
             request,
         });
-        LoadStatus::Loading {
-            started: now,
-            request_id,
-        }
     };
-    state.threads = Listing::default();
-    state.threads.status = start(state, Request::Threads);
-    state.thread = None;
-    state.message = None;
-    state.message_status = LoadStatus::Idle;
-    state.timeline = Default::default();
-    state.participants = Listing::default();
-    state.receipts = Listing::default();
-    state.detail_scroll = 0;
+    start(state, Request::Threads);
     let Some(thread_id) = target.thread_id else {
-        state.thread_status = LoadStatus::Idle;
         show_tab(state, DetailTab::Threads);
+        let open = keymap::label(Context::Results, &Action::Activate);
         state.notify(
             Level::Info,
-            "no thread id: listing the token user's threads (Enter opens one)",
+            format!("no thread id: listing the token user's threads ({open} opens one)"),
         );
-        record_origins(state);
         return effects;
     };
-    state.thread_status = start(
+    start(
         state,
         Request::Thread {
             thread_id: thread_id.clone(),
         },
     );
     if let Some(message_id) = target.message_id {
-        let request = Request::Message {
-            thread_id: thread_id.clone(),
-            message_id,
-        };
-        state.message_status = start(state, request);
+        let thread_id = thread_id.clone();
+        start(
+            state,
+            Request::Message {
+                thread_id,
+                message_id,
+            },
+        );
         state.message_source = MessageSource::Fetched;
         state.tab = DetailTab::Message;
     } else {
         state.message_source = MessageSource::Timeline;
     }
     let page_size = state.settings.page_size;
-    state.timeline.status = start(
-        state,
-        Request::Messages {
-            thread_id: thread_id.clone(),
-            page_size,
-        },
-    );
-    state.timeline.request_id = state.timeline.status.request_id();
+    let messages = Request::Messages {
+        thread_id: thread_id.clone(),
+        page_size,
+    };
+    start(state, messages);
+    state.timeline.open = true;
     state.timeline.page_pending = true;
-    state.participants.status = start(
-        state,
-        Request::Participants {
-            thread_id: thread_id.clone(),
-        },
-    );
-    state.receipts.status = start(state, Request::Receipts { thread_id });
+    let participants = Request::Participants {
+        thread_id: thread_id.clone(),
+    };
+    start(state, participants);
+    start(state, Request::Receipts { thread_id });
     if state.tab == DetailTab::Threads {
         state.tab = DetailTab::Thread;
     }
-    record_origins(state);
     effects
 }
 
-/// Remembers which request fills each panel, so its exchange can be found after it fails.
-pub(super) fn record_origins(state: &mut AppState) {
-    state.thread_origin = state.thread_status.request_id();
-    state.message_origin = state.message_status.request_id();
-    state.timeline.origin = state.timeline.status.request_id();
-    state.participants.origin = state.participants.status.request_id();
-    state.receipts.origin = state.receipts.status.request_id();
-    state.threads.origin = state.threads.status.request_id();
-}
-
-/// Cancels every request that may still send results.
-pub(super) fn cancel_all(state: &mut AppState) -> Vec<Effect> {
-    waiting_ids(state).into_iter().map(Effect::Cancel).collect()
-}
-
-pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
-    if state.help.take().is_some()
-        || state.copy.take().is_some()
-        || state.raw.take().is_some()
-        || state.log.take().is_some()
-        || state.profiles.take().is_some()
-    {
-        return vec![];
+/// Forgets what the fields fetched last, before fetching again.
+fn clear_fetched(state: &mut AppState) {
+    for slot in Slot::ALL.into_iter().filter(|s| s.is_fetched_data()) {
+        state.loads.reset(slot);
     }
-    if state.prompt.take().is_some() {
+    state.thread = None;
+    state.message = None;
+    state.timeline = Default::default();
+    state.participants = Listing::default();
+    state.receipts = Listing::default();
+    state.threads = Listing::default();
+    state.detail_scroll = 0;
+}
+
+/// Stops every request that fills what a fetch refills.
+fn cancel_fetched(state: &mut AppState) -> Vec<Effect> {
+    state.timeline.open = false;
+    state
+        .loads
+        .cancel(Slot::is_fetched_data)
+        .into_iter()
+        .map(Effect::Cancel)
+        .collect()
+}
+
+/// Esc outside fields: close the top overlay, else cancel loading, else clear the filter.
+pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
+    if state.overlays.pop().is_some() {
         return vec![];
     }
     if state.is_loading() || state.timeline.page_pending {
-        let mut effects = cancel_all(state);
-        effects.extend(state.export_status.request_id().map(Effect::Cancel));
-        effects.extend(state.mint_status.request_id().map(Effect::Cancel));
-        for status in [
-            &mut state.profile_status,
-            &mut state.mint_status,
-            &mut state.thread_status,
-            &mut state.message_status,
-            &mut state.timeline.status,
-            &mut state.participants.status,
-            &mut state.receipts.status,
-            &mut state.threads.status,
-            &mut state.export_status,
-        ] {
-            if status.is_loading() {
-                *status = LoadStatus::Cancelled;
-            }
-        }
-        state.timeline.request_id = None;
+        let loading: Vec<Slot> = state.loads.loading().map(|(slot, _)| slot).collect();
+        let mut effects = cancel_fetched(state);
+        let others = state
+            .loads
+            .cancel(|s| !s.is_fetched_data() && loading.contains(&s));
+        effects.extend(others.into_iter().map(Effect::Cancel));
         state.timeline.page_pending = false;
         state.retry = None;
-        state.notify(Level::Warn, "cancelled; Enter fetches again");
+        state.export_progress = None;
+        let again = keymap::label(Context::Results, &Action::Activate);
+        state.notify(Level::Warn, format!("cancelled; {again} fetches again"));
         return effects;
     }
     if state.timeline.data.filter().is_some() {
@@ -280,118 +209,56 @@ pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
     vec![]
 }
 
-/// Asks for the next page when the selection nears the end of what is loaded.
-pub(super) fn more_messages(state: &mut AppState) -> Vec<Effect> {
-    let rows = layout::timeline_rows(state.size).max(1);
-    let t = &mut state.timeline;
-    let Some(id) = t.request_id else {
-        return vec![];
-    };
-    let remaining = t.data.len().saturating_sub(t.selected + 1);
-    let near_end = if t.data.oldest_first {
-        t.selected < rows * 2
-    } else {
-        remaining < rows * 2
-    };
-    if !t.has_more || t.page_pending || !near_end {
+pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
+    if state.status(Slot::Export).is_loading() {
+        let cancel = keymap::label(Context::Results, &Action::Cancel);
+        state.notify(
+            Level::Info,
+            format!("an export is already being written ({cancel} cancels it)"),
+        );
         return vec![];
     }
-    t.page_pending = true;
-    t.status = LoadStatus::Loading {
-        started: state.now,
-        request_id: id,
-    };
-    vec![Effect::MoreMessages(id)]
-}
-
-pub(super) fn messages_page(
-    state: &mut AppState,
-    page: PageOutcome<crate::acs::ChatMessage>,
-) -> Vec<Effect> {
-    if state.timeline.request_id != Some(page.request_id) || !state.timeline.status.is_loading() {
-        return vec![];
-    }
-    state.retry = None;
-    state.timeline.page_pending = false;
-    let fetched = match page.result {
-        Ok(fetched) => fetched,
-        Err(e) => {
-            state.timeline.status = LoadStatus::Failed(e);
-            state.timeline.request_id = None;
+    let target = match validate(state) {
+        Ok(target) => target,
+        Err(message) => {
+            state.input_error = Some(message);
             return vec![];
         }
     };
-    let t = &mut state.timeline;
-    let was_empty = t.data.is_empty();
-    let Page { value, .. } = fetched.value;
-    let shown = t.data.push_page(value, fetched.exchange);
-    if t.data.oldest_first && !was_empty {
-        t.selected += shown;
-        t.offset += shown;
-    }
-    t.has_more = page.has_more;
-    t.status = LoadStatus::Loaded;
-    if t.follow_end {
-        t.selected = t.data.len().saturating_sub(1);
-    }
-    if !page.has_more {
-        t.request_id = None;
-        t.follow_end = false;
-    }
-    t.data.set_receipts(&state.receipts.items);
-    if was_empty {
-        select_fetched_message(state);
-    }
-    keep_selection_visible(state);
-    more_messages(state)
-}
-
-/// With a message id given, the timeline opens on that message so its neighbours are in view.
-pub(super) fn select_fetched_message(state: &mut AppState) {
-    if state.message_source != MessageSource::Fetched {
-        return;
-    }
-    let id = state.value(Field::Message);
-    let t = &mut state.timeline;
-    if let Some(row) = t.data.find(id.trim()).and_then(|i| t.data.row_of(i)) {
-        t.selected = row;
-    }
-}
-
-/// Adds a page to a list; `true` when items were added.
-pub(super) fn list_page<T>(
-    list: &mut Listing<T>,
-    page: PageOutcome<T>,
-    retry: &mut Option<RetryNotice>,
-) -> bool {
-    if !list.status.awaits(page.request_id) {
-        return false;
-    }
-    *retry = None;
-    match page.result {
-        Ok(fetched) => {
-            list.page_starts.push(list.items.len());
-            list.items.extend(fetched.value.value);
-            list.pages.push(fetched.exchange);
-            if !page.has_more {
-                list.status = LoadStatus::Loaded;
-            }
-            true
-        }
-        Err(e) => {
-            list.status = LoadStatus::Failed(e);
-            false
-        }
-    }
+    let loaded = state.thread.as_ref().map(|t| t.value.id.clone());
+    let Some(thread_id) = loaded.or(target.thread_id) else {
+        state.notify(Level::Warn, "no thread to export: open one first");
+        return vec![];
+    };
+    let request_id = state.start(Slot::Export);
+    let path = state
+        .settings
+        .export_dir
+        .join(crate::export::bundle_file_name(&thread_id, state.now));
+    state.export_progress = None;
+    let kind = if redacted {
+        "redacted bundle"
+    } else {
+        "bundle"
+    };
+    state.notify(Level::Info, format!("exporting the {kind} of {thread_id}"));
+    vec![Effect::Export {
+        request_id,
+        config: Box::new(target.config),
+        thread_id,
+        path,
+        redacted,
+    }]
 }
 
 /// A message id that is not loaded is fetched by id into the message tab; a sequence id cannot be.
 pub(super) fn fetch_one_message(state: &mut AppState, text: &str) -> Vec<Effect> {
     let loaded = state.timeline.data.loaded();
     let more = if state.timeline.has_more {
-        "; more pages exist (G loads them)"
+        let last = keymap::label(Context::Results, &Action::Last);
+        format!("; more pages exist ({last} loads them)")
     } else {
-        ""
+        String::new()
     };
     let looks_like_id = text.len() >= 10 && text.chars().all(|c| c.is_ascii_digit());
     if !looks_like_id {
@@ -401,7 +268,7 @@ pub(super) fn fetch_one_message(state: &mut AppState, text: &str) -> Vec<Effect>
         return vec![];
     }
     state.set_value(Field::Message, text);
-    let target = match validate(state) {
+    let (thread_id, config) = match validate(state) {
         Ok(Target {
             thread_id: Some(thread_id),
             config,
@@ -416,29 +283,23 @@ pub(super) fn fetch_one_message(state: &mut AppState, text: &str) -> Vec<Effect>
             return vec![];
         }
     };
-    let (thread_id, config) = target;
     let mut effects: Vec<Effect> = state
-        .message_status
-        .request_id()
-        .map(Effect::Cancel)
+        .loads
+        .cancel(|s| s == Slot::Message)
         .into_iter()
+        .map(Effect::Cancel)
         .collect();
-    let request_id = state.take_request_id();
     let request = Request::Message {
         thread_id,
         message_id: text.to_string(),
     };
+    let request_id = state.start(Slot::Message);
     effects.push(Effect::Fetch {
         request_id,
         config: Box::new(config),
         request,
     });
     state.message = None;
-    state.message_status = LoadStatus::Loading {
-        started: state.now,
-        request_id,
-    };
-    state.message_origin = Some(request_id);
     state.message_source = MessageSource::Fetched;
     state.notify(
         Level::Info,
@@ -448,55 +309,32 @@ pub(super) fn fetch_one_message(state: &mut AppState, text: &str) -> Vec<Effect>
     effects
 }
 
-pub(super) fn thread_loaded(
-    state: &mut AppState,
-    request_id: u64,
-    result: crate::tui::action::Outcome<crate::acs::ChatThreadProperties>,
-) -> Vec<Effect> {
-    if !state.thread_status.awaits(request_id) {
-        return vec![];
-    }
-    state.retry = None;
-    let thread = match result {
-        Ok(thread) => thread,
-        Err(e) => {
-            state.thread_status = LoadStatus::Failed(e);
-            return vec![];
-        }
-    };
-    let thread_id = thread.value.id.clone();
-    state.thread = Some(thread);
-    state.thread_status = LoadStatus::Loaded;
-    let Some(profile) = state.settings.remember_as.clone() else {
-        return vec![];
-    };
-    state.recent_threads.retain(|t| *t != thread_id);
-    state.recent_threads.insert(0, thread_id.clone());
-    let Some(file) = state.settings.state_file.clone() else {
-        return vec![];
-    };
-    vec![Effect::RememberThread {
-        file,
-        profile,
-        thread_id,
-    }]
+/// Opens a thread by id (from the threads list, the picker or the recent threads).
+pub(super) fn open_thread(state: &mut AppState, thread_id: &str) -> Vec<Effect> {
+    state.overlays.close(Context::Profiles);
+    state.set_value(Field::Thread, thread_id);
+    state.set_value(Field::Message, "");
+    let effects = fetch(state);
+    state.tab = DetailTab::Thread;
+    set_focus(state, Focus::Timeline);
+    effects
 }
 
 /// Puts the next recently opened thread in the Thread field and opens it.
 pub(super) fn open_recent(state: &mut AppState) -> Vec<Effect> {
-    if state.recent_threads.is_empty() {
+    let count = state.recent.ids.len();
+    if count == 0 {
         state.notify(Level::Info, "no thread opened on this machine yet");
         return vec![];
     }
     let current = state.value(Field::Thread);
-    let count = state.recent_threads.len();
     // Skip the thread that is open already.
-    let mut index = state.recent_index % count;
-    if state.recent_threads[index] == current.trim() && count > 1 {
+    let mut index = state.recent.next % count;
+    if state.recent.ids[index] == current.trim() && count > 1 {
         index = (index + 1) % count;
     }
-    state.recent_index = index + 1;
-    let thread_id = state.recent_threads[index].clone();
+    state.recent.next = index + 1;
+    let thread_id = state.recent.ids[index].clone();
     state.set_value(Field::Thread, &thread_id);
     state.set_value(Field::Message, "");
     let effects = fetch(state);
@@ -507,4 +345,18 @@ pub(super) fn open_recent(state: &mut AppState) -> Vec<Effect> {
         );
     }
     effects
+}
+
+/// The raw view of the selected exchange of the request log, over the log.
+pub(super) fn open_logged(state: &mut AppState, selected: usize) -> Vec<Effect> {
+    // The log lists newest first.
+    let index = state.exchanges.len().checked_sub(selected + 1);
+    if let Some(exchange) = index
+        .and_then(|i| state.exchanges.get(i))
+        .map(|l| l.exchange.clone())
+    {
+        let view = super::overlay::raw_view_of(state, exchange);
+        state.overlays.push(Overlay::Raw(view));
+    }
+    vec![]
 }

@@ -1,36 +1,30 @@
 //! `update(state, action) -> effects`: every state change, with side effects returned as data.
+//!
+//! - [`fetch`]: validating the fields, starting, cancelling and exporting requests.
+//! - [`answers`]: taking answers in (each to the slot that awaits it).
+//! - [`navigate`]: focus, tabs, scrolling, the timeline's cursor, filter and jump, typing.
+//! - [`overlay`]: the overlay stack: help, copy menu, raw view, request log.
+//! - [`profiles`]: the profile picker, credentials, minted tokens and their refresh.
 
-use std::sync::Arc;
-
-use ratatui_textarea::{Input, Key, TextArea};
-
-use crate::acs::endpoint::{validate_message_id, validate_thread_id};
-use crate::acs::identity::ConnectionString;
-use crate::acs::token::{TokenInfo, decode_token};
-use crate::acs::{AccessToken, ClientConfig, Endpoint, Exchange, Page, RetryPolicy};
-
-use super::action::{Action, PageOutcome};
-use super::copy::{self, CopyMenu, CopyTarget, Json};
-use super::raw::{self, RawView};
-use super::state::{
-    AppState, DetailTab, Field, Focus, Level, Listing, LoadStatus, LoggedExchange, MAX_EXCHANGES,
-    MessageSource, Prompt, PromptKind, RetryNotice, single_line,
-};
-use super::view::layout;
-
+mod answers;
 mod fetch;
 mod navigate;
 mod overlay;
 mod profiles;
 
-use fetch::*;
-use navigate::*;
-use overlay::*;
-use profiles::*;
+use std::sync::Arc;
 
-pub use profiles::{expiry_text, schedule_refresh, source_of};
+use crate::acs::identity::ConnectionString;
+use crate::acs::{ClientConfig, KNOWN_API_VERSIONS};
+use crate::credentials::Plan;
 
-/// A request the task runner performs.
+use super::action::Action;
+use super::copy::CopyTarget;
+use super::state::{AppState, Focus, Level, LoggedExchange, MAX_EXCHANGES, RetryNotice, Slot};
+
+pub use profiles::{expiry_text, schedule_refresh};
+
+/// A request the task runner performs; its answer fills [`Request::slot`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     Thread {
@@ -54,16 +48,46 @@ pub enum Request {
     Threads,
 }
 
+impl Request {
+    /// The slot this request fills.
+    pub fn slot(&self) -> Slot {
+        match self {
+            Request::Thread { .. } => Slot::Thread,
+            Request::Message { .. } => Slot::Message,
+            Request::Messages { .. } => Slot::Timeline,
+            Request::Participants { .. } => Slot::Participants,
+            Request::Receipts { .. } => Slot::Receipts,
+            Request::Threads => Slot::Threads,
+        }
+    }
+}
+
+/// How credentials are worked out in a task.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolve {
+    /// A plan made at start from the flags.
+    Plan(Plan),
+    /// A profile picked in the TUI (its plan is made in the task: it reads the environment), and
+    /// the state file its recent threads are read from.
+    Profile {
+        name: String,
+        profile: crate::config::Profile,
+        api_version: String,
+        timeout: std::time::Duration,
+        state_file: Option<std::path::PathBuf>,
+    },
+}
+
 /// A side effect for the task runner.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Start a request; its results come back as actions tagged `request_id`.
+    /// Start a request; its answer comes back as [`Action::Answered`] tagged `request_id`.
     Fetch {
         request_id: u64,
         config: Box<ClientConfig>,
         request: Request,
     },
-    /// Stop a request at once (during a retry wait too).
+    /// Stop a request at once (during a retry wait or a token command too).
     Cancel(u64),
     /// Fetch the next page of a message listing.
     MoreMessages(u64),
@@ -86,24 +110,17 @@ pub enum Effect {
     },
     /// Read the config file; the answer is [`Action::ProfilesLoaded`].
     LoadProfiles { path: std::path::PathBuf },
-    /// Resolve a profile's token (env var, command, or minting) and read its recent threads from
-    /// `state_file`; the answer is [`Action::ProfileResolved`].
-    ResolveProfile {
-        request_id: u64,
-        name: String,
-        profile: crate::config::Profile,
-        state_file: Option<std::path::PathBuf>,
-        timeout: std::time::Duration,
-    },
-    /// Issue a chat token for `user`; the answer is [`Action::TokenMinted`].
+    /// Work out credentials (run a token command, read an env var, mint).
+    Resolve { request_id: u64, resolve: Resolve },
+    /// Issue a chat token for `user`.
     Mint {
         request_id: u64,
         conn: Arc<ConnectionString>,
         user: String,
         timeout: std::time::Duration,
     },
-    /// At `at` (one timer, no polling), issue a fresh token for `user`; the answer is
-    /// [`Action::TokenRefreshed`]. Cancelled with [`Effect::Cancel`].
+    /// At `at` (one timer, no polling), issue a fresh token for `user`. Cancelled with
+    /// [`Effect::Cancel`].
     RefreshToken {
         request_id: u64,
         at: chrono::DateTime<chrono::Utc>,
@@ -122,19 +139,16 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.quit = true;
             vec![Effect::Quit]
         }
-        Action::FocusNext => set_focus(state, state.focus.next()),
-        Action::FocusPrev => set_focus(state, state.focus.prev()),
-        Action::LeaveField => set_focus(state, Focus::Timeline),
-        Action::Fetch => fetch(state),
-        Action::Activate => activate(state),
-        Action::Cancel => cancel(state),
-        Action::ToggleHelp => {
-            state.help = if state.help.is_some() { None } else { Some(0) };
-            vec![]
-        }
-        Action::ToggleRaw => toggle_raw(state),
-        Action::OpenCopy => open_copy(state),
-        Action::CopyTarget(target) => copy_target(state, target),
+        Action::FocusNext => navigate::set_focus(state, state.focus.next()),
+        Action::FocusPrev => navigate::set_focus(state, state.focus.prev()),
+        Action::LeaveField => navigate::set_focus(state, Focus::Timeline),
+        Action::Fetch => fetch::fetch(state),
+        Action::Activate => navigate::activate(state),
+        Action::Cancel => fetch::cancel(state),
+        Action::ToggleHelp => overlay::toggle_help(state),
+        Action::ToggleRaw => overlay::toggle_raw(state),
+        Action::OpenCopy => overlay::open_copy(state),
+        Action::CopyTarget(target) => overlay::copy_target(state, target),
         Action::Copied(result) => {
             match result {
                 Ok(status) => state.notify(Level::Info, status),
@@ -142,50 +156,29 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::ToggleLog => {
-            state.log = if state.log.is_some() { None } else { Some(0) };
-            vec![]
-        }
-        Action::ScrollDown => scroll(state, 1),
-        Action::ScrollUp => scroll(state, -1),
-        Action::PageDown => scroll(state, page(state)),
-        Action::PageUp => scroll(state, -page(state)),
-        Action::ScrollDetail(delta) => scroll_detail(state, isize::from(delta)),
-        Action::First => scroll(state, isize::MIN / 2),
-        Action::Last => scroll(state, isize::MAX / 2),
-        Action::StartFilter => open_prompt(state, PromptKind::Filter),
-        Action::StartJump => open_prompt(state, PromptKind::Jump),
-        Action::PromptSubmit => submit_prompt(state),
-        Action::ToggleOrder => toggle_order(state),
-        Action::CycleApiVersion => {
-            let current = &state.settings.api_version;
-            let known = crate::acs::KNOWN_API_VERSIONS;
-            let next = known
-                .iter()
-                .position(|v| v == current)
-                .map_or(0, |i| (i + 1) % known.len());
-            state.settings.api_version = known[next].to_string();
-            state.notify(
-                Level::Info,
-                format!(
-                    "api-version {} for the following fetches (Tab to a field, Enter)",
-                    known[next]
-                ),
-            );
-            vec![]
-        }
+        Action::ToggleLog => overlay::toggle_log(state),
+        Action::ScrollDown => navigate::scroll(state, 1),
+        Action::ScrollUp => navigate::scroll(state, -1),
+        Action::PageDown => navigate::scroll(state, navigate::page(state)),
+        Action::PageUp => navigate::scroll(state, -navigate::page(state)),
+        Action::ScrollDetail(delta) => navigate::scroll_detail(state, isize::from(delta)),
+        Action::First => navigate::scroll(state, isize::MIN / 2),
+        Action::Last => navigate::scroll(state, isize::MAX / 2),
+        Action::StartFilter => navigate::open_prompt(state, super::state::PromptKind::Filter),
+        Action::StartJump => navigate::open_prompt(state, super::state::PromptKind::Jump),
+        Action::PromptSubmit => navigate::submit_prompt(state),
+        Action::ToggleOrder => navigate::toggle_order(state),
+        Action::CycleApiVersion => cycle_api_version(state),
         Action::CycleTime => {
             state.time_display = state.time_display.next();
-            rebuild_raw(state);
-            state.notify(
-                Level::Info,
-                format!("times shown as {}", state.time_display.label()),
-            );
+            overlay::rebuild_raw(state);
+            let label = state.time_display.label();
+            state.notify(Level::Info, format!("times shown as {label}"));
             vec![]
         }
         Action::RevealToken => {
-            state.toggle_token_mask();
-            let shown = if state.token_revealed {
+            state.fields.toggle_token_mask();
+            let shown = if state.fields.token_revealed {
                 "shown in clear"
             } else {
                 "masked"
@@ -193,95 +186,27 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.notify(Level::Info, format!("token {shown} (s toggles)"));
             vec![]
         }
-        Action::OpenRecent => open_recent(state),
-        Action::NextTab => show_tab(state, state.tab.next()),
-        Action::PrevTab => show_tab(state, state.tab.prev()),
-        Action::ShowTab(tab) => show_tab(state, tab),
-        Action::Export { redacted } => export(state, redacted),
-        Action::ExportProgress { request_id, text } => {
-            if state.export_status.awaits(request_id) {
-                state.export_progress = Some(text);
-            }
-            vec![]
-        }
-        Action::Exported { request_id, result } => {
-            if state.export_status.awaits(request_id) {
-                state.retry = None;
-                state.export_status = LoadStatus::Loaded;
-                state.export_progress = None;
-                match result {
-                    Ok((path, counts)) => state.notify(
-                        Level::Info,
-                        format!("exported to {} ({counts})", path.display()),
-                    ),
-                    Err(e) => state.notify(Level::Error, format!("export failed: {e}")),
-                }
-            }
-            vec![]
-        }
-        Action::OpenProfiles => open_profiles(state),
-        Action::ProfilesLoaded { path, result } => profiles_loaded(state, path, result),
-        Action::ProfileResolved {
-            request_id,
-            name,
-            recent_threads,
-            result,
-        } => profile_resolved(state, request_id, name, recent_threads, result),
-        Action::MintForParticipant => mint_for_participant(state),
-        Action::TokenMinted { request_id, result } => token_minted(state, request_id, result),
-        Action::TokenRefreshed { request_id, result } => token_refreshed(state, request_id, result),
-        Action::TextInput(input) => {
-            let before = state.value(Field::Token);
-            let mut effects = text_input(state, input);
-            effects.extend(forget_minted_if_edited(state, &before));
-            effects
-        }
-        Action::Paste(text) => {
-            let before = state.value(Field::Token);
-            let mut effects = paste(state, &text);
-            effects.extend(forget_minted_if_edited(state, &before));
-            effects
-        }
+        Action::OpenRecent => fetch::open_recent(state),
+        Action::NextTab => navigate::show_tab(state, state.tab.next()),
+        Action::PrevTab => navigate::show_tab(state, state.tab.prev()),
+        Action::ShowTab(tab) => navigate::show_tab(state, tab),
+        Action::Export { redacted } => fetch::export(state, redacted),
+        Action::OpenProfiles => profiles::open_profiles(state),
+        Action::ProfilesLoaded { path, result } => profiles::profiles_loaded(state, path, result),
+        Action::MintForParticipant => profiles::mint_for_participant(state),
+        Action::TextInput(input) => profiles::typed(state, |s| navigate::text_input(s, input)),
+        Action::Paste(text) => profiles::typed(state, |s| navigate::paste(s, &text)),
         Action::Resize { width, height } => {
             state.size = (width, height);
-            keep_selection_visible(state);
-            rebuild_raw(state);
+            navigate::keep_selection_visible(state);
+            overlay::rebuild_raw(state);
             vec![]
         }
         Action::Tick => {
             state.spinner = state.spinner.wrapping_add(1);
             vec![]
         }
-        Action::ThreadLoaded { request_id, result } => thread_loaded(state, request_id, result),
-        Action::MessageLoaded { request_id, result } => {
-            if state.message_status.awaits(request_id) {
-                state.retry = None;
-                match result {
-                    Ok(message) => {
-                        state.message = Some(message);
-                        state.message_status = LoadStatus::Loaded;
-                        state.message_source = MessageSource::Fetched;
-                    }
-                    Err(e) => state.message_status = LoadStatus::Failed(e),
-                }
-            }
-            vec![]
-        }
-        Action::MessagesPage(page) => messages_page(state, page),
-        Action::ParticipantsPage(page) => {
-            list_page(&mut state.participants, page, &mut state.retry);
-            vec![]
-        }
-        Action::ReceiptsPage(page) => {
-            if list_page(&mut state.receipts, page, &mut state.retry) {
-                state.timeline.data.set_receipts(&state.receipts.items);
-            }
-            vec![]
-        }
-        Action::ThreadsPage(page) => {
-            list_page(&mut state.threads, page, &mut state.retry);
-            vec![]
-        }
+        Action::Answered { request_id, answer } => answers::apply(state, request_id, answer),
         Action::Retrying {
             request_id,
             attempt,
@@ -289,8 +214,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             delay,
             reason,
         } => {
-            let exporting = state.export_status.awaits(request_id);
-            if exporting || waiting_ids(state).contains(&request_id) {
+            if state.loads.awaiting(request_id).is_some() {
                 state.retry = Some(RetryNotice {
                     attempt,
                     max,
@@ -314,4 +238,20 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+/// `v`: the next known api-version for the following fetches.
+fn cycle_api_version(state: &mut AppState) -> Vec<Effect> {
+    let current = &state.settings.api_version;
+    let next = KNOWN_API_VERSIONS
+        .iter()
+        .position(|v| v == current)
+        .map_or(0, |i| (i + 1) % KNOWN_API_VERSIONS.len());
+    let version = KNOWN_API_VERSIONS[next];
+    state.settings.api_version = version.to_string();
+    state.notify(
+        Level::Info,
+        format!("api-version {version} for the following fetches (Tab to a field, Enter)"),
+    );
+    vec![]
 }

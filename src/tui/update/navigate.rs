@@ -1,6 +1,16 @@
 //! Moving around: focus, tabs, scrolling, the timeline's cursor and paging, filter and jump, typing.
 
-use super::*;
+use ratatui_textarea::{Input, Key, TextArea};
+
+use super::super::state::{
+    AppState, DetailTab, Focus, Level, Listing, MessageSource, Overlay, Prompt, PromptKind, Slot,
+    single_line,
+};
+use super::super::view::{help, layout};
+use super::Effect;
+use super::fetch::{fetch, fetch_one_message, open_logged, open_thread};
+use super::overlay::copy_target;
+use super::profiles::picker_enter;
 
 pub(super) fn set_focus(state: &mut AppState, focus: Focus) -> Vec<Effect> {
     state.focus = focus;
@@ -12,37 +22,22 @@ pub(super) fn show_tab(state: &mut AppState, tab: DetailTab) -> Vec<Effect> {
     state.tab = tab;
     state.detail_scroll = 0;
     // Lists are for picking: j/k and Enter should act on them at once.
-    if is_list(tab) && !state.focus.is_field() {
+    if tab.is_list() && !state.focus.is_field() {
         state.focus = Focus::Details;
     }
     vec![]
 }
 
-pub(super) fn is_list(tab: DetailTab) -> bool {
-    matches!(
-        tab,
-        DetailTab::Participants | DetailTab::Receipts | DetailTab::Threads
-    )
-}
-
+/// Enter outside fields: act on the top overlay's selection, else open what is selected, else fetch.
 pub(super) fn activate(state: &mut AppState) -> Vec<Effect> {
-    if state.profiles.is_some() {
-        return picker_enter(state);
-    }
-    if let Some(menu) = &state.copy {
-        let target = menu.choices.get(menu.selected).map(|c| c.target);
-        return target.map_or_else(Vec::new, |t| copy_target(state, t));
-    }
-    if let Some(selected) = state.log {
-        // The log lists newest first.
-        let index = state.exchanges.len().checked_sub(selected + 1);
-        if let Some(exchange) = index
-            .and_then(|i| state.exchanges.get(i))
-            .map(|l| l.exchange.clone())
-        {
-            state.raw = Some(raw_view_of(state, exchange));
+    match state.overlays.top() {
+        Some(Overlay::Profiles(_)) => return picker_enter(state),
+        Some(Overlay::Copy(menu)) => {
+            let target = menu.choices.get(menu.selected).map(|c| c.target);
+            return target.map_or_else(Vec::new, |t| copy_target(state, t));
         }
-        return vec![];
+        Some(Overlay::Log(selected)) => return open_logged(state, *selected),
+        _ => {}
     }
     match state.focus {
         Focus::Timeline if !state.timeline.data.is_empty() => {
@@ -59,8 +54,7 @@ pub(super) fn activate(state: &mut AppState) -> Vec<Effect> {
 fn show_read_message(state: &mut AppState) -> Vec<Effect> {
     let Some(id) = state
         .receipts
-        .items
-        .get(state.receipts.selected)
+        .selected_item()
         .map(|r| r.chat_message_id.clone())
     else {
         return vec![];
@@ -72,22 +66,14 @@ fn show_read_message(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
-pub(super) fn open_selected_thread(state: &mut AppState) -> Vec<Effect> {
-    let Some(id) = state
-        .threads
-        .items
-        .get(state.threads.selected)
-        .map(|t| t.id.clone())
-    else {
-        state.notify(Level::Info, "no thread selected");
-        return vec![];
-    };
-    state.set_value(Field::Thread, &id);
-    state.set_value(Field::Message, "");
-    let effects = fetch(state);
-    state.tab = DetailTab::Thread;
-    set_focus(state, Focus::Timeline);
-    effects
+fn open_selected_thread(state: &mut AppState) -> Vec<Effect> {
+    match state.threads.selected_item().map(|t| t.id.clone()) {
+        Some(id) => open_thread(state, &id),
+        None => {
+            state.notify(Level::Info, "no thread selected");
+            vec![]
+        }
+    }
 }
 
 pub(super) fn page(state: &AppState) -> isize {
@@ -95,35 +81,33 @@ pub(super) fn page(state: &AppState) -> isize {
 }
 
 pub(super) fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
-    if let Some(offset) = &mut state.help {
-        let help = crate::tui::view::help::lines().len() + crate::tui::view::help::HEADER_LINES;
-        let max = help.saturating_sub(1);
-        *offset = step(*offset as usize, delta, max) as u16;
-        return vec![];
+    let rows = usize::from(state.size.1.saturating_sub(4));
+    let (exchanges, recent) = (state.exchanges.len(), state.recent.ids.len());
+    match state.overlays.top_mut() {
+        Some(Overlay::Help(offset)) => {
+            // The last line stops at the bottom of the box: never a blank page.
+            let max = help::line_count().saturating_sub(help::rows(state.size));
+            *offset = step(usize::from(*offset), delta, max) as u16;
+        }
+        Some(Overlay::Copy(menu)) => {
+            menu.selected = step(menu.selected, delta, menu.choices.len().saturating_sub(1));
+        }
+        Some(Overlay::Profiles(picker)) => {
+            let max = picker.len(recent).saturating_sub(1);
+            picker.selected = step(picker.selected, delta, max);
+        }
+        Some(Overlay::Raw(raw)) => {
+            let max = crate::tui::raw_view::max_scroll(raw.lines.len(), rows);
+            raw.scroll = step(raw.scroll, delta, max);
+        }
+        Some(Overlay::Log(selected)) => {
+            *selected = step(*selected, delta, exchanges.saturating_sub(1));
+        }
+        Some(Overlay::Prompt(_)) => {}
+        None if state.focus == Focus::Details => return scroll_detail(state, delta),
+        None => return move_timeline(state, delta),
     }
-    if let Some(menu) = &mut state.copy {
-        menu.selected = step(menu.selected, delta, menu.choices.len().saturating_sub(1));
-        return vec![];
-    }
-    if let Some(picker) = &mut state.profiles {
-        let max = picker.len(&state.recent_threads).saturating_sub(1);
-        picker.selected = step(picker.selected, delta, max);
-        return vec![];
-    }
-    if let Some(raw) = &mut state.raw {
-        let rows = usize::from(state.size.1.saturating_sub(4));
-        let max = crate::tui::raw_view::max_scroll(raw.lines.len(), rows);
-        raw.scroll = step(raw.scroll, delta, max);
-        return vec![];
-    }
-    if let Some(selected) = &mut state.log {
-        *selected = step(*selected, delta, state.exchanges.len().saturating_sub(1));
-        return vec![];
-    }
-    match state.focus {
-        Focus::Details => scroll_detail(state, delta),
-        _ => move_timeline(state, delta),
-    }
+    vec![]
 }
 
 pub(super) fn scroll_detail(state: &mut AppState, delta: isize) -> Vec<Effect> {
@@ -173,6 +157,26 @@ pub(super) fn keep_selection_visible(state: &mut AppState) {
     t.offset = t.offset.min(len.saturating_sub(rows));
 }
 
+/// Asks for the next page when the selection nears the end of what is loaded.
+pub(super) fn more_messages(state: &mut AppState) -> Vec<Effect> {
+    let rows = layout::timeline_rows(state.size).max(1);
+    let t = &mut state.timeline;
+    let remaining = t.data.len().saturating_sub(t.selected + 1);
+    let near_end = if t.data.oldest_first {
+        t.selected < rows * 2
+    } else {
+        remaining < rows * 2
+    };
+    if !t.open || !t.has_more || t.page_pending || !near_end {
+        return vec![];
+    }
+    let Some(id) = state.loads.resume(Slot::Timeline, state.now) else {
+        return vec![];
+    };
+    state.timeline.page_pending = true;
+    vec![Effect::MoreMessages(id)]
+}
+
 pub(super) fn toggle_order(state: &mut AppState) -> Vec<Effect> {
     let t = &mut state.timeline;
     t.data.oldest_first = !t.data.oldest_first;
@@ -193,12 +197,12 @@ pub(super) fn open_prompt(state: &mut AppState, kind: PromptKind) -> Vec<Effect>
     if let (PromptKind::Filter, Some(filter)) = (kind, state.timeline.data.filter()) {
         input.insert_str(filter);
     }
-    state.prompt = Some(Prompt { kind, input });
+    state.overlays.push(Overlay::Prompt(Prompt { kind, input }));
     vec![]
 }
 
 pub(super) fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
-    let Some(prompt) = state.prompt.take() else {
+    let Some(Overlay::Prompt(prompt)) = state.overlays.pop() else {
         return vec![];
     };
     let text = prompt.input.lines().join("");
@@ -257,10 +261,10 @@ pub(super) fn text_input(state: &mut AppState, input: Input) -> Vec<Effect> {
     if breaks_line {
         return vec![];
     }
-    if let Some(prompt) = &mut state.prompt {
+    if let Some(Overlay::Prompt(prompt)) = state.overlays.top_mut() {
         prompt.input.input(input);
     } else if let Focus::Field(field) = state.focus {
-        state.field_mut(field).input(input);
+        state.fields.area_mut(field).input(input);
         state.input_error = None;
     }
     vec![]
@@ -268,10 +272,10 @@ pub(super) fn text_input(state: &mut AppState, input: Input) -> Vec<Effect> {
 
 pub(super) fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
     let text = single_line(text);
-    if let Some(prompt) = &mut state.prompt {
+    if let Some(Overlay::Prompt(prompt)) = state.overlays.top_mut() {
         prompt.input.insert_str(&text);
     } else if let Focus::Field(field) = state.focus {
-        state.field_mut(field).insert_str(&text);
+        state.fields.area_mut(field).insert_str(&text);
         state.input_error = None;
     } else {
         state.notify(Level::Info, "focus a field (Tab) to paste into it");

@@ -1,6 +1,56 @@
-//! Overlays on the results: the raw view, and the copy menu.
+//! The overlay stack's own actions: help, the copy menu, the raw view and the request log.
 
-use super::*;
+use std::sync::Arc;
+
+use crate::acs::Exchange;
+
+use super::super::action::Action;
+use super::super::copy::{self, CopyTarget, Json};
+use super::super::keymap::{self, Context};
+use super::super::raw::{self, RawView};
+use super::super::state::{
+    AppState, DetailTab, Focus, Level, Listing, MessageSource, Overlay, Slot,
+};
+use super::Effect;
+
+/// Opens the overlay, or closes it when it is on top already.
+fn toggle(state: &mut AppState, context: Context, overlay: Overlay) -> Vec<Effect> {
+    if state.overlays.top_is(context) {
+        state.overlays.pop();
+    } else {
+        state.overlays.push(overlay);
+    }
+    vec![]
+}
+
+pub(super) fn toggle_help(state: &mut AppState) -> Vec<Effect> {
+    toggle(state, Context::Help, Overlay::Help(0))
+}
+
+pub(super) fn toggle_log(state: &mut AppState) -> Vec<Effect> {
+    toggle(state, Context::Log, Overlay::Log(0))
+}
+
+pub(super) fn toggle_raw(state: &mut AppState) -> Vec<Effect> {
+    if state.overlays.top_is(Context::Raw) {
+        state.overlays.pop();
+        return vec![];
+    }
+    match current_exchange(state) {
+        Some(exchange) => {
+            let view = raw_view_of(state, exchange);
+            state.overlays.push(Overlay::Raw(view));
+        }
+        None => {
+            let log = keymap::label(Context::Results, &Action::ToggleLog);
+            state.notify(
+                Level::Info,
+                format!("no response here yet: fetch first ({log} lists every request)"),
+            );
+        }
+    }
+    vec![]
+}
 
 pub(super) fn open_copy(state: &mut AppState) -> Vec<Effect> {
     let choices = copy_choices(state);
@@ -8,15 +58,15 @@ pub(super) fn open_copy(state: &mut AppState) -> Vec<Effect> {
         state.notify(Level::Info, "nothing to copy here yet");
         return vec![];
     }
-    state.copy = Some(CopyMenu {
+    state.overlays.push(Overlay::Copy(copy::CopyMenu {
         choices,
         selected: 0,
-    });
+    }));
     vec![]
 }
 
-pub(super) fn copy_choices(state: &AppState) -> Vec<copy::Choice> {
-    if let Some(raw) = &state.raw {
+fn copy_choices(state: &AppState) -> Vec<copy::Choice> {
+    if let Some(Overlay::Raw(raw)) = state.overlays.top() {
         return copy::choices(None, None, Some(&raw.exchange));
     }
     let exchange = current_exchange(state);
@@ -33,20 +83,18 @@ pub(super) fn copy_choices(state: &AppState) -> Vec<copy::Choice> {
             Some(f) => (Some(f.value.id.clone()), Some(&f.value as &dyn Json)),
             None => (None, None),
         },
-        (_, DetailTab::Participants) => {
-            match state.participants.items.get(state.participants.selected) {
-                Some(p) => (
-                    Some(p.communication_identifier.raw_id()),
-                    Some(p as &dyn Json),
-                ),
-                None => (None, None),
-            }
-        }
-        (_, DetailTab::Receipts) => match state.receipts.items.get(state.receipts.selected) {
+        (_, DetailTab::Participants) => match state.participants.selected_item() {
+            Some(p) => (
+                Some(p.communication_identifier.raw_id()),
+                Some(p as &dyn Json),
+            ),
+            None => (None, None),
+        },
+        (_, DetailTab::Receipts) => match state.receipts.selected_item() {
             Some(r) => (Some(r.chat_message_id.clone()), Some(r as &dyn Json)),
             None => (None, None),
         },
-        (_, DetailTab::Threads) => match state.threads.items.get(state.threads.selected) {
+        (_, DetailTab::Threads) => match state.threads.selected_item() {
             Some(t) => (Some(t.id.clone()), Some(t as &dyn Json)),
             None => (None, None),
         },
@@ -56,11 +104,15 @@ pub(super) fn copy_choices(state: &AppState) -> Vec<copy::Choice> {
 }
 
 pub(super) fn copy_target(state: &mut AppState, target: CopyTarget) -> Vec<Effect> {
-    let Some(choice) = state.copy.as_ref().and_then(|m| m.find(target)).cloned() else {
+    let choice = match state.overlays.top() {
+        Some(Overlay::Copy(menu)) => menu.find(target).cloned(),
+        _ => None,
+    };
+    let Some(choice) = choice else {
         state.notify(Level::Info, format!("no {} to copy here", target.label()));
         return vec![];
     };
-    state.copy = None;
+    state.overlays.pop();
     vec![Effect::Copy {
         target: choice.target,
         text: choice.text,
@@ -76,26 +128,14 @@ pub(super) fn raw_view_of(state: &AppState, exchange: Arc<Exchange>) -> RawView 
     )
 }
 
-/// The raw view's lines follow the terminal width and the time display.
+/// The raw views' lines follow the terminal width and the time display.
 pub(super) fn rebuild_raw(state: &mut AppState) {
     let (time, now, width) = (state.time_display, state.now, raw::width(state.size));
-    if let Some(view) = &mut state.raw {
-        view.rebuild(time, now, width);
+    for overlay in state.overlays.iter_mut() {
+        if let Overlay::Raw(view) = overlay {
+            view.rebuild(time, now, width);
+        }
     }
-}
-
-pub(super) fn toggle_raw(state: &mut AppState) -> Vec<Effect> {
-    if state.raw.take().is_some() {
-        return vec![];
-    }
-    match current_exchange(state) {
-        Some(exchange) => state.raw = Some(raw_view_of(state, exchange)),
-        None => state.notify(
-            Level::Info,
-            "no response here yet: fetch first (l lists every request)",
-        ),
-    }
-    vec![]
 }
 
 /// The exchange behind what has focus: the selected message's page, a panel's answer, or the
@@ -106,34 +146,31 @@ pub(super) fn current_exchange(state: &AppState) -> Option<Arc<Exchange>> {
         t.data
             .row(t.selected)
             .and_then(|e| t.data.pages.get(e.page as usize).cloned())
-            .or_else(|| state.logged(t.origin))
+            .or_else(|| state.logged(Slot::Timeline))
     };
     if state.focus == Focus::Timeline {
         return timeline();
     }
+    let fetched = |exchange: Option<Arc<Exchange>>, slot| exchange.or_else(|| state.logged(slot));
     match state.tab {
-        DetailTab::Thread => state
-            .thread
-            .as_ref()
-            .map(|f| f.exchange.clone())
-            .or_else(|| state.logged(state.thread_origin)),
+        DetailTab::Thread => fetched(
+            state.thread.as_ref().map(|f| f.exchange.clone()),
+            Slot::Thread,
+        ),
         DetailTab::Message => match state.message_source {
-            MessageSource::Fetched => state
-                .message
-                .as_ref()
-                .map(|f| f.exchange.clone())
-                .or_else(|| state.logged(state.message_origin)),
+            MessageSource::Fetched => fetched(
+                state.message.as_ref().map(|f| f.exchange.clone()),
+                Slot::Message,
+            ),
             MessageSource::Timeline => timeline(),
         },
-        DetailTab::Participants => listing_exchange(state, &state.participants),
-        DetailTab::Receipts => listing_exchange(state, &state.receipts),
-        DetailTab::Threads => listing_exchange(state, &state.threads),
+        DetailTab::Participants => listing_exchange(state, &state.participants, Slot::Participants),
+        DetailTab::Receipts => listing_exchange(state, &state.receipts, Slot::Receipts),
+        DetailTab::Threads => listing_exchange(state, &state.threads, Slot::Threads),
         DetailTab::Token => None,
     }
 }
 
-pub(super) fn listing_exchange<T>(state: &AppState, list: &Listing<T>) -> Option<Arc<Exchange>> {
-    list.selected_page()
-        .cloned()
-        .or_else(|| state.logged(list.origin))
+fn listing_exchange<T>(state: &AppState, list: &Listing<T>, slot: Slot) -> Option<Arc<Exchange>> {
+    list.selected_page().cloned().or_else(|| state.logged(slot))
 }

@@ -7,16 +7,23 @@ use crate::acs::AcsError;
 use crate::acs::identity::{MintedToken, REFRESH_MARGIN, identity_hint};
 use crate::acs::time::human_span;
 use crate::config::{Config, Profile};
-use crate::tui::action::ProfileSecret;
-use crate::tui::state::{MintSource, Minted, PickerStage, ProfileList, ProfilePicker};
+use crate::credentials::describe_profile;
 
-use super::*;
+use super::super::action::Credentials;
+use super::super::keymap::Context;
+use super::super::state::{
+    AppState, DetailTab, Field, Level, LoadStatus, MintSource, Minted, Overlay, PickerStage,
+    ProfileList, ProfilePicker, Slot,
+};
+use super::fetch::open_thread;
+use super::{Effect, Resolve};
 
 /// After a failed refresh, the next attempt waits this long (while the token still works).
 const REFRESH_RETRY: chrono::Duration = chrono::Duration::minutes(1);
 
 pub(super) fn open_profiles(state: &mut AppState) -> Vec<Effect> {
-    if state.profiles.take().is_some() {
+    if state.overlays.top_is(Context::Profiles) {
+        state.overlays.pop();
         return vec![];
     }
     let path = state.settings.config_file.clone();
@@ -26,12 +33,12 @@ pub(super) fn open_profiles(state: &mut AppState) -> Vec<Effect> {
             "there is no config directory on this machine (no home directory)".into(),
         ),
     };
-    state.profiles = Some(ProfilePicker {
+    state.overlays.push(Overlay::Profiles(ProfilePicker {
         path: path.clone(),
         list,
         stage: PickerStage::Profiles,
         selected: 0,
-    });
+    }));
     path.map(|path| Effect::LoadProfiles { path })
         .into_iter()
         .collect()
@@ -44,8 +51,8 @@ pub(super) fn profiles_loaded(
 ) -> Vec<Effect> {
     let current = state.profile.clone();
     let Some(picker) = state
-        .profiles
-        .as_mut()
+        .overlays
+        .picker_mut()
         .filter(|p| p.path.as_ref() == Some(&path))
     else {
         return vec![];
@@ -66,7 +73,7 @@ pub(super) fn profiles_loaded(
 
 /// Enter in the picker: apply the selected profile, or open the selected recent thread.
 pub(super) fn picker_enter(state: &mut AppState) -> Vec<Effect> {
-    let Some(picker) = &state.profiles else {
+    let Some(picker) = state.overlays.picker() else {
         return vec![];
     };
     match (&picker.stage, &picker.list) {
@@ -76,17 +83,10 @@ pub(super) fn picker_enter(state: &mut AppState) -> Vec<Effect> {
                 None => vec![],
             }
         }
-        (PickerStage::Threads(_), _) => {
-            let Some(thread_id) = state.recent_threads.get(picker.selected).cloned() else {
-                return vec![];
-            };
-            state.profiles = None;
-            state.set_value(Field::Thread, &thread_id);
-            state.set_value(Field::Message, "");
-            let effects = fetch(state);
-            set_focus(state, Focus::Timeline);
-            effects
-        }
+        (PickerStage::Threads(_), _) => match state.recent.ids.get(picker.selected).cloned() {
+            Some(thread_id) => open_thread(state, &thread_id),
+            None => vec![],
+        },
         _ => vec![],
     }
 }
@@ -94,7 +94,13 @@ pub(super) fn picker_enter(state: &mut AppState) -> Vec<Effect> {
 /// Applies what needs no waiting (endpoint, api-version, timeout) and asks for the token.
 fn apply_profile(state: &mut AppState, name: String, profile: Profile) -> Vec<Effect> {
     let mut effects = forget_minted(state);
-    effects.extend(state.profile_status.request_id().map(Effect::Cancel));
+    effects.extend(
+        state
+            .loads
+            .cancel(|s| s == Slot::Credentials)
+            .into_iter()
+            .map(Effect::Cancel),
+    );
     match (&profile.endpoint, &profile.connection_string_env) {
         (Some(endpoint), _) => state.set_value(Field::Endpoint, endpoint),
         // The connection string names the endpoint once it is read.
@@ -108,108 +114,103 @@ fn apply_profile(state: &mut AppState, name: String, profile: Profile) -> Vec<Ef
         state.settings.timeout = std::time::Duration::from_secs_f64(timeout);
     }
     // A token of the previous resource would only earn 401s here.
-    state.set_token("");
-    state.mint_source = None;
+    state.fields.set_token("");
+    state.identity.mint_source = None;
     state.settings.remember_as = Some(name.clone());
     state.profile = Some(name.clone());
-    state.recent_threads.clear();
-    state.recent_index = 0;
-    let request_id = state.take_request_id();
-    state.profile_status = LoadStatus::Loading {
-        started: state.now,
-        request_id,
-    };
-    if let Some(picker) = &mut state.profiles {
+    state.recent = Default::default();
+    let request_id = state.start(Slot::Credentials);
+    if let Some(picker) = state.overlays.picker_mut() {
         picker.stage = PickerStage::Threads(name.clone());
         picker.selected = 0;
     }
     state.notify(
         Level::Info,
-        format!("applying profile {name}: {}…", source_of(&profile)),
+        format!("applying profile {name}: {}…", describe_profile(&profile)),
     );
-    effects.push(Effect::ResolveProfile {
+    effects.push(Effect::Resolve {
         request_id,
-        name,
-        profile,
-        state_file: state.settings.state_file.clone(),
-        timeout: state.settings.timeout,
+        resolve: Resolve::Profile {
+            name,
+            profile,
+            api_version: state.settings.api_version.clone(),
+            timeout: state.settings.timeout,
+            state_file: state.settings.state_file.clone(),
+        },
     });
     effects
 }
 
-/// Where a profile's token comes from, in words.
-pub fn source_of(profile: &Profile) -> String {
-    match (
-        &profile.token_env,
-        &profile.token_command,
-        &profile.connection_string_env,
-    ) {
-        (Some(var), _, _) => format!("token from ${var}"),
-        (_, Some(_), _) => "token from its token_command".into(),
-        (_, _, Some(var)) => match &profile.user {
-            Some(user) => format!("minting a token for {user} from ${var}"),
-            None => format!("connection string from ${var} (no user to mint for)"),
-        },
-        _ => "no token source: paste a token".into(),
-    }
-}
-
-pub(super) fn profile_resolved(
+/// Credentials were worked out (at start, or for a profile picked): the token goes into its field,
+/// a minted one gets its refresh timer, and the profile's recent threads are offered.
+pub(super) fn credentials_resolved(
     state: &mut AppState,
-    request_id: u64,
-    name: String,
-    recent_threads: Vec<String>,
-    result: Result<ProfileSecret, AcsError>,
+    result: Result<Credentials, AcsError>,
 ) -> Vec<Effect> {
-    if !state.profile_status.awaits(request_id) {
-        return vec![];
-    }
-    state.recent_threads = recent_threads;
-    state.recent_index = 0;
-    let secret = match result {
-        Ok(secret) => secret,
+    let credentials = match result {
+        Ok(credentials) => credentials,
         Err(e) => {
-            let message = format!("profile {name}: {e} → {}", identity_hint(&e));
-            state.profile_status = LoadStatus::Failed(e);
+            let message = match &state.profile {
+                Some(name) => format!("profile {name}: {e} → {}", identity_hint(&e)),
+                None => format!("{e} → {}", identity_hint(&e)),
+            };
+            state.loads.set(Slot::Credentials, LoadStatus::Failed(e));
             state.notify(Level::Error, message);
             return vec![];
         }
     };
-    state.profile_status = LoadStatus::Loaded;
-    if let Some(endpoint) = &secret.endpoint
+    state.loads.set(Slot::Credentials, LoadStatus::Loaded);
+    let Credentials {
+        plan,
+        resolved,
+        recent_threads,
+        then_fetch,
+    } = credentials;
+    if let Some(ids) = recent_threads {
+        state.recent.ids = ids;
+        state.recent.next = 0;
+    }
+    if let Some(endpoint) = &plan.endpoint
         && state.value(Field::Endpoint).trim().is_empty()
     {
         state.set_value(Field::Endpoint, endpoint);
     }
-    if let Some(conn) = secret.conn {
-        state.mint_source = Some(MintSource {
-            conn,
-            origin: format!("profile {name}"),
+    if let Some(source) = &plan.mint_source {
+        state.identity.mint_source = Some(MintSource {
+            conn: source.conn.clone(),
+            origin: source.origin.clone(),
         });
     }
-    if let Some(token) = &secret.token {
-        state.set_token(token.expose());
+    let no_token = resolved.token.is_none();
+    let mut effects = vec![];
+    match resolved.minted {
+        Some(minted) => effects = accept_minted(state, minted, None),
+        None => {
+            if let Some(token) = &resolved.token {
+                state.fields.set_token(token.expose());
+            }
+        }
     }
-    let threads = match state.recent_threads.len() {
+    let threads = match state.recent.ids.len() {
         0 => "no recent threads yet".to_string(),
         n => format!("{n} recent threads (R cycles them)"),
     };
-    let no_token = secret.token.is_none() && secret.minted.is_none();
-    let mut effects = vec![];
-    if let Some(minted) = secret.minted {
-        effects = accept_minted(state, minted, None);
-    }
-    let next = match (no_token, &state.mint_source) {
+    let next = match (no_token, &state.identity.mint_source) {
         (true, Some(_)) => {
             "; add user = \"8:acs:...\" to the profile, or paste a member's token and press m on a participant"
         }
         (true, None) => "; paste a token into the Token field",
         _ => "",
     };
-    state.notify(
-        Level::Info,
-        format!("profile {name} applied: {}; {threads}{next}", secret.source),
-    );
+    let source = plan.describe();
+    let text = match &state.profile {
+        Some(name) => format!("profile {name} applied: {source}; {threads}{next}"),
+        None => format!("{source}{next}"),
+    };
+    state.notify(Level::Info, text);
+    if then_fetch {
+        effects.extend(super::super::app::fetch_when_ready(state));
+    }
     effects
 }
 
@@ -222,13 +223,13 @@ pub(super) fn mint_for_participant(state: &mut AppState) -> Vec<Effect> {
         );
         return vec![];
     }
-    let Some(participant) = state.participants.items.get(state.participants.selected) else {
+    let Some(participant) = state.participants.selected_item() else {
         state.notify(Level::Info, "no participant selected: fetch a thread first");
         return vec![];
     };
     let user = participant.communication_identifier.raw_id();
     let name = participant.display_name.clone();
-    let Some(source) = state.mint_source.clone() else {
+    let Some(source) = state.identity.mint_source.clone() else {
         state.notify(
             Level::Warn,
             "cannot mint: no connection string (start with --connection-string-env VAR, or apply a profile with connection_string_env: P)",
@@ -243,17 +244,13 @@ pub(super) fn mint_for_participant(state: &mut AppState) -> Vec<Effect> {
         return vec![];
     }
     let mut effects: Vec<Effect> = state
-        .mint_status
-        .request_id()
-        .map(Effect::Cancel)
+        .loads
+        .cancel(|s| s == Slot::Mint)
         .into_iter()
+        .map(Effect::Cancel)
         .collect();
-    let request_id = state.take_request_id();
-    state.mint_status = LoadStatus::Loading {
-        started: state.now,
-        request_id,
-    };
-    state.mint_name = name;
+    let request_id = state.start(Slot::Mint);
+    state.identity.minting_for = name;
     state.notify(
         Level::Info,
         format!("minting a chat token for {user} from the {}", source.origin),
@@ -269,18 +266,14 @@ pub(super) fn mint_for_participant(state: &mut AppState) -> Vec<Effect> {
 
 pub(super) fn token_minted(
     state: &mut AppState,
-    request_id: u64,
     result: Result<MintedToken, AcsError>,
 ) -> Vec<Effect> {
-    if !state.mint_status.awaits(request_id) {
-        return vec![];
-    }
     match result {
         Ok(minted) => {
-            state.mint_status = LoadStatus::Loaded;
-            let name = state.mint_name.take();
+            state.loads.set(Slot::Mint, LoadStatus::Loaded);
+            let name = state.identity.minting_for.take();
             let effects = accept_minted(state, minted, name);
-            let text = match &state.minted {
+            let text = match &state.identity.minted {
                 Some(m) => format!(
                     "acting as {}: token minted, {}; Enter fetches as them (read-only)",
                     m.who(),
@@ -296,7 +289,7 @@ pub(super) fn token_minted(
                 Level::Error,
                 format!("minting failed: {e} → {}", identity_hint(&e)),
             );
-            state.mint_status = LoadStatus::Failed(e);
+            state.loads.set(Slot::Mint, LoadStatus::Failed(e));
             vec![]
         }
     }
@@ -307,7 +300,7 @@ pub(super) fn token_refreshed(
     request_id: u64,
     result: Result<MintedToken, AcsError>,
 ) -> Vec<Effect> {
-    let Some(current) = &mut state.minted else {
+    let Some(current) = &mut state.identity.minted else {
         return vec![];
     };
     if current.refresh_id != Some(request_id) {
@@ -319,7 +312,7 @@ pub(super) fn token_refreshed(
     match result {
         Ok(fresh) => {
             let effects = accept_minted(state, fresh, name);
-            if let Some(m) = &state.minted {
+            if let Some(m) = &state.identity.minted {
                 let text = format!(
                     "token refreshed for {}, {}",
                     m.who(),
@@ -336,7 +329,7 @@ pub(super) fn token_refreshed(
 /// Keeps the old token (it may still work) and tries again a minute later while it does.
 fn refresh_failed(state: &mut AppState, e: AcsError) -> Vec<Effect> {
     let now = state.now;
-    let Some(minted) = &mut state.minted else {
+    let Some(minted) = &mut state.identity.minted else {
         return vec![];
     };
     let text = format!(
@@ -361,8 +354,8 @@ pub(super) fn accept_minted(
     name: Option<String>,
 ) -> Vec<Effect> {
     let mut effects = forget_minted(state);
-    state.set_token(minted.token.expose());
-    state.minted = Some(Minted {
+    state.fields.set_token(minted.token.expose());
+    state.identity.minted = Some(Minted {
         user: minted.user,
         name,
         expires_on: minted.expires_on,
@@ -376,7 +369,7 @@ pub(super) fn accept_minted(
 /// The one timer that refreshes the minted token [`REFRESH_MARGIN`] before it expires; none when
 /// no token was minted here, no connection string is at hand, or a timer is already set.
 pub fn schedule_refresh(state: &mut AppState) -> Vec<Effect> {
-    match &state.minted {
+    match &state.identity.minted {
         Some(m) if m.refresh_id.is_none() => {
             let at = m.expires_on - REFRESH_MARGIN;
             schedule_at(state, at)
@@ -386,12 +379,12 @@ pub fn schedule_refresh(state: &mut AppState) -> Vec<Effect> {
 }
 
 fn schedule_at(state: &mut AppState, at: DateTime<Utc>) -> Vec<Effect> {
-    let Some(source) = state.mint_source.clone() else {
+    let Some(source) = state.identity.mint_source.clone() else {
         return vec![];
     };
     let request_id = state.take_request_id();
     let timeout = state.settings.timeout;
-    let Some(minted) = &mut state.minted else {
+    let Some(minted) = &mut state.identity.minted else {
         return vec![];
     };
     minted.refresh_id = Some(request_id);
@@ -408,7 +401,7 @@ fn schedule_at(state: &mut AppState, at: DateTime<Utc>) -> Vec<Effect> {
 /// after the refresh was due restarts it at once rather than waiting out the lost time.
 pub(super) fn restart_overdue_refresh(state: &mut AppState) -> Vec<Effect> {
     let now = state.now;
-    let Some(m) = &mut state.minted else {
+    let Some(m) = &mut state.identity.minted else {
         return vec![];
     };
     let (Some(old), None) = (m.refresh_id, &m.refresh_error) else {
@@ -426,6 +419,7 @@ pub(super) fn restart_overdue_refresh(state: &mut AppState) -> Vec<Effect> {
 /// Drops what is known of a minted token and stops its refresh timer.
 fn forget_minted(state: &mut AppState) -> Vec<Effect> {
     state
+        .identity
         .minted
         .take()
         .and_then(|m| m.refresh_id)
@@ -434,13 +428,18 @@ fn forget_minted(state: &mut AppState) -> Vec<Effect> {
         .collect()
 }
 
-/// A token typed or pasted by hand is not the minted one: its refresh would overwrite it.
-pub(super) fn forget_minted_if_edited(state: &mut AppState, before: &str) -> Vec<Effect> {
-    if state.minted.is_some() && state.value(Field::Token) != before {
-        forget_minted(state)
-    } else {
-        vec![]
+/// Typing or pasting: a token edited by hand is not the minted one, whose refresh would
+/// overwrite it, so the minted token is forgotten.
+pub(super) fn typed(
+    state: &mut AppState,
+    edit: impl FnOnce(&mut AppState) -> Vec<Effect>,
+) -> Vec<Effect> {
+    let before = state.value(Field::Token);
+    let mut effects = edit(state);
+    if state.identity.minted.is_some() && state.value(Field::Token) != before {
+        effects.extend(forget_minted(state));
     }
+    effects
 }
 
 /// `expires 2026-01-16 12:00:00 UTC (in 23 h)`.

@@ -8,12 +8,12 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use crate::sanitize::one_line;
 
-use super::super::state::AppState;
+use super::super::copy::CopyMenu;
+use super::super::keymap::{self, Context};
 use super::panel_block;
 use super::timeline::fit;
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let Some(menu) = &state.copy else { return };
+pub fn render(menu: &CopyMenu, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(90);
     let height = (menu.choices.len() as u16 + 2).min(area.height);
     let popup = Rect::new(
@@ -24,7 +24,11 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     );
     let block = panel_block("Copy to the clipboard", true).title_bottom(
         Line::from(Span::styled(
-            " key or Enter copies · Esc closes ",
+            format!(
+                " key or {} copies · {} closes ",
+                keymap::key(Context::CopyMenu, &crate::tui::action::Action::Activate),
+                keymap::key(Context::CopyMenu, &crate::tui::action::Action::Cancel)
+            ),
             Style::default().fg(Color::DarkGray),
         ))
         .right_aligned(),

@@ -6,9 +6,13 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
-use super::super::keymap::{BINDINGS, Context};
+use super::super::action::Action;
+use super::super::keymap::{self, BINDINGS, Context};
 use super::super::state::AppState;
 use super::panel_block;
+
+/// The key table's part of the help, built once.
+static KEY_LINES: std::sync::LazyLock<Vec<Line<'static>>> = std::sync::LazyLock::new(lines);
 
 /// Every line of the help, from the key table.
 pub fn lines() -> Vec<Line<'static>> {
@@ -38,40 +42,57 @@ pub fn lines() -> Vec<Line<'static>> {
     lines
 }
 
-/// Lines above the key table (the config file's path).
-pub const HEADER_LINES: usize = 3;
+/// How many lines the help has: scrolling stops at its last line.
+pub fn line_count() -> usize {
+    header(None).len() + KEY_LINES.len()
+}
 
 /// Where profiles come from, then the keys.
 fn with_config_path(state: &AppState) -> Vec<Line<'static>> {
-    let path = state
-        .settings
-        .config_file
-        .as_ref()
-        .map_or("(no config directory on this machine)".to_string(), |p| {
-            crate::sanitize::one_line(&p.display().to_string()).into_owned()
-        });
-    let mut all = vec![
+    let mut all = header(state.settings.config_file.as_deref());
+    all.extend(KEY_LINES.iter().cloned());
+    all
+}
+
+/// The lines above the key table: the config file's path.
+fn header(config_file: Option<&std::path::Path>) -> Vec<Line<'static>> {
+    let path = config_file.map_or("(no config directory on this machine)".to_string(), |p| {
+        crate::sanitize::one_line(&p.display().to_string()).into_owned()
+    });
+    vec![
         Line::from(vec![
             Span::styled("Config file  ", Style::default().fg(Color::Gray)),
             Span::raw(path),
         ]),
         Line::from(Span::styled(
-            "             P picks a profile from it; profiles never hold secrets",
+            format!(
+                "             {} picks a profile from it; profiles never hold secrets",
+                keymap::label(Context::Results, &Action::OpenProfiles)
+            ),
             Style::default().fg(Color::DarkGray),
         )),
         Line::default(),
-    ];
-    all.extend(lines());
-    all
+    ]
 }
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+/// Lines of the help on screen (inside its box) for a terminal size.
+pub fn rows((_, height): (u16, u16)) -> usize {
+    usize::from(height.saturating_sub(4))
+}
+
+pub fn render(state: &AppState, scroll: u16, frame: &mut Frame, area: Rect) {
     let width = area.width.saturating_sub(4).min(76);
     let height = area.height.saturating_sub(2);
     let popup = Rect::new(area.x + (area.width - width) / 2, area.y + 1, width, height);
     let block = panel_block("Keys", true).title_bottom(
         Line::from(Span::styled(
-            " j/k scroll · ? or Esc closes ",
+            format!(
+                " {}/{} scroll · {} or {} closes ",
+                keymap::key(Context::Help, &Action::ScrollDown),
+                keymap::key(Context::Help, &Action::ScrollUp),
+                keymap::key(Context::Help, &Action::ToggleHelp),
+                keymap::key(Context::Help, &Action::Cancel),
+            ),
             Style::default().fg(Color::DarkGray),
         ))
         .right_aligned(),
@@ -80,7 +101,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(with_config_path(state))
             .block(block)
-            .scroll((state.help.unwrap_or(0), 0)),
+            .scroll((scroll, 0)),
         popup,
     );
 }

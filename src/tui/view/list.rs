@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::sanitize::one_line;
 
-use super::super::state::{AppState, Listing, LoadStatus};
+use super::super::state::{AppState, Listing, LoadStatus, Slot};
 use super::{dim, spinner, status_lines, timeline::window};
 
 #[allow(clippy::too_many_arguments)]
@@ -16,14 +16,14 @@ pub fn render<T>(
     state: &AppState,
     frame: &mut Frame,
     area: Rect,
-    list: &Listing<T>,
+    (list, slot): (&Listing<T>, Slot),
     what: &str,
     header: &str,
     row: impl Fn(&T) -> String,
     detail: impl Fn(&T) -> Vec<Line<'static>>,
 ) {
     if list.items.is_empty() {
-        let lines = status_lines(state, &list.status, what)
+        let lines = status_lines(state, state.status(slot), what)
             .unwrap_or_else(|| vec![dim(format!("No {what}."))]);
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
         return;
@@ -34,7 +34,7 @@ pub fn render<T>(
     let body_rows = top.height.saturating_sub(1) as usize;
     let range = window(list.items.len(), list.selected, 0, body_rows);
     let mut lines = vec![Line::from(Span::styled(
-        format!("{header}  · {}", count(state, list)),
+        format!("{header}  · {}", count(state, list, slot)),
         Style::default()
             .fg(Color::Gray)
             .add_modifier(Modifier::UNDERLINED),
@@ -61,9 +61,9 @@ pub fn render<T>(
     frame.render_widget(Paragraph::new(selected).wrap(Wrap { trim: false }), bottom);
 }
 
-fn count<T>(state: &AppState, list: &Listing<T>) -> String {
+fn count<T>(state: &AppState, list: &Listing<T>, slot: Slot) -> String {
     let n = list.items.len();
-    match &list.status {
+    match state.status(slot) {
         LoadStatus::Loading { .. } => format!("{n} so far {}", spinner(state)),
         LoadStatus::Failed(e) => format!(
             "{n}, then failed: {}",

@@ -10,13 +10,14 @@ use ratatui::widgets::{Clear, Paragraph, Table, TableState};
 
 use crate::acs::Exchange;
 
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
 use super::super::raw_view;
 use super::super::state::{AppState, MAX_EXCHANGES};
 use super::raw::overlay_area;
 use super::{dim, panel_block};
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let Some(selected) = state.log else { return };
+pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) {
     let popup = overlay_area(area);
     let title = format!(
         "Request log · {} (last {MAX_EXCHANGES} kept)",
@@ -24,7 +25,14 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     );
     let block = panel_block(&title, true).title_bottom(
         Line::from(Span::styled(
-            " Enter raw view · j/k move · l or Esc closes ",
+            format!(
+                " {} raw view · {}/{} move · {} or {} closes ",
+                keymap::key(Context::Log, &Action::Activate),
+                keymap::key(Context::Log, &Action::ScrollDown),
+                keymap::key(Context::Log, &Action::ScrollUp),
+                keymap::key(Context::Log, &Action::ToggleLog),
+                keymap::key(Context::Log, &Action::Cancel),
+            ),
             Style::default().fg(Color::DarkGray),
         ))
         .right_aligned(),

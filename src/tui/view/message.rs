@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use crate::acs::{ChatMessage, ChatMessageType, ChatParticipant};
 use crate::sanitize::{one_line, sanitize};
 
-use super::super::state::{AppState, MessageSource};
+use super::super::state::{AppState, LoadStatus, MessageSource, Slot};
 use super::{dim, field, long_field, status_lines, time};
 
 /// Bodies longer than this are cut before rendering, so a huge message keeps every frame fast
@@ -28,10 +28,9 @@ pub fn lines(state: &AppState, shown: Option<&ChatMessage>, width: u16) -> Vec<L
 
 fn placeholder(state: &AppState) -> Vec<Line<'static>> {
     match state.message_source {
-        MessageSource::Fetched => match status_lines(state, &state.message_status, "message") {
-            Some(lines) if !matches!(state.message_status, crate::tui::state::LoadStatus::Idle) => {
-                lines
-            }
+        MessageSource::Fetched => match status_lines(state, state.status(Slot::Message), "message")
+        {
+            Some(lines) if *state.status(Slot::Message) != LoadStatus::Idle => lines,
             _ => vec![dim(
                 "No message: select one in the timeline, or give a message id.",
             )],

@@ -29,7 +29,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use crate::sanitize::one_line;
 
-use super::state::{AppState, DetailTab, Focus, LoadStatus};
+use super::state::{AppState, DetailTab, Focus, LoadStatus, Overlay};
 
 /// Draws the whole screen.
 pub fn render(state: &AppState, frame: &mut Frame) {
@@ -43,12 +43,17 @@ pub fn render(state: &AppState, frame: &mut Frame) {
     timeline::render(state, frame, areas.timeline);
     render_details(state, frame, areas.detail, areas.wide);
     status::render(state, frame, areas.status);
-    log::render(state, frame, area);
-    raw::render(state, frame, area);
-    copy::render(state, frame, area);
-    profiles::render(state, frame, area);
-    if state.help.is_some() {
-        help::render(state, frame, area);
+    // Bottom first, so the top overlay is drawn last.
+    for overlay in state.overlays.iter() {
+        match overlay {
+            Overlay::Help(scroll) => help::render(state, *scroll, frame, area),
+            Overlay::Copy(menu) => copy::render(menu, frame, area),
+            Overlay::Raw(view) => raw::render(view, frame, area),
+            Overlay::Log(selected) => log::render(state, *selected, frame, area),
+            Overlay::Profiles(picker) => profiles::render(state, picker, frame, area),
+            // The prompt lives in the status line.
+            Overlay::Prompt(_) => {}
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use crate::acs::ChatParticipant;
 use crate::sanitize::one_line;
 
-use super::super::state::AppState;
+use super::super::state::{AppState, Slot};
 use super::{dim, field, list, metadata, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
@@ -19,7 +19,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         state,
         frame,
         area,
-        &state.participants,
+        (&state.participants, Slot::Participants),
         "participants",
         &header,
         |p| row(state, p),
@@ -55,7 +55,7 @@ fn detail(state: &AppState, p: &ChatParticipant) -> Vec<Line<'static>> {
         field("History", &history(state, p)),
     ];
     lines.extend(metadata::pairs(p.metadata.as_ref()));
-    if state.mint_source.is_some() && id.raw_id().starts_with("8:acs:") {
+    if state.identity.mint_source.is_some() && id.raw_id().starts_with("8:acs:") {
         lines.push(dim(
             "m mints a token to read the thread as this participant",
         ));

@@ -10,9 +10,11 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use crate::config::Profile;
 use crate::sanitize::one_line;
 
-use super::super::state::{AppState, LoadStatus, PickerStage, ProfileList, ProfilePicker};
-use super::super::update::source_of;
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
+use super::super::state::{AppState, LoadStatus, PickerStage, ProfileList, ProfilePicker, Slot};
 use super::{dim, error, panel_block, spinner};
+use crate::credentials::describe_profile;
 
 /// The example shown when there are no profiles yet.
 pub const EXAMPLE: [&str; 3] = [
@@ -21,10 +23,7 @@ pub const EXAMPLE: [&str; 3] = [
     "token_env = \"CONTOSO_TOKEN\"",
 ];
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let Some(picker) = &state.profiles else {
-        return;
-    };
+pub fn render(state: &AppState, picker: &ProfilePicker, frame: &mut Frame, area: Rect) {
     let (lines, selected_line) = match &picker.stage {
         PickerStage::Profiles => profile_lines(state, picker, &path_text(picker)),
         PickerStage::Threads(name) => thread_lines(state, picker, name),
@@ -51,7 +50,11 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         )))
         .title_bottom(
             Line::from(Span::styled(
-                " Enter picks · Esc closes ",
+                format!(
+                    " {} picks · {} closes ",
+                    keymap::label(Context::Profiles, &Action::Activate),
+                    keymap::label(Context::Profiles, &Action::Cancel)
+                ),
                 Style::default().fg(Color::DarkGray),
             ))
             .right_aligned(),
@@ -161,7 +164,7 @@ fn profile_entry(
         Style::default()
     };
     let head = format!("{marker} {:<18} {}", one_line(name), one_line(endpoint));
-    let mut details = vec![source_of(profile)];
+    let mut details = vec![describe_profile(profile)];
     if let Some(v) = &profile.api_version {
         details.push(format!("api {v}"));
     }
@@ -183,7 +186,7 @@ fn thread_lines(
     picker: &ProfilePicker,
     name: &str,
 ) -> (Vec<Line<'static>>, Option<usize>) {
-    let mut lines = match &state.profile_status {
+    let mut lines = match state.status(Slot::Credentials) {
         LoadStatus::Loading { .. } => vec![Line::from(format!(
             "{} applying profile {}: resolving its token…",
             spinner(state),
@@ -203,20 +206,24 @@ fn thread_lines(
         ))],
     };
     lines.push(Line::default());
-    if state.profile_status.is_loading() {
+    if state.status(Slot::Credentials).is_loading() {
         return (lines, None);
     }
-    if state.recent_threads.is_empty() {
-        lines.push(dim(
-            "No thread opened with this profile yet: type one into the Thread field (Tab) and press Enter.",
-        ));
+    if state.recent.ids.is_empty() {
+        lines.push(dim(format!(
+            "No thread opened with this profile yet: type one into the Thread field ({}) and press {}.",
+            keymap::label(Context::Results, &Action::FocusNext),
+            keymap::label(Context::Field, &Action::Fetch),
+        )));
         return (lines, None);
     }
-    lines.push(dim(
-        "Recent threads (Enter opens one; R cycles them later):",
-    ));
+    lines.push(dim(format!(
+        "Recent threads ({} opens one; {} cycles them later):",
+        keymap::label(Context::Profiles, &Action::Activate),
+        keymap::label(Context::Results, &Action::OpenRecent),
+    )));
     let first = lines.len();
-    for (i, thread) in state.recent_threads.iter().enumerate() {
+    for (i, thread) in state.recent.ids.iter().enumerate() {
         let selected = i == picker.selected;
         let style = if selected {
             Style::default().add_modifier(Modifier::REVERSED)

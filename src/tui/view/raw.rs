@@ -6,12 +6,13 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
+use super::super::raw::RawView;
 use super::super::raw_view;
-use super::super::state::AppState;
 use super::panel_block;
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let Some(raw) = &state.raw else { return };
+pub fn render(raw: &RawView, frame: &mut Frame, area: Rect) {
     let popup = overlay_area(area);
     let e = &raw.exchange;
     let title = format!(
@@ -22,9 +23,16 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let block = panel_block(&title, true).title_bottom(
         Line::from(Span::styled(
             format!(
-                " line {}/{} · j/k PgUp/PgDn scroll · y copy · r or Esc closes ",
+                " line {}/{} · {}/{} {}/{} scroll · {} copy · {} or {} closes ",
                 raw.scroll + 1,
-                raw.lines.len()
+                raw.lines.len(),
+                keymap::key(Context::Raw, &Action::ScrollDown),
+                keymap::key(Context::Raw, &Action::ScrollUp),
+                keymap::key(Context::Raw, &Action::PageUp),
+                keymap::key(Context::Raw, &Action::PageDown),
+                keymap::key(Context::Raw, &Action::OpenCopy),
+                keymap::key(Context::Raw, &Action::ToggleRaw),
+                keymap::key(Context::Raw, &Action::Cancel),
             ),
             Style::default().fg(Color::DarkGray),
         ))

@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use crate::acs::ChatMessageReadReceipt;
 use crate::sanitize::one_line;
 
-use super::super::state::AppState;
+use super::super::state::{AppState, Slot};
 use super::{field, list, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
@@ -19,7 +19,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         state,
         frame,
         area,
-        &state.receipts,
+        (&state.receipts, Slot::Receipts),
         "read receipts",
         &header,
         |r| row(state, r),

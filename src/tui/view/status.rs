@@ -8,12 +8,15 @@ use ratatui::widgets::Paragraph;
 
 use crate::sanitize::one_line;
 
-use super::super::state::{AppState, Level, PromptKind};
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
+use super::super::state::{AppState, Level, Overlay, PromptKind, Slot};
 use super::{elapsed, spinner};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let hints = format!(
-        " ? help · {} · api {} ",
+        " {} help · {} · api {} ",
+        keymap::label(Context::Results, &Action::ToggleHelp),
         state.time_display.label(),
         state.settings.api_version
     );
@@ -26,7 +29,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         Paragraph::new(Span::styled(hints, Style::default().fg(Color::DarkGray))),
         right,
     );
-    if let Some(prompt) = &state.prompt {
+    if let Some(Overlay::Prompt(prompt)) = state.overlays.top() {
         let label = match prompt.kind {
             PromptKind::Filter => "filter / ",
             PromptKind::Jump => "jump to id or #seq: ",
@@ -59,19 +62,14 @@ fn message(state: &AppState) -> Line<'static> {
             Style::default().fg(Color::Yellow),
         ));
     }
-    let loading = state.loading();
-    if let Some(started) = loading
-        .iter()
-        .filter_map(|(_, s)| match s {
-            super::super::state::LoadStatus::Loading { started, .. } => Some(*started),
-            _ => None,
-        })
-        .min()
-    {
-        let names: Vec<&str> = loading.iter().map(|(n, _)| *n).collect();
-        if let (["export"], Some(progress)) = (names.as_slice(), &state.export_progress) {
+    let loading: Vec<_> = state.loads.loading().collect();
+    if let Some(started) = loading.iter().map(|(_, started)| *started).min() {
+        let cancel = keymap::label(Context::Results, &Action::Cancel);
+        let names: Vec<&str> = loading.iter().map(|(slot, _)| slot.name()).collect();
+        if let ([(Slot::Export, _)], Some(progress)) = (loading.as_slice(), &state.export_progress)
+        {
             return Line::from(format!(
-                " {} exporting… {} ({}) · Esc cancels",
+                " {} exporting… {} ({}) · {cancel} cancels",
                 spinner(state),
                 elapsed(state, started),
                 one_line(progress)
@@ -83,7 +81,7 @@ fn message(state: &AppState) -> Line<'static> {
             _ => format!("{} requests", names.len()),
         };
         return Line::from(format!(
-            " {} loading {what}… {} · Esc cancels",
+            " {} loading {what}… {} · {cancel} cancels",
             spinner(state),
             elapsed(state, started),
         ));

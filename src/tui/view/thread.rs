@@ -5,12 +5,12 @@ use ratatui::text::Line;
 use crate::acs::metadata_pairs;
 use crate::sanitize::one_line;
 
-use super::super::state::AppState;
+use super::super::state::{AppState, Slot};
 use super::{dim, field, long_field, status_lines, time};
 
 pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     let Some(fetched) = &state.thread else {
-        return status_lines(state, &state.thread_status, "thread").unwrap_or_default();
+        return status_lines(state, state.status(Slot::Thread), "thread").unwrap_or_default();
     };
     let thread = &fetched.value;
     let count = metadata_pairs(thread.metadata.as_ref()).len();

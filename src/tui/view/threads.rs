@@ -7,7 +7,7 @@ use ratatui::text::Line;
 use crate::acs::ChatThreadItem;
 use crate::sanitize::one_line;
 
-use super::super::state::AppState;
+use super::super::state::{AppState, Slot};
 use super::{field, list, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
@@ -16,7 +16,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         state,
         frame,
         area,
-        &state.threads,
+        (&state.threads, Slot::Threads),
         "threads",
         &header,
         |t| row(state, t),

@@ -14,7 +14,9 @@ use crate::acs::time::relative;
 use crate::acs::{ChatMessage, ChatMessageType, TimeDisplay};
 use crate::sanitize::one_line;
 
-use super::super::state::{AppState, Focus, LoadStatus};
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
+use super::super::state::{AppState, Focus, LoadStatus, Slot};
 use super::super::timeline::{Entry, type_marker};
 use super::{dim, panel_block, spinner, status_lines};
 
@@ -47,7 +49,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
 fn title(state: &AppState) -> String {
     let t = &state.timeline;
     let loaded = t.data.loaded();
-    let mut title = match (&t.status, t.has_more) {
+    let mut title = match (state.status(Slot::Timeline), t.has_more) {
         (LoadStatus::Idle, _) => "Timeline".to_string(),
         (LoadStatus::Loading { .. }, _) if loaded == 0 => {
             format!("Timeline {} loading", spinner(state))
@@ -78,11 +80,12 @@ fn empty_lines(state: &AppState) -> Vec<Line<'static>> {
     let t = &state.timeline;
     if let Some(filter) = t.data.filter() {
         return vec![dim(format!(
-            "No loaded message matches \"{}\" (Esc clears the filter).",
-            one_line(filter)
+            "No loaded message matches \"{}\" ({} clears the filter).",
+            one_line(filter),
+            keymap::label(Context::Results, &Action::Cancel)
         ))];
     }
-    match status_lines(state, &t.status, "messages") {
+    match status_lines(state, state.status(Slot::Timeline), "messages") {
         Some(lines) => lines,
         None => vec![dim("This thread has no messages.")],
     }

@@ -25,7 +25,7 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
 
 /// For a token minted here: for whom, until when, and its refresh.
 fn minted(state: &AppState, width: u16) -> Vec<Line<'static>> {
-    let Some(m) = &state.minted else {
+    let Some(m) = &state.identity.minted else {
         return vec![];
     };
     let mut lines = long_field(
@@ -33,7 +33,7 @@ fn minted(state: &AppState, width: u16) -> Vec<Line<'static>> {
         &format!("for {}, {}", m.who(), expiry_text(state, m.expires_on)),
         width,
     );
-    let refresh = match (&m.refresh_error, m.refresh_id, &state.mint_source) {
+    let refresh = match (&m.refresh_error, m.refresh_id, &state.identity.mint_source) {
         (Some(e), _, _) => {
             lines.push(Line::from(Span::styled(
                 format!("Refresh      failed: {}", one_line(&e.to_string())),

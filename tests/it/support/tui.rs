@@ -7,7 +7,8 @@ use acs_chat_inspector::acs::{
     AcsError, ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem,
     ChatThreadProperties, Exchange, Fetched, Page, ServiceError, TransportKind,
 };
-use acs_chat_inspector::tui::action::{Action, PageOutcome};
+use acs_chat_inspector::tui::action::{Action, Answer, PageOutcome};
+use acs_chat_inspector::tui::app::EventLoop;
 use acs_chat_inspector::tui::state::{AppState, Field, Focus, Settings};
 use acs_chat_inspector::tui::update::{Effect, Request, update};
 use acs_chat_inspector::tui::view;
@@ -16,6 +17,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use serde_json::{Value, json};
 
 pub const THREAD_ID: &str = "19:demo-lunch@thread.v2";
@@ -205,9 +207,13 @@ pub fn request_id(effects: &[Effect], pick: impl Fn(&Request) -> bool) -> u64 {
         .expect("request not started")
 }
 
-pub fn page<T>(request_id: u64, items: Vec<T>, has_more: bool) -> PageOutcome<T> {
+/// The action of a request's answer.
+pub fn answer(request_id: u64, answer: Answer) -> Action {
+    Action::Answered { request_id, answer }
+}
+
+pub fn page<T>(items: Vec<T>, has_more: bool) -> PageOutcome<T> {
     PageOutcome {
-        request_id,
         result: Ok(fetched(Page {
             value: items,
             next_link: None,
@@ -251,35 +257,35 @@ pub fn loaded(width: u16, height: u16, message: bool) -> AppState {
     let ids = start_fetch(&mut s);
     update(
         &mut s,
-        Action::ThreadLoaded {
-            request_id: ids.thread,
-            result: Ok(fetched(thread())),
-        },
+        answer(ids.thread, Answer::Thread(Ok(fetched(thread())))),
     );
     if let Some(id) = ids.message {
         update(
             &mut s,
-            Action::MessageLoaded {
-                request_id: id,
-                result: Ok(fetched(seed_message())),
-            },
+            answer(id, Answer::Message(Ok(fetched(seed_message())))),
         );
     }
     update(
         &mut s,
-        Action::MessagesPage(page(ids.messages, messages(), false)),
+        answer(ids.messages, Answer::MessagesPage(page(messages(), false))),
     );
     update(
         &mut s,
-        Action::ParticipantsPage(page(ids.participants, participants(), false)),
+        answer(
+            ids.participants,
+            Answer::ParticipantsPage(page(participants(), false)),
+        ),
     );
     update(
         &mut s,
-        Action::ReceiptsPage(page(ids.receipts, receipts(), false)),
+        answer(ids.receipts, Answer::ReceiptsPage(page(receipts(), false))),
     );
     update(
         &mut s,
-        Action::ThreadsPage(page(ids.threads, thread_items(), false)),
+        answer(
+            ids.threads,
+            Answer::ThreadsPage(page(thread_items(), false)),
+        ),
     );
     s
 }
@@ -320,7 +326,11 @@ pub fn render(state: &AppState) -> String {
 pub fn render_at(state: &AppState, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| view::render(state, frame)).unwrap();
-    let buffer = terminal.backend().buffer();
+    buffer_text(terminal.backend().buffer())
+}
+
+/// A buffer's text, one line per row, trailing blanks dropped.
+pub fn buffer_text(buffer: &ratatui::buffer::Buffer) -> String {
     let mut out = String::new();
     for y in 0..buffer.area.height {
         let mut line = String::new();
@@ -374,39 +384,102 @@ pub fn token_valid_now() -> String {
     format!("{header}.{payload}.c2lnbmF0dXJl")
 }
 
-/// Applies an action as the app's loop does (with the real clock) and runs its effects.
-pub fn act(
-    state: &mut AppState,
-    tasks: &mut acs_chat_inspector::tui::tasks::Tasks,
-    action: Action,
-) {
-    state.now = Utc::now();
-    let effects = update(state, action);
-    tasks.run(effects);
+/// The app's real event loop on a `TestBackend`, fed keys through a channel: tests drive the loop
+/// the program runs (copy, batching and quit included), not a copy of it.
+pub struct Driver {
+    pub lp:
+        EventLoop<TestBackend, futures::channel::mpsc::UnboundedReceiver<std::io::Result<Event>>>,
+    events: futures::channel::mpsc::UnboundedSender<std::io::Result<Event>>,
+    /// What the loop wrote for the clipboard (OSC 52 sequences).
+    pub clipboard: Arc<std::sync::Mutex<Vec<u8>>>,
+    /// Whether the loop has ended (quit).
+    pub ended: bool,
 }
 
-/// Feeds the actions that tasks send back into [`act`] until `done` holds; fails with the screen
-/// after 10 s.
-pub async fn act_until(
-    state: &mut AppState,
-    tasks: &mut acs_chat_inspector::tui::tasks::Tasks,
-    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Action>,
-    what: &str,
-    done: impl Fn(&AppState) -> bool,
-) {
-    let wait = async {
-        while !done(state) {
-            let action = rx.recv().await.expect("channel open");
-            act(state, tasks, action);
+/// A writer whose bytes the test can read while the loop owns it.
+struct Shared(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Driver {
+    /// Starts the loop on a `width` x `height` screen with the first effects (`app::start`'s).
+    pub fn new(state: AppState, first: Vec<Effect>, width: u16, height: u16) -> Self {
+        let (events, rx) = futures::channel::mpsc::unbounded();
+        let clipboard = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        let lp = EventLoop::new(
+            terminal,
+            rx,
+            std::future::pending(),
+            state,
+            first,
+            Box::new(Shared(clipboard.clone())),
+        )
+        .unwrap();
+        Self {
+            lp,
+            events,
+            clipboard,
+            ended: false,
         }
-    };
-    if tokio::time::timeout(std::time::Duration::from_secs(10), wait)
-        .await
-        .is_err()
-    {
-        panic!(
-            "timed out waiting for {what}:\n{}",
-            render_at(state, 120, 40)
-        );
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.lp.state
+    }
+
+    /// A key as the terminal sends it, taken by one turn of the loop.
+    pub async fn key(&mut self, code: KeyCode) {
+        self.key_with(code, KeyModifiers::NONE).await;
+    }
+
+    pub async fn key_with(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let event = Event::Key(KeyEvent::new(code, mods));
+        self.events.unbounded_send(Ok(event)).unwrap();
+        self.ended |= !self.lp.step().await.unwrap();
+    }
+
+    /// Types each character as a key.
+    pub async fn type_text(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c)).await;
+        }
+    }
+
+    /// Applies an action as a key bound to it would.
+    pub fn act(&mut self, action: Action) {
+        self.ended |= !self.lp.dispatch(action).unwrap();
+    }
+
+    /// Turns the loop until `done` holds; fails with the screen after 10 s or when it ends first.
+    pub async fn until(&mut self, what: &str, done: impl Fn(&AppState) -> bool) {
+        let wait = async {
+            while !done(&self.lp.state) {
+                assert!(!self.ended, "the loop ended before {what}");
+                self.ended |= !self.lp.step().await.unwrap();
+            }
+        };
+        if tokio::time::timeout(std::time::Duration::from_secs(10), wait)
+            .await
+            .is_err()
+        {
+            panic!(
+                "timed out waiting for {what}:\n{}",
+                render_at(&self.lp.state, 120, 40)
+            );
+        }
+    }
+
+    /// The screen as the loop last drew it.
+    pub fn screen(&self) -> String {
+        buffer_text(self.lp.terminal.backend().buffer())
     }
 }

@@ -1,0 +1,50 @@
+//! The emulator's own flags (`emulator` and `--demo` take them): how it misbehaves on purpose.
+
+use clap::{Args, ValueEnum};
+
+/// How the built-in emulator misbehaves (for `emulator` and `--demo`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct EmulatorArgs {
+    /// Add a thread of N generated messages.
+    #[arg(long, global = true, value_name = "N")]
+    pub messages: Option<usize>,
+
+    /// Delay every emulator answer by this many milliseconds.
+    #[arg(long, global = true, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+
+    /// Add a random extra delay of 0..=MS milliseconds to every emulator answer.
+    #[arg(long, global = true, default_value_t = 0, value_name = "MS")]
+    pub latency_jitter_ms: u64,
+
+    /// Fraction (0..1) of emulator answers that fail with 429 or 503.
+    #[arg(long, global = true, default_value_t = 0.0, value_name = "P")]
+    pub fail_rate: f64,
+
+    /// Make the emulator misbehave on purpose (repeatable).
+    #[arg(long = "fault", global = true, value_name = "KIND")]
+    pub faults: Vec<FaultKind>,
+}
+
+/// Faults the emulator can inject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum FaultKind {
+    /// Accept the request, never answer.
+    Stall,
+    /// Close the connection mid-body.
+    Reset,
+    /// Cut the JSON body short.
+    Truncate,
+    /// 200 with a non-JSON body.
+    Garbage,
+    /// A 10 MB message.
+    Huge,
+    /// Text, names and topics full of terminal escape sequences and control characters.
+    Escape,
+    /// Right-to-left text, emoji, combining marks, zero-width characters.
+    Unicode,
+    /// Tokens stop working after a few seconds (401).
+    Expire,
+    /// Unknown message types, identifier kinds and extra fields.
+    Unknown,
+}

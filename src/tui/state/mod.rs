@@ -1,0 +1,324 @@
+//! All state of the inspector. Rendering is a pure function of it (the clock included).
+//!
+//! - [`loads`]: one [`Load`] (status and origin request) per [`Slot`].
+//! - [`overlay`]: the overlay stack; its top takes the keys.
+//! - [`fields`]: the connection fields and focus.
+//! - [`listing`]: paged lists and the timeline's paging.
+//! - [`profiles`]: the profile picker, minted tokens, recent threads.
+
+mod fields;
+mod listing;
+mod loads;
+mod overlay;
+mod profiles;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use ratatui_textarea::TextArea;
+
+use crate::acs::token::TokenInfo;
+use crate::acs::{
+    ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem, ChatThreadProperties,
+    DEFAULT_API_VERSION, Exchange, Fetched, TimeDisplay,
+};
+
+pub use fields::{Field, Fields, Focus, single_line};
+pub use listing::{Listing, MessageSource, TimelineState};
+pub use loads::{Load, LoadStatus, Loads, Slot};
+pub use overlay::{Overlay, Overlays, Prompt, PromptKind};
+pub use profiles::{
+    Identity, MintSource, Minted, PickerStage, ProfileList, ProfilePicker, RecentThreads,
+};
+
+/// The tabs of the detail area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailTab {
+    Thread,
+    Message,
+    Participants,
+    Receipts,
+    Threads,
+    Token,
+}
+
+impl DetailTab {
+    pub const ALL: [DetailTab; 6] = [
+        DetailTab::Thread,
+        DetailTab::Message,
+        DetailTab::Participants,
+        DetailTab::Receipts,
+        DetailTab::Threads,
+        DetailTab::Token,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DetailTab::Thread => "Thread",
+            DetailTab::Message => "Message",
+            DetailTab::Participants => "Participants",
+            DetailTab::Receipts => "Receipts",
+            DetailTab::Threads => "Threads",
+            DetailTab::Token => "Token",
+        }
+    }
+
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+
+    pub fn next(self) -> Self {
+        Self::ALL[(self.index() + 1) % Self::ALL.len()]
+    }
+
+    pub fn prev(self) -> Self {
+        Self::ALL[(self.index() + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+
+    /// Tabs that are lists to pick from: j/k and Enter act on them.
+    pub fn is_list(self) -> bool {
+        matches!(
+            self,
+            DetailTab::Participants | DetailTab::Receipts | DetailTab::Threads
+        )
+    }
+}
+
+/// "throttled, retrying in 1.2 s (2/3)".
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryNotice {
+    pub attempt: u32,
+    pub max: u32,
+    pub delay: Duration,
+    pub reason: String,
+}
+
+impl RetryNotice {
+    pub fn text(&self) -> String {
+        format!(
+            "{}, retrying in {:.1} s ({}/{})",
+            self.reason,
+            self.delay.as_secs_f64(),
+            self.attempt,
+            self.max
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// A line of feedback in the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+}
+
+/// Connection settings that come from flags, not from the input fields.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub api_version: String,
+    pub timeout: Duration,
+    pub retries: u32,
+    /// Items per page of the timeline.
+    pub page_size: u32,
+    /// Where exports are written.
+    pub export_dir: std::path::PathBuf,
+    /// Remember opened threads under this profile name (`None`: remember nothing, as in the demo).
+    pub remember_as: Option<String>,
+    /// The config file the profile picker reads (`None`: no config directory on this machine).
+    pub config_file: Option<std::path::PathBuf>,
+    /// The state file recent threads are remembered in (`None`: remember nothing).
+    pub state_file: Option<std::path::PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            api_version: DEFAULT_API_VERSION.to_string(),
+            timeout: Duration::from_secs(30),
+            retries: 3,
+            page_size: 100,
+            export_dir: std::path::PathBuf::from("."),
+            remember_as: None,
+            config_file: None,
+            state_file: None,
+        }
+    }
+}
+
+/// An exchange and the request it belongs to (a failed request's exchange is found this way).
+#[derive(Debug, Clone)]
+pub struct LoggedExchange {
+    pub request_id: u64,
+    pub exchange: Arc<Exchange>,
+}
+
+/// The request log keeps this many exchanges.
+pub const MAX_EXCHANGES: usize = 500;
+
+/// The whole UI state.
+#[derive(Debug)]
+pub struct AppState {
+    pub settings: Settings,
+    pub fields: Fields,
+    pub focus: Focus,
+    /// Why the last fetch was refused before any request.
+    pub input_error: Option<String>,
+    /// What the token of the last fetch says about itself (identity, expiry); never the token.
+    pub token: Option<TokenInfo>,
+    /// What every slot waits for, and which request produced its data.
+    pub loads: Loads,
+    pub thread: Option<Fetched<ChatThreadProperties>>,
+    pub message: Option<Fetched<ChatMessage>>,
+    pub message_source: MessageSource,
+    pub timeline: TimelineState,
+    pub participants: Listing<ChatParticipant>,
+    pub receipts: Listing<ChatMessageReadReceipt>,
+    pub threads: Listing<ChatThreadItem>,
+    pub tab: DetailTab,
+    /// Scroll of the detail tab's text.
+    pub detail_scroll: u16,
+    pub overlays: Overlays,
+    /// How far the export being written has come.
+    pub export_progress: Option<String>,
+    pub now: DateTime<Utc>,
+    pub time_display: TimeDisplay,
+    pub size: (u16, u16),
+    pub notice: Option<Notice>,
+    pub retry: Option<RetryNotice>,
+    pub spinner: usize,
+    /// Every HTTP exchange since start, oldest first (bounded), for the request log and raw views.
+    pub exchanges: VecDeque<LoggedExchange>,
+    pub next_request_id: u64,
+    pub quit: bool,
+    pub recent: RecentThreads,
+    /// The profile applied last, by name.
+    pub profile: Option<String>,
+    pub identity: Identity,
+}
+
+impl AppState {
+    pub fn new(settings: Settings, now: DateTime<Utc>) -> Self {
+        let mut state = Self {
+            settings,
+            fields: Fields::default(),
+            focus: Focus::Field(Field::Endpoint),
+            input_error: None,
+            token: None,
+            loads: Loads::default(),
+            thread: None,
+            message: None,
+            message_source: MessageSource::Fetched,
+            timeline: TimelineState::default(),
+            participants: Listing::default(),
+            receipts: Listing::default(),
+            threads: Listing::default(),
+            tab: DetailTab::Thread,
+            detail_scroll: 0,
+            overlays: Overlays::default(),
+            export_progress: None,
+            now,
+            time_display: TimeDisplay::Utc,
+            size: (80, 24),
+            notice: None,
+            retry: None,
+            spinner: 0,
+            exchanges: VecDeque::new(),
+            next_request_id: 1,
+            quit: false,
+            recent: RecentThreads::default(),
+            profile: None,
+            identity: Identity::default(),
+        };
+        state.sync_field_styles();
+        state
+    }
+
+    pub fn field(&self, field: Field) -> &TextArea<'static> {
+        self.fields.area(field)
+    }
+
+    /// The text of a field (fields are single-line).
+    pub fn value(&self, field: Field) -> String {
+        self.fields.value(field)
+    }
+
+    /// Replaces a field's text, cursor at the end.
+    pub fn set_value(&mut self, field: Field, text: &str) {
+        self.fields.set_value(field, text);
+    }
+
+    /// Cursor shown only in the focused field.
+    pub fn sync_field_styles(&mut self) {
+        let focused = match self.focus {
+            Focus::Field(field) => Some(field),
+            _ => None,
+        };
+        self.fields.show_cursor_in(focused);
+    }
+
+    pub fn take_request_id(&mut self) -> u64 {
+        let id = self.next_request_id;
+        self.next_request_id += 1;
+        id
+    }
+
+    /// A slot starts loading for a new request; returns the request id.
+    pub fn start(&mut self, slot: Slot) -> u64 {
+        let id = self.take_request_id();
+        self.loads.start(slot, id, self.now);
+        id
+    }
+
+    pub fn status(&self, slot: Slot) -> &LoadStatus {
+        self.loads.status(slot)
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loads.is_loading()
+    }
+
+    /// The message the message panels show: the fetched one, or the timeline's selection decoded.
+    pub fn shown_message(&self) -> Option<std::borrow::Cow<'_, ChatMessage>> {
+        match self.message_source {
+            MessageSource::Timeline => self.selected_message().map(std::borrow::Cow::Owned),
+            MessageSource::Fetched => self
+                .message
+                .as_ref()
+                .map(|f| std::borrow::Cow::Borrowed(&f.value)),
+        }
+    }
+
+    /// The message selected in the timeline.
+    pub fn selected_message(&self) -> Option<ChatMessage> {
+        self.timeline
+            .data
+            .row(self.timeline.selected)
+            .map(|e| e.message())
+    }
+
+    /// The exchange a slot's request produced last (for panels whose request failed).
+    pub fn logged(&self, slot: Slot) -> Option<Arc<Exchange>> {
+        let id = self.loads.origin(slot)?;
+        self.exchanges
+            .iter()
+            .rev()
+            .find(|l| l.request_id == id)
+            .map(|l| l.exchange.clone())
+    }
+
+    pub fn notify(&mut self, level: Level, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            level,
+            text: text.into(),
+        });
+    }
+}

@@ -1,0 +1,167 @@
+//! Answers of requests, each taken by the slot that awaits it; stale ones are dropped here, once.
+
+use crate::acs::{ChatThreadProperties, Page};
+
+use super::super::action::{Answer, Outcome, PageOutcome};
+use super::super::state::{AppState, Field, Level, Listing, LoadStatus, MessageSource, Slot};
+use super::Effect;
+use super::navigate::keep_selection_visible;
+use super::profiles::{credentials_resolved, token_minted, token_refreshed};
+
+/// Applies the answer of `request_id` to the slot that awaits it.
+pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Vec<Effect> {
+    if let Answer::Refreshed(result) = answer {
+        return token_refreshed(state, request_id, result);
+    }
+    let Some(slot) = state.loads.awaiting(request_id) else {
+        return vec![];
+    };
+    if let Answer::ExportProgress(text) = answer {
+        state.export_progress = Some(text);
+        return vec![];
+    }
+    state.retry = None;
+    match answer {
+        Answer::Thread(result) => thread_loaded(state, result),
+        Answer::Message(result) => {
+            match result {
+                Ok(message) => {
+                    state.message = Some(message);
+                    state.loads.set(slot, LoadStatus::Loaded);
+                    state.message_source = MessageSource::Fetched;
+                }
+                Err(e) => state.loads.set(slot, LoadStatus::Failed(e)),
+            }
+            vec![]
+        }
+        Answer::MessagesPage(page) => messages_page(state, page),
+        Answer::ParticipantsPage(page) => {
+            list_page(state, slot, page, |s| &mut s.participants);
+            vec![]
+        }
+        Answer::ReceiptsPage(page) => {
+            if list_page(state, slot, page, |s| &mut s.receipts) {
+                state.timeline.data.set_receipts(&state.receipts.items);
+            }
+            vec![]
+        }
+        Answer::ThreadsPage(page) => {
+            list_page(state, slot, page, |s| &mut s.threads);
+            vec![]
+        }
+        Answer::Exported(result) => {
+            exported(state, result);
+            vec![]
+        }
+        Answer::Credentials(result) => credentials_resolved(state, result),
+        Answer::Minted(result) => token_minted(state, result),
+        Answer::ExportProgress(_) | Answer::Refreshed(_) => vec![],
+    }
+}
+
+fn exported(state: &mut AppState, result: Result<(std::path::PathBuf, String), String>) {
+    state.loads.set(Slot::Export, LoadStatus::Loaded);
+    state.export_progress = None;
+    match result {
+        Ok((path, counts)) => state.notify(
+            Level::Info,
+            format!("exported to {} ({counts})", path.display()),
+        ),
+        Err(e) => state.notify(Level::Error, format!("export failed: {e}")),
+    }
+}
+
+fn thread_loaded(state: &mut AppState, result: Outcome<ChatThreadProperties>) -> Vec<Effect> {
+    let thread = match result {
+        Ok(thread) => thread,
+        Err(e) => {
+            state.loads.set(Slot::Thread, LoadStatus::Failed(e));
+            return vec![];
+        }
+    };
+    let thread_id = thread.value.id.clone();
+    state.thread = Some(thread);
+    state.loads.set(Slot::Thread, LoadStatus::Loaded);
+    let Some(profile) = state.settings.remember_as.clone() else {
+        return vec![];
+    };
+    state.recent.ids.retain(|t| *t != thread_id);
+    state.recent.ids.insert(0, thread_id.clone());
+    let Some(file) = state.settings.state_file.clone() else {
+        return vec![];
+    };
+    vec![Effect::RememberThread {
+        file,
+        profile,
+        thread_id,
+    }]
+}
+
+fn messages_page(state: &mut AppState, page: PageOutcome<crate::acs::ChatMessage>) -> Vec<Effect> {
+    state.timeline.page_pending = false;
+    let fetched = match page.result {
+        Ok(fetched) => fetched,
+        Err(e) => {
+            state.loads.set(Slot::Timeline, LoadStatus::Failed(e));
+            state.timeline.open = false;
+            return vec![];
+        }
+    };
+    state.loads.set(Slot::Timeline, LoadStatus::Loaded);
+    let t = &mut state.timeline;
+    let was_empty = t.data.is_empty();
+    let Page { value, .. } = fetched.value;
+    let shown = t.data.push_page(value, fetched.exchange);
+    if t.data.oldest_first && !was_empty {
+        t.selected += shown;
+        t.offset += shown;
+    }
+    t.has_more = page.has_more;
+    if t.follow_end {
+        t.selected = t.data.len().saturating_sub(1);
+    }
+    if !page.has_more {
+        t.open = false;
+        t.follow_end = false;
+    }
+    t.data.set_receipts(&state.receipts.items);
+    if was_empty {
+        select_fetched_message(state);
+    }
+    keep_selection_visible(state);
+    super::navigate::more_messages(state)
+}
+
+/// With a message id given, the timeline opens on that message so its neighbours are in view.
+fn select_fetched_message(state: &mut AppState) {
+    if state.message_source != MessageSource::Fetched {
+        return;
+    }
+    let id = state.value(Field::Message);
+    let t = &mut state.timeline;
+    if let Some(row) = t.data.find(id.trim()).and_then(|i| t.data.row_of(i)) {
+        t.selected = row;
+    }
+}
+
+/// Adds a page to a list; `true` when items were added.
+fn list_page<T>(
+    state: &mut AppState,
+    slot: Slot,
+    page: PageOutcome<T>,
+    list: impl Fn(&mut AppState) -> &mut Listing<T>,
+) -> bool {
+    match page.result {
+        Ok(fetched) => {
+            list(state).push_page(fetched.value.value, fetched.exchange);
+            if !page.has_more {
+                state.loads.set(slot, LoadStatus::Loaded);
+            }
+            true
+        }
+        Err(e) => {
+            state.loads.set(slot, LoadStatus::Failed(e));
+            false
+        }
+    }
+}
