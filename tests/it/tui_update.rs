@@ -6,22 +6,12 @@ use acs_chat_inspector::clipboard::CopyTarget;
 use acs_chat_inspector::tui::action::Action;
 use acs_chat_inspector::tui::action::Answer;
 use acs_chat_inspector::tui::keymap::action_for_key;
-use acs_chat_inspector::tui::state::{DetailTab, Field, Focus, LoadStatus, MessageSource};
+use acs_chat_inspector::tui::state::{
+    AppState, DetailTab, Field, Focus, LoadStatus, MessageSource,
+};
 use acs_chat_inspector::tui::state::{Overlay, Slot};
 use acs_chat_inspector::tui::update::{Effect, Request, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-/// Routes a key through the key table and applies it, as the app does.
-fn press(s: &mut acs_chat_inspector::tui::state::AppState, code: KeyCode) -> Vec<Effect> {
-    match action_for_key(s, key(code)) {
-        Some(action) => update(s, action),
-        None => vec![],
-    }
-}
 
 #[test]
 fn focus_cycles_through_fields_and_panels_both_ways() {
@@ -92,21 +82,35 @@ fn paste_goes_into_the_focused_field_on_one_line() {
     assert_eq!(s.value(Field::Token), token());
 }
 
+/// The slots loading, in slot order.
+fn loading(s: &AppState) -> Vec<Slot> {
+    s.loads.loading().map(|(slot, _)| slot).collect()
+}
+
 #[test]
 fn fetch_starts_every_request_with_distinct_ids() {
     let mut s = filled(80, 24, true);
     let effects = update(&mut s, Action::Fetch);
-    let mut requests: Vec<&Request> = effects
+    let mut ids: Vec<u64> = effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Fetch { request, .. } => Some(request),
+            Effect::Fetch { request_id, .. } => Some(*request_id),
             _ => None,
         })
         .collect();
-    assert_eq!(requests.len(), 6);
-    requests.dedup();
-    assert_eq!(requests.len(), 6);
-    assert!(s.is_loading() && s.tab == DetailTab::Message);
+    assert_eq!(
+        loading(&s),
+        Slot::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_fetched_data())
+            .collect::<Vec<_>>()
+    );
+    let started = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), started, "each request has its own id");
+    assert_eq!(s.tab, DetailTab::Message);
 }
 
 #[test]
@@ -153,7 +157,11 @@ fn only_endpoint_and_token_lists_the_threads() {
     let mut s = filled(80, 24, false);
     s.set_value(Field::Thread, "");
     let effects = update(&mut s, Action::Fetch);
-    assert_eq!(effects.len(), 1);
+    assert_eq!(
+        loading(&s),
+        [Slot::Threads],
+        "only the thread list is asked for"
+    );
     assert_eq!(s.tab, DetailTab::Threads);
     let id = request_id(&effects, |r| *r == Request::Threads);
     update(
@@ -374,8 +382,19 @@ fn receipts_count_readers_per_message() {
 fn enter_in_a_field_fetches_and_moves_focus_to_the_results() {
     let mut s = filled(80, 24, false);
     s.focus = Focus::Field(Field::Thread);
-    let effects = press(&mut s, KeyCode::Enter);
-    assert_eq!(effects.len(), 5);
+    press(&mut s, KeyCode::Enter);
+    let expected = [
+        Slot::Thread,
+        Slot::Timeline,
+        Slot::Participants,
+        Slot::Receipts,
+        Slot::Threads,
+    ];
+    assert_eq!(
+        loading(&s),
+        expected,
+        "everything but a message (none named)"
+    );
     assert_eq!(s.focus, Focus::Timeline);
 }
 
@@ -574,50 +593,6 @@ fn v_switches_the_api_version_for_the_next_fetch() {
         Effect::Fetch { config, .. } => config.api_version == "2024-03-15-preview",
         _ => true,
     }));
-}
-
-#[test]
-fn export_needs_a_thread_and_esc_cancels_it_while_a_fetch_does_not() {
-    let mut s = filled(80, 24, false);
-    let effects = press(&mut s, KeyCode::Char('E'));
-    let id = match &effects[..] {
-        [
-            Effect::Export {
-                request_id,
-                redacted: true,
-                thread_id,
-                path,
-                ..
-            },
-        ] => {
-            assert_eq!(thread_id, THREAD_ID);
-            assert!(
-                path.to_string_lossy()
-                    .contains("acs-bundle-19_demo-lunch_thread.v2-")
-            );
-            *request_id
-        }
-        other => panic!("{other:?}"),
-    };
-    let effects = update(&mut s, Action::Fetch);
-    assert!(
-        !effects
-            .iter()
-            .any(|e| matches!(e, Effect::Cancel(c) if *c == id)),
-        "a fetch keeps the export"
-    );
-    let effects = press(&mut s, KeyCode::Esc);
-    assert!(
-        effects
-            .iter()
-            .any(|e| matches!(e, Effect::Cancel(c) if *c == id))
-    );
-    assert!(matches!(s.status(Slot::Export), LoadStatus::Cancelled));
-
-    let mut s = filled(80, 24, false);
-    s.set_value(Field::Thread, "");
-    assert!(press(&mut s, KeyCode::Char('e')).is_empty());
-    assert!(s.notice.unwrap().text.contains("no thread to export"));
 }
 
 #[test]

@@ -9,8 +9,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::Response;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 pub const THREAD: &str = "19:_PQfjjcwP5IQnNCNPwtLNzZlRzfPuXSCvaK5g8RxnMs1@thread.v2";
 pub const THREAD_ENCODED: &str = "19%3A_PQfjjcwP5IQnNCNPwtLNzZlRzfPuXSCvaK5g8RxnMs1%40thread.v2";
@@ -165,27 +163,14 @@ fn now() -> i64 {
 
 /// A real-shaped ACS user token for [`IDENTITY`], expiring `expires_in` seconds from now.
 pub fn token_expiring_in(expires_in: i64) -> String {
-    let header = r#"{"alg":"RS256","kid":"5","x5t":"oP1GTK0yJ5sgSEtHaDHOnwoXFhc","typ":"JWT"}"#;
-    let iat = now() - 3600;
-    let payload = format!(
-        r#"{{"skypeid":"acs:dd9753c0-6e62-4f74-ab0f-c94f9723b4eb_0000001c-8f4e-8c40-e3c7-593a0d0046b5","scp":1792,"csi":"{iat}","exp":{},"acsScope":"chat","resourceId":"dd9753c0-6e62-4f74-ab0f-c94f9723b4eb","resourceLocation":"unitedstates","iat":{iat}}}"#,
-        now() + expires_in
-    );
-    format!(
-        "{}.{}.c2lnbmF0dXJlLW5vdC1jaGVja2VkLW9mZmxpbmU",
-        URL_SAFE_NO_PAD.encode(header),
-        URL_SAFE_NO_PAD.encode(payload)
-    )
+    super::tokens::expiring_in(expires_in)
 }
 
 pub fn token() -> String {
     token_expiring_in(24 * 3600)
 }
 
-/// The payload segment of a token (what a leak scan must not find either).
-pub fn payload_segment(token: &str) -> &str {
-    token.split('.').nth(1).unwrap()
-}
+pub use super::tokens::payload_segment;
 
 /// Runs the binary with a clean environment (no AZURE_* from the caller's shell).
 pub fn run(args: &[&str]) -> Output {

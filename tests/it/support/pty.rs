@@ -13,17 +13,31 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 /// How long any wait may take before the test fails.
 pub const WAIT_LIMIT: Duration = Duration::from_secs(20);
 
+/// Text of the demo's seed message, on screen once `--demo` has loaded.
+pub const SEED: &str = "head out for lunch";
+
 pub struct PtySession {
     master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
+    /// Reads the terminal until the program has closed it.
+    reader: Option<std::thread::JoinHandle<()>>,
     /// Config and remembered state go here, never into the machine's own directories.
     _home: tempfile::TempDir,
 }
 
 impl PtySession {
+    /// The program on an 80x24 terminal, the smallest it supports in full.
+    pub fn spawn_80x24(args: &[&str]) -> Self {
+        Self::spawn(args, 80, 24)
+    }
+
+    pub fn spawn_with_env_80x24(args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::spawn_with_env(args, 80, 24, env)
+    }
+
     /// Starts the binary with `args` in a `cols`x`rows` terminal.
     pub fn spawn(args: &[&str], cols: u16, rows: u16) -> Self {
         Self::spawn_with_env(args, cols, rows, &[])
@@ -70,7 +84,7 @@ impl PtySession {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (p, r) = (parser.clone(), raw.clone());
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -86,8 +100,20 @@ impl PtySession {
             child,
             parser,
             raw,
+            reader: Some(reader),
             _home: home,
         }
+    }
+
+    /// For a program that prints and exits: everything it wrote to the terminal (line ends as
+    /// `\n`) once it has exited, and its exit code.
+    pub fn output(&mut self) -> (String, u32) {
+        let code = self.wait_exit().exit_code();
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the terminal reader");
+        }
+        let text = String::from_utf8_lossy(&self.raw()).replace("\r\n", "\n");
+        (text, code)
     }
 
     /// The screen as text, one line per row.
@@ -107,13 +133,12 @@ impl PtySession {
 
     /// Waits until the screen shows `text`; panics with the screen when it never does.
     pub fn wait_for(&self, text: &str) {
-        self.wait_until(
-            |screen| screen.contains(text),
-            &format!("{text:?} on screen"),
-        );
+        self.wait_until(&format!("{text:?} on screen"), |screen| {
+            screen.contains(text)
+        });
     }
 
-    pub fn wait_until(&self, mut ok: impl FnMut(&str) -> bool, what: &str) {
+    pub fn wait_until(&self, what: &str, mut ok: impl FnMut(&str) -> bool) {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -173,6 +198,23 @@ impl PtySession {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// The `--demo` inspector, once its seed message is on screen.
+    pub fn demo(cols: u16, rows: u16) -> Self {
+        let session = Self::spawn(&["--demo"], cols, rows);
+        session.wait_for(SEED);
+        session
+    }
+
+    /// Waits for the program to end with the expected success, then checks the terminal is
+    /// restored and the process gone.
+    pub fn assert_exits_restored(mut self, expect_success: bool) {
+        let pid = self.pid();
+        let status = self.wait_exit();
+        assert_eq!(status.success(), expect_success, "exit status {status:?}");
+        self.assert_terminal_restored();
+        assert!(!process_alive(pid), "the process is still running");
     }
 
     /// After exit: main screen, cursor visible, raw mode off.

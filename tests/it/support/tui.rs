@@ -12,8 +12,6 @@ use acs_chat_inspector::tui::app::EventLoop;
 use acs_chat_inspector::tui::state::{AppState, Field, Focus, Settings};
 use acs_chat_inspector::tui::update::{Effect, Request, update};
 use acs_chat_inspector::tui::view;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -33,14 +31,7 @@ pub fn now() -> DateTime<Utc> {
 
 /// A token shaped like a real ACS one, valid for a day after [`now`].
 pub fn token() -> String {
-    let enc = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
-    let header = enc(json!({"alg": "RS256", "typ": "JWT"}));
-    let payload = enc(json!({
-        "skypeid": "acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d",
-        "scp": 1792, "acsScope": "chat,voip", "resourceId": "8540c0de-899f-5cce-acb5-3ec493af3800",
-        "iat": now().timestamp() - 3600, "exp": now().timestamp() + 86_400
-    }));
-    format!("{header}.{payload}.c2lnbmF0dXJl")
+    super::tokens::tui_token(now())
 }
 
 pub fn state(width: u16, height: u16) -> AppState {
@@ -371,18 +362,7 @@ pub fn exchange_with(url: &str, status: u16, body: &str, seq: u64) -> Arc<Exchan
     })
 }
 
-/// A token like [`token`], valid for an hour from the real clock (for the real binary).
-pub fn token_valid_now() -> String {
-    let enc = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
-    let now = Utc::now().timestamp();
-    let header = enc(json!({"alg": "RS256", "typ": "JWT"}));
-    let payload = enc(json!({
-        "skypeid": "acs:8540c0de-899f-5cce-acb5-3ec493af3800_0e59221d",
-        "scp": 1792, "acsScope": "chat", "resourceId": "8540c0de-899f-5cce-acb5-3ec493af3800",
-        "iat": now - 60, "exp": now + 3600
-    }));
-    format!("{header}.{payload}.c2lnbmF0dXJl")
-}
+pub use super::tokens::valid_now as token_valid_now;
 
 /// The app's real event loop on a `TestBackend`, fed keys through a channel: tests drive the loop
 /// the program runs (copy, batching and quit included), not a copy of it.
@@ -481,5 +461,83 @@ impl Driver {
     /// The screen as the loop last drew it.
     pub fn screen(&self) -> String {
         buffer_text(self.lp.terminal.backend().buffer())
+    }
+}
+
+/// The real event loop against the built-in emulator: the fields name its demo thread (and seed
+/// message); the config and state files live in a temporary directory.
+pub struct Emulated {
+    pub driver: Driver,
+    pub emulator: acs_chat_inspector::emulator::RunningEmulator,
+    pub dir: tempfile::TempDir,
+}
+
+/// The profile name recent threads are remembered under in [`Emulated`].
+pub const EMULATED_PROFILE: &str = "emulated";
+
+impl std::ops::Deref for Emulated {
+    type Target = Driver;
+    fn deref(&self) -> &Driver {
+        &self.driver
+    }
+}
+
+impl std::ops::DerefMut for Emulated {
+    fn deref_mut(&mut self) -> &mut Driver {
+        &mut self.driver
+    }
+}
+
+impl Emulated {
+    /// The loop idle, the fields filled in.
+    pub async fn new(config: acs_chat_inspector::emulator::EmulatorConfig) -> Self {
+        Self::starting(config, |_, _| vec![]).await
+    }
+
+    /// The loop started with the effects `start` gives for the filled-in state.
+    pub async fn starting(
+        config: acs_chat_inspector::emulator::EmulatorConfig,
+        start: impl FnOnce(&mut AppState, &acs_chat_inspector::emulator::EmulatorInfo) -> Vec<Effect>,
+    ) -> Self {
+        let emulator = acs_chat_inspector::emulator::start(config).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Settings {
+            retries: 1,
+            timeout: std::time::Duration::from_secs(5),
+            remember_as: Some(EMULATED_PROFILE.into()),
+            config_file: Some(dir.path().join("config.toml")),
+            state_file: Some(dir.path().join("state").join("state.json")),
+            export_dir: dir.path().to_path_buf(),
+            ..Settings::default()
+        };
+        let mut state = AppState::new(settings, Utc::now());
+        let info = &emulator.info;
+        state.set_value(Field::Endpoint, &info.endpoint);
+        state.set_value(Field::Token, &info.token);
+        state.set_value(Field::Thread, &info.thread_id);
+        state.set_value(Field::Message, &info.message_id);
+        let first = start(&mut state, info);
+        Self {
+            driver: Driver::new(state, first, 120, 40),
+            emulator,
+            dir,
+        }
+    }
+
+    pub fn info(&self) -> &acs_chat_inspector::emulator::EmulatorInfo {
+        &self.emulator.info
+    }
+}
+
+/// A key without modifiers.
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Routes a key through the key table and applies it, as the app does (without tasks).
+pub fn press(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
+    match acs_chat_inspector::tui::keymap::action_for_key(s, key(code)) {
+        Some(action) => update(s, action),
+        None => vec![],
     }
 }

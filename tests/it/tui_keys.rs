@@ -1,12 +1,13 @@
-//! Any sequence of keys, resizes and pastes, at any terminal size, keeps the state consistent and
-//! renders without a panic.
+//! Keys: any key sequence leaves a consistent state.
 
 use crate::support::tui::*;
 use acs_chat_inspector::tui::action::Action;
 use acs_chat_inspector::tui::keymap::action_for_key;
 use acs_chat_inspector::tui::update::update;
 use proptest::prelude::*;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::KeyModifiers;
 
 #[derive(Debug, Clone)]
 enum Step {

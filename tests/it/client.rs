@@ -1,14 +1,22 @@
-//! The ACS client against the emulator on loopback: success, every error status, broken bodies,
-//! paging, retries.
+//! The ACS Chat client against the built-in emulator on loopback: answers, errors as the service
+//! sends them, paging, retries and faults.
 
+use acs_chat_inspector::acs::AccessToken;
+use acs_chat_inspector::acs::AcsError;
+use acs_chat_inspector::acs::ChatClient;
+use acs_chat_inspector::acs::ChatMessage;
+use acs_chat_inspector::acs::ChatMessageType;
+use acs_chat_inspector::acs::ClientConfig;
+use acs_chat_inspector::acs::Endpoint;
+use acs_chat_inspector::acs::ListOptions;
+use acs_chat_inspector::acs::RetryPolicy;
+use acs_chat_inspector::acs::TransportKind;
+use acs_chat_inspector::emulator;
+use acs_chat_inspector::emulator::EmulatorConfig;
+use acs_chat_inspector::emulator::FaultKind;
+use acs_chat_inspector::emulator::RunningEmulator;
 use std::collections::HashSet;
 use std::time::Duration;
-
-use acs_chat_inspector::acs::{
-    AccessToken, AcsError, ChatClient, ChatMessage, ChatMessageType, ClientConfig, Endpoint,
-    ListOptions, RetryPolicy, TransportKind,
-};
-use acs_chat_inspector::emulator::{self, EmulatorConfig, FaultKind, RunningEmulator};
 
 const SEED_TEXT: &str = "Let's head out for lunch in 15 minutes.";
 const JANE: &str =

@@ -1,5 +1,4 @@
-//! `token`: offline decoding, what is not a token, `token mint` without the Identity API, and a log
-//! file that never holds the token.
+//! Tokens: decoded offline, from the flag, a file or the environment, never echoed or logged.
 
 use crate::support::headless::*;
 

@@ -1,6 +1,14 @@
-//! `bundle`: the whole thread in one document, redaction, private files, partial failures, no token anywhere.
+//! Bundles: everything about a thread in one document, redaction, failing parts, never a token.
 
 use crate::support::headless::*;
+use crate::support::pty::{PtySession, SEED};
+use crate::support::tui::{Emulated, THREAD_ID, filled, press};
+use acs_chat_inspector::emulator::EmulatorConfig;
+use acs_chat_inspector::tui::action::Action;
+use acs_chat_inspector::tui::app;
+use acs_chat_inspector::tui::state::{Field, LoadStatus, Slot};
+use acs_chat_inspector::tui::update::{Effect, update};
+use ratatui::crossterm::event::KeyCode;
 use serde_json::Value;
 
 const SECRET_TEXT: &str = "Let's head out for lunch in 15 minutes.";
@@ -227,4 +235,141 @@ fn an_unwritable_output_is_refused_before_any_request() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
     assert!(server.seen().is_empty());
+}
+
+#[tokio::test]
+async fn e_exports_the_bundle_and_capital_e_a_redacted_one_without_the_token() {
+    let mut h = Emulated::starting(EmulatorConfig::default(), |s, _| app::start(s)).await;
+    h.until("everything", |s| !s.is_loading()).await;
+    for redacted in [false, true] {
+        h.act(Action::Export { redacted });
+        h.until("the export", |s| {
+            matches!(s.status(Slot::Export), LoadStatus::Loaded)
+        })
+        .await;
+        let notice = h.lp.state.notice.clone().unwrap().text;
+        assert!(notice.starts_with("exported to "), "{notice}");
+        let path = notice
+            .trim_start_matches("exported to ")
+            .split(" (")
+            .next()
+            .unwrap()
+            .to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains(&h.info().token), "no token in an export");
+        let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(bundle["messages"].as_array().unwrap().len(), 12);
+        assert_eq!(
+            text.contains("Let's head out for lunch"),
+            !redacted,
+            "redaction blanks text"
+        );
+        std::fs::remove_file(&path).unwrap();
+        h.lp.state.loads.set(Slot::Export, LoadStatus::Idle);
+    }
+}
+
+#[test]
+fn export_needs_a_thread_and_esc_cancels_it_while_a_fetch_does_not() {
+    let mut s = filled(80, 24, false);
+    let effects = press(&mut s, KeyCode::Char('E'));
+    let id = match &effects[..] {
+        [
+            Effect::Export {
+                request_id,
+                redacted: true,
+                thread_id,
+                path,
+                ..
+            },
+        ] => {
+            assert_eq!(thread_id, THREAD_ID);
+            assert!(
+                path.to_string_lossy()
+                    .contains("acs-bundle-19_demo-lunch_thread.v2-")
+            );
+            *request_id
+        }
+        other => panic!("{other:?}"),
+    };
+    let effects = update(&mut s, Action::Fetch);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Cancel(c) if *c == id)),
+        "a fetch keeps the export"
+    );
+    let effects = press(&mut s, KeyCode::Esc);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Cancel(c) if *c == id))
+    );
+    assert!(matches!(s.status(Slot::Export), LoadStatus::Cancelled));
+
+    let mut s = filled(80, 24, false);
+    s.set_value(Field::Thread, "");
+    assert!(press(&mut s, KeyCode::Char('e')).is_empty());
+    assert!(s.notice.unwrap().text.contains("no thread to export"));
+}
+
+#[test]
+fn export_writes_a_bundle_without_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = PtySession::spawn_in(&["--demo"], 100, 30, &[], Some(dir.path()));
+    session.wait_for(SEED);
+    session.send("e");
+    session.wait_for("exported to");
+    session.send("q");
+    session.assert_exits_restored(true);
+    let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+    assert_eq!(files.len(), 1, "one bundle file");
+    let text = std::fs::read_to_string(files[0].path()).unwrap();
+    let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(bundle["thread"]["topic"], "Lunch");
+    assert!(
+        !text.contains("Bearer") && !text.contains("eyJ"),
+        "no token in the bundle"
+    );
+}
+
+/// The path of the bundle an export just wrote, from its notice.
+fn exported_path(h: &Emulated) -> String {
+    let notice = h.lp.state.notice.clone().unwrap().text;
+    assert!(notice.starts_with("exported to "), "{notice}");
+    let path = notice.trim_start_matches("exported to ").split(" (").next();
+    path.unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_export_lists_only_its_own_requests() {
+    let mut h = Emulated::starting(EmulatorConfig::default(), |s, _| app::start(s)).await;
+    h.until("everything", |s| !s.is_loading()).await;
+    h.key(KeyCode::Char('e')).await;
+    h.until("the export", |s| {
+        matches!(s.status(Slot::Export), LoadStatus::Loaded)
+    })
+    .await;
+    let text = std::fs::read_to_string(exported_path(&h)).unwrap();
+    let bundle: Value = serde_json::from_str(&text).unwrap();
+    let paths: Vec<&str> = bundle["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    // Before the export, the panels listed the user's threads and fetched the seed message by id:
+    // the export asks for neither, so neither is among its requests.
+    assert!(
+        paths
+            .iter()
+            .all(|p| !p.starts_with("/chat/threads?") && !p.contains("/messages/")),
+        "{paths:#?}"
+    );
+    let count = |part: &str| paths.iter().filter(|p| p.contains(part)).count();
+    assert_eq!(
+        (count("/participants"), count("/readReceipts")),
+        (1, 1),
+        "{paths:#?}"
+    );
 }
