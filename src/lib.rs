@@ -3,6 +3,7 @@
 //! - [`acs`]: the ACS Chat REST client (models, errors, paging, retries, tokens).
 //! - [`emulator`]: a local ACS Chat service for the demo, tests and benchmarks.
 //! - [`tui`]: the interactive inspector.
+//! - [`diagnose`]: who sees what in a thread, and why (pure functions over fetched data).
 //! - [`cli`], [`headless`], [`export`]: arguments, the JSON subcommands, bundles.
 
 pub mod acs;
@@ -10,6 +11,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod curl;
+pub mod diagnose;
 pub mod emulator;
 pub mod export;
 pub mod headless;
