@@ -155,7 +155,7 @@ fn as_membership(ctx: &Context, d: &Diagnosis) -> Option<Finding> {
                 FindingCode::NotAMember,
                 Severity::Error,
                 format!(
-                    "{who} was never a participant of this thread: the service refused it the participants and the message list, and a removed user could still read the history up to its removal"
+                    "{who} was never a participant of this thread: the service refused it the message list, which stays readable to removed users up to their removal"
                 ),
             )
         }
@@ -483,7 +483,7 @@ fn changed_messages(ctx: &Context) -> Vec<Finding> {
 }
 
 fn visibility_of_as(ctx: &Context, d: &Diagnosis) -> Option<Finding> {
-    let view = d.view.as_ref()?;
+    let view = d.view.as_ref().filter(|v| !v.messages.is_empty())?;
     let who = d.label_of(&view.raw_id);
     let loaded = view.messages.len();
     let hidden: Vec<(&str, &HiddenReason)> = view.hidden().collect();

@@ -352,7 +352,7 @@ fn everything_refused_means_never_a_member_of_an_acs_thread() {
     assert!(
         not_member
             .summary
-            .contains("refused it the participants and the message list")
+            .contains("refused it the message list, which stays readable to removed users")
     );
     assert_eq!(
         not_member.evidence.ms_cvs,
@@ -364,6 +364,10 @@ fn everything_refused_means_never_a_member_of_an_acs_thread() {
         ]
     );
     assert_eq!(d.findings_with(FindingCode::DataUnavailable).count(), 4);
+    assert!(
+        !codes(&d).contains(&FindingCode::Visibility),
+        "no message to see or not"
+    );
 }
 
 #[test]

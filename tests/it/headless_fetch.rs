@@ -254,7 +254,7 @@ fn forbidden_gives_the_contract_line_and_the_identity() {
     assert!(lines.all(|l| l.starts_with("hint: ")), "{err}");
     assert!(
         err.contains(&format!(
-            "hint: {IDENTITY} is not a participant of this thread"
+            "hint: {IDENTITY} is not a current participant of this thread"
         )),
         "{err}"
     );

@@ -11,6 +11,7 @@ mod emulator_demo;
 mod emulator_wire;
 mod faults_headless;
 mod headless_bundle;
+mod headless_diagnose;
 mod headless_emulator;
 mod headless_fetch;
 mod headless_paging;
