@@ -428,18 +428,16 @@ fn sequence_gap(ctx: &Context) -> Option<Finding> {
 /// Edited or deleted messages with a higher sequence id than a message created after them: the
 /// edit or delete gave them a new number.
 fn resequenced(ctx: &Context) -> Vec<String> {
-    let entries = &ctx.timeline.entries;
-    entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.message.is_edited() || e.message.is_deleted())
-        .filter(|(i, e)| {
-            entries[..*i]
-                .iter()
-                .any(|earlier| earlier.created.is_some() && earlier.created > e.created)
-        })
-        .map(|(_, e)| e.id().to_string())
-        .collect()
+    let mut latest_before = None;
+    let mut moved = Vec::new();
+    for entry in &ctx.timeline.entries {
+        let changed = entry.message.is_edited() || entry.message.is_deleted();
+        if changed && entry.created.is_some() && latest_before > entry.created {
+            moved.push(entry.id().to_string());
+        }
+        latest_before = latest_before.max(entry.created);
+    }
+    moved
 }
 
 fn changed_messages(ctx: &Context) -> Vec<Finding> {

@@ -4,6 +4,8 @@
 //! UI needs besides (which message added or removed someone, the hidden messages of the "as" identity)
 //! are kept out of the JSON.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -245,15 +247,26 @@ pub struct View {
     pub raw_id: String,
     /// Loaded messages in sequence order with why each is hidden (`None`: visible).
     pub messages: Vec<(String, Option<HiddenReason>)>,
+    /// The hidden ones by id, for a timeline that asks once per row it draws.
+    hidden_by_id: HashMap<String, HiddenReason>,
 }
 
 impl View {
+    pub fn new(raw_id: &str, messages: Vec<(String, Option<HiddenReason>)>) -> Self {
+        let hidden_by_id = messages
+            .iter()
+            .filter_map(|(id, reason)| Some((id.clone(), reason.clone()?)))
+            .collect();
+        Self {
+            raw_id: raw_id.to_string(),
+            messages,
+            hidden_by_id,
+        }
+    }
+
     /// Why `message_id` is hidden from this identity; `None` when it sees it (or it is not loaded).
     pub fn hidden_reason(&self, message_id: &str) -> Option<&HiddenReason> {
-        self.messages
-            .iter()
-            .find(|(id, _)| id == message_id)
-            .and_then(|(_, reason)| reason.as_ref())
+        self.hidden_by_id.get(message_id)
     }
 
     pub fn hidden(&self) -> impl Iterator<Item = (&str, &HiddenReason)> {

@@ -18,10 +18,7 @@ pub(crate) fn view(ctx: &Context, report: &IdentityReport) -> View {
             (entry.id().to_string(), hidden)
         })
         .collect();
-    View {
-        raw_id: report.raw_id.clone(),
-        messages,
-    }
+    View::new(&report.raw_id, messages)
 }
 
 /// The rules that hide messages from one identity.

@@ -3,7 +3,7 @@
 //! the removal; participants and receipts refused with 403).
 
 use crate::support::headless::*;
-use acs_chat_inspector::emulator::data::{JANE, LUNCH_THREAD_ID, PETER};
+use acs_chat_inspector::emulator::data::{JANE, LUNCH_THREAD_ID, PETER, SAM_TEAMS};
 use acs_chat_inspector::emulator::{EmulatorConfig, start};
 use serde_json::Value;
 
@@ -68,6 +68,20 @@ fn a_member_sees_who_was_removed_when_and_by_whom() {
         message["content"]["participants"][0]["communicationIdentifier"]["rawId"],
         PETER.raw_id()
     );
+}
+
+#[test]
+fn the_demo_thread_names_its_teams_user_and_the_history_hidden_from_it() {
+    let out = run(&["--demo", "diagnose", LUNCH_THREAD_ID]);
+    let d = json(&out);
+    assert_eq!(d["threadKind"], "teamsInterop", "a Teams user takes part");
+    let teams = findings(&d, "teamsInterop");
+    assert_eq!(teams[0]["evidence"]["rawIds"][0], SAM_TEAMS.raw_id());
+    let limited = findings(&d, "historyLimited");
+    assert_eq!(limited[0]["evidence"]["rawIds"][0], SAM_TEAMS.raw_id());
+    assert!(limited[0]["evidence"]["hiddenCount"].as_u64().unwrap() > 0);
+    let receipts = findings(&d, "receiptsUnsupported");
+    assert_eq!(receipts[0]["evidence"]["rawIds"][0], SAM_TEAMS.raw_id());
 }
 
 #[test]
