@@ -204,7 +204,8 @@ fn status(
 /// The fetching identity was refused the participants list. Removed users still read the history
 /// up to their removal (ACS chat concepts, "Chat Data"), so a message list that answered means it
 /// was removed; a message list refused too means it never was a participant, except in a Teams
-/// meeting chat, where leaving takes the history away as well.
+/// meeting chat, where leaving takes the history away as well (the message list answers 403 after
+/// leaving a meeting: Azure/communication-ui-library#2777).
 fn refused_fetcher_status(ctx: &Context) -> Option<MembershipStatus> {
     let messages = &ctx.data.messages;
     if messages.is_complete() || !messages.value.is_empty() {

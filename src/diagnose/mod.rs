@@ -16,8 +16,9 @@
 //! - Teams meeting chats (`19:meeting_...@thread.v2`): an ACS user "will not have access to chat messages
 //!   that were sent before they joined" (`quickstarts/chat/includes/meeting-interop-javascript.md`), and
 //!   once they leave "they can no longer send or receive new chat messages and no longer have access to
-//!   messages sent and received during the meeting" (`concepts/interop/guest/capabilities.md`); loading
-//!   earlier messages "is limited in TeamsInterop scenarios" (Azure/communication-ui-library#2760).
+//!   messages sent and received during the meeting" (`concepts/interop/guest/capabilities.md`): the
+//!   message list then answers 403 (Azure/communication-ui-library#2777); loading earlier messages "is
+//!   limited in TeamsInterop scenarios" (Azure/communication-ui-library#2760).
 //! - Deleted threads cannot be retrieved, and a retention policy deletes a thread 30 to 90 days after
 //!   its creation (concepts.md "Chat Data").
 
