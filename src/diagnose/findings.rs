@@ -441,43 +441,34 @@ fn resequenced(ctx: &Context) -> Vec<String> {
 }
 
 fn changed_messages(ctx: &Context) -> Vec<Finding> {
-    let entries = &ctx.timeline.entries;
-    let deleted: Vec<&str> = entries
-        .iter()
-        .filter(|e| e.message.is_deleted())
-        .map(|e| e.id())
-        .collect();
-    let edited: Vec<&str> = entries
-        .iter()
-        .filter(|e| e.message.is_edited() && !e.message.is_deleted())
-        .map(|e| e.id())
-        .collect();
-    let mut out = Vec::new();
-    if !deleted.is_empty() {
-        let summary = format!(
-            "{} deleted: still listed, with the text blanked and deletedOn set; deleted messages cannot be recovered",
-            plural(deleted.len(), "message", "messages")
-        );
-        out.push(finding(
+    let ids = |keep: fn(&crate::acs::ChatMessage) -> bool| -> Vec<&str> {
+        let entries = ctx.timeline.entries.iter();
+        entries
+            .filter(|e| keep(e.message))
+            .map(|e| e.id())
+            .collect()
+    };
+    let kinds = [
+        (
             FindingCode::DeletedMessages,
-            Severity::Info,
-            summary,
-            with_ids(Evidence::default(), "count", deleted.into_iter()),
-        ));
-    }
-    if !edited.is_empty() {
-        let summary = format!(
-            "{} edited (editedOn set): the service returns only the current text",
-            plural(edited.len(), "message", "messages")
-        );
-        out.push(finding(
+            ids(|m| m.is_deleted()),
+            "deleted: still listed, with the text blanked and deletedOn set; deleted messages cannot be recovered",
+        ),
+        (
             FindingCode::EditedMessages,
-            Severity::Info,
-            summary,
-            with_ids(Evidence::default(), "count", edited.into_iter()),
-        ));
-    }
-    out
+            ids(|m| m.is_edited() && !m.is_deleted()),
+            "edited (editedOn set): the service returns only the current text",
+        ),
+    ];
+    kinds
+        .into_iter()
+        .filter(|(_, ids, _)| !ids.is_empty())
+        .map(|(code, ids, what)| {
+            let summary = format!("{} {what}", plural(ids.len(), "message", "messages"));
+            let evidence = with_ids(Evidence::default(), "count", ids.into_iter());
+            finding(code, Severity::Info, summary, evidence)
+        })
+        .collect()
 }
 
 fn visibility_of_as(ctx: &Context, d: &Diagnosis) -> Option<Finding> {

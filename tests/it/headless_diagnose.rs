@@ -264,16 +264,16 @@ fn a_list_that_fails_otherwise_is_reported_after_the_diagnosis() {
 
 #[test]
 fn a_thread_that_does_not_exist_is_a_service_error() {
-    let server = Server::start(|_, _| {
-        Reply::json(
-            404,
-            r#"{"CommunicationError":{"Code":"NotFound","Details":[]}}"#,
-        )
-    });
+    // As recorded for a thread id that does not exist (real-payloads.md §6, JAVA-404b).
+    let not_found = r#"{"CommunicationError":{"Code":"NotFound","Message":"The specified thread id was not found.","Details":[]}}"#;
+    let server = Server::start(move |_, _| Reply::json(404, not_found));
     let out = against(&server.base, &token(), &["diagnose", THREAD]);
-    assert_eq!(code(&out), 3);
-    assert!(out.stdout.is_empty());
-    assert!(stderr(&out).starts_with("error: 404 Not Found"));
+    assert_eq!((code(&out), out.stdout.is_empty()), (3, true));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: 404 Not Found (NotFound): The specified thread id was not found.")
+    );
+    assert!(err.contains("or the thread was deleted"), "{err}");
 }
 
 #[test]
