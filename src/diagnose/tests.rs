@@ -439,6 +439,32 @@ fn retention_far_away_or_none_gives_no_finding() {
 }
 
 #[test]
+fn a_retention_date_already_passed_says_the_thread_is_due() {
+    let data = data(ACS_THREAD);
+    let later = Options {
+        as_identity: None,
+        now: Utc.with_ymd_and_hms(2024, 6, 2, 0, 0, 0).unwrap(),
+    };
+    let d = diagnose(&data, &later);
+    let retention = only(&d, FindingCode::RetentionDeletesSoon);
+    assert!(
+        retention
+            .summary
+            .contains("2024-05-31T09:00:00Z, has passed"),
+        "{}",
+        retention.summary
+    );
+}
+
+#[test]
+fn a_document_without_a_thread_is_not_a_bundle() {
+    let err = ThreadData::from_bundle(&json!({"messages": []})).unwrap_err();
+    assert_eq!(err, "the bundle holds no thread with an id");
+    let minimal = ThreadData::from_bundle(&json!({"thread": {"id": "19:a@thread.v2"}})).unwrap();
+    assert_eq!(minimal.messages.outcome, Outcome::NotFetched);
+}
+
+#[test]
 fn more_than_twenty_participants_leave_receipts_unsupported() {
     let mut data = data(ACS_THREAD);
     for n in 0..18 {
