@@ -157,6 +157,13 @@ pub enum Command {
         #[arg(long)]
         redact: bool,
     },
+    /// Findings about one thread: who sees what, and why (JSON).
+    Diagnose {
+        thread_id: String,
+        /// Whose view to diagnose (default: the token's identity).
+        #[arg(long = "as", value_name = "RAWID")]
+        as_identity: Option<String>,
+    },
     /// Decode an access token offline, or mint one.
     #[command(args_conflicts_with_subcommands = true)]
     Token {

@@ -3,6 +3,7 @@
 //! - [`acs`]: the ACS Chat REST client (models, errors, paging, retries, tokens).
 //! - [`emulator`]: a local ACS Chat service for the demo, tests and benchmarks.
 //! - [`tui`]: the interactive inspector.
+//! - [`diagnose`]: who sees what in a thread, and why (pure functions over fetched data).
 //! - [`cli`], [`headless`], [`export`]: arguments, the JSON subcommands, bundles.
 //! - [`credentials`]: flags, profiles and the environment turned into an endpoint and a token, for
 //!   every mode; [`config`]: the profiles file and remembered state.
@@ -13,6 +14,7 @@ pub mod clipboard;
 pub mod config;
 pub mod credentials;
 pub mod curl;
+pub mod diagnose;
 pub mod emulator;
 pub mod export;
 pub mod headless;

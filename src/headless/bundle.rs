@@ -3,10 +3,13 @@
 use std::io::Write;
 use std::path::Path;
 
+use chrono::Utc;
+
 use super::connect::connect;
-use super::failure::Failure;
+use super::failure::{Failure, TokenContext};
 use super::output::{JsonOut, Progress};
 use crate::cli::Cli;
+use crate::diagnose::{Options, ThreadData, diagnose};
 use crate::export::{self, Bundle, BundleProgress};
 
 /// Builds and delivers the bundle; the exit code is 3 or 4 when a part of it failed.
@@ -34,7 +37,7 @@ pub async fn bundle(
     progress.clear();
     let bundle = built.map_err(|e| session.token.failure(e))?;
     deliver(&bundle, output, redact)?;
-    report_missing_parts(&bundle);
+    report_missing_parts(&bundle, &session.token);
     Ok(bundle.exit_code())
 }
 
@@ -58,13 +61,15 @@ fn deliver(bundle: &Bundle, output: Option<&Path>, redact: bool) -> Result<(), F
     Ok(())
 }
 
-fn report_missing_parts(bundle: &Bundle) {
+fn report_missing_parts(bundle: &Bundle, token: &TokenContext) {
     for error in &bundle.errors {
+        let refused = error.status == Some(403);
+        let membership = refused.then(|| membership_hint(bundle, token)).flatten();
         Failure {
             code: error.exit_code,
             message: Some(format!("{}: {}", error.part, error.error)),
             hints: vec![
-                error.hint.clone(),
+                membership.unwrap_or_else(|| error.hint.clone()),
                 format!(
                     "the bundle holds everything else; {} is listed under \"errors\"",
                     error.part
@@ -73,6 +78,20 @@ fn report_missing_parts(bundle: &Bundle) {
         }
         .report();
     }
+}
+
+/// For a part refused with 403: what the bundle's own history says about the token's identity
+/// (removed on ... by ..., or never a participant).
+fn membership_hint(bundle: &Bundle, token: &TokenContext) -> Option<String> {
+    let who = token.info.as_ref()?.identity.as_deref()?;
+    let data = ThreadData::from_bundle(&bundle.to_value())
+        .ok()?
+        .fetched_by(Some(who));
+    let options = Options {
+        as_identity: Some(who.to_string()),
+        now: Utc::now(),
+    };
+    Some(diagnose(&data, &options).refusal_explanation(who))
 }
 
 /// A bundle path must be usable: refused before any request, not after the whole thread was fetched.

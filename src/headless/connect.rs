@@ -47,6 +47,7 @@ pub async fn connect(cli: &Cli) -> Result<Session, Failure> {
         token: TokenContext {
             info: Some(info),
             thread_id: None,
+            membership: None,
         },
         _emulator: emulator,
     })

@@ -79,8 +79,11 @@ impl From<AcsError> for Failure {
 #[derive(Debug, Clone, Default)]
 pub struct TokenContext {
     pub info: Option<TokenInfo>,
-    /// The thread asked about, for "... is not a participant of thread ...".
+    /// The thread asked about, for "... is not a current participant of thread ...".
     pub thread_id: Option<String>,
+    /// What the thread's history says about the token's identity, when it is at hand (a diagnosis):
+    /// it explains a 403 better than any guess.
+    pub membership: Option<String>,
 }
 
 impl TokenContext {
@@ -98,15 +101,30 @@ impl TokenContext {
         let info = self.info.as_ref()?;
         match e.status()? {
             401 => Some(unauthorized_hint(info)),
-            403 => {
-                let who = info.identity.as_deref()?;
-                Some(match &self.thread_id {
-                    Some(thread) => format!("{who} is not a participant of this thread ({thread})"),
-                    None => format!("{who} is not allowed to do this"),
-                })
-            }
+            403 => self.forbidden_hint(info),
             _ => None,
         }
+    }
+
+    /// A 403: what the thread's history says when it is at hand; otherwise only what one answer can
+    /// tell (a removed user and one never added are both refused the participants list).
+    fn forbidden_hint(&self, info: &TokenInfo) -> Option<String> {
+        if !info.scopes.is_empty() && !info.has_chat_scope() {
+            return Some(format!(
+                "the token's scopes ({}) do not include chat: issue a token with the chat scope",
+                info.scopes.join(", ")
+            ));
+        }
+        if let Some(membership) = &self.membership {
+            return Some(membership.clone());
+        }
+        let who = info.identity.as_deref()?;
+        Some(match &self.thread_id {
+            Some(thread) => format!(
+                "{who} is not a current participant of this thread ({thread}): never added, or removed; `acs-chat-inspector diagnose` on the thread tells which"
+            ),
+            None => format!("{who} is not allowed to do this"),
+        })
     }
 }
 
@@ -162,6 +180,7 @@ mod tests {
                 claims: Default::default(),
             }),
             thread_id: Some("19:a@thread.v2".into()),
+            membership: None,
         }
     }
 
@@ -181,13 +200,37 @@ mod tests {
     }
 
     #[test]
-    fn forbidden_names_the_identity_and_the_thread() {
+    fn forbidden_names_the_identity_and_the_thread_without_guessing_why() {
         let f = context(3600).failure(service(403));
         assert_eq!(
             f.hints[0],
-            "8:acs:r_u is not a participant of this thread (19:a@thread.v2)"
+            "8:acs:r_u is not a current participant of this thread (19:a@thread.v2): never added, or removed; `acs-chat-inspector diagnose` on the thread tells which"
         );
         assert_eq!(f.hints.len(), 2, "the status hint follows");
+    }
+
+    #[test]
+    fn forbidden_says_what_the_history_shows_when_it_is_at_hand() {
+        let mut context = context(3600);
+        context.membership =
+            Some("8:acs:r_u was removed from this thread on T by 8:acs:r_v".into());
+        let f = context.failure(service(403));
+        assert_eq!(
+            f.hints[0],
+            "8:acs:r_u was removed from this thread on T by 8:acs:r_v"
+        );
+    }
+
+    #[test]
+    fn forbidden_for_a_token_without_chat_scope_says_so() {
+        let mut context = context(3600);
+        context.info.as_mut().unwrap().scopes = vec!["voip".into()];
+        let f = context.failure(service(403));
+        assert!(
+            f.hints[0].starts_with("the token's scopes (voip) do not include chat"),
+            "{:?}",
+            f.hints
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod bundle;
 pub mod connect;
+pub mod diagnose;
 pub mod failure;
 pub mod fetch;
 pub mod output;
@@ -38,6 +39,10 @@ pub async fn run(cli: &Cli) -> i32 {
             output,
             redact,
         } => bundle::bundle(cli, thread_id, output.as_deref(), *redact).await,
+        Command::Diagnose {
+            thread_id,
+            as_identity,
+        } => diagnose::diagnose(cli, thread_id, as_identity.as_deref()).await,
         other => fetch::fetch(cli, other).await.map(|()| 0),
     };
     outcome.unwrap_or_else(|failure| failure.report())
@@ -52,6 +57,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Receipts { .. } => "receipts",
         Command::Threads { .. } => "threads",
         Command::Bundle { .. } => "bundle",
+        Command::Diagnose { .. } => "diagnose",
         Command::Token { .. } => "token",
         Command::Emulator { .. } => "emulator",
     }
@@ -75,6 +81,12 @@ fn validate(command: &Command) -> Result<(), Failure> {
     match command {
         Command::Message { message_id, .. } => {
             validate_message_id(message_id)?;
+        }
+        Command::Diagnose {
+            as_identity: Some(raw_id),
+            ..
+        } => {
+            diagnose::validate_raw_id(raw_id)?;
         }
         Command::Messages {
             since: Some(since), ..
@@ -107,7 +119,8 @@ fn thread_of(command: &Command) -> Option<&str> {
         | Command::Messages { thread_id, .. }
         | Command::Participants { thread_id, .. }
         | Command::Receipts { thread_id, .. }
-        | Command::Bundle { thread_id, .. } => Some(thread_id),
+        | Command::Bundle { thread_id, .. }
+        | Command::Diagnose { thread_id, .. } => Some(thread_id),
         _ => None,
     }
 }

@@ -267,7 +267,7 @@ fn forbidden_gives_the_contract_line_and_the_identity() {
     assert!(lines.all(|l| l.starts_with("hint: ")), "{err}");
     assert!(
         err.contains(&format!(
-            "hint: {IDENTITY} is not a participant of this thread"
+            "hint: {IDENTITY} is not a current participant of this thread"
         )),
         "{err}"
     );
@@ -602,7 +602,7 @@ fn emulator_answers_give_the_contract_exit_codes() {
     assert_eq!(code(&outsider), 3);
     let err = stderr(&outsider);
     assert!(err.starts_with("error: 403 Forbidden"), "{err}");
-    assert!(err.contains("is not a participant of this thread"), "{err}");
+    assert!(err.contains("is not a current participant of this thread"), "{err}");
 
     let unknown = against(
         &info.endpoint,
@@ -723,7 +723,7 @@ fn a_connection_string_mints_the_token_for_user() {
         "a new identity is no participant: {}",
         stderr(&stranger)
     );
-    assert!(stderr(&stranger).contains("is not a participant of this thread"));
+    assert!(stderr(&stranger).contains("is not a current participant of this thread"));
     let key = connection_string.split("accesskey=").nth(1).unwrap();
     assert!(!stderr(&stranger).contains(key));
 }

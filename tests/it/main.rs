@@ -3,6 +3,7 @@
 mod support;
 
 mod client;
+mod diagnose;
 mod emulator;
 mod export;
 mod faults;
