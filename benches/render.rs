@@ -45,6 +45,7 @@ fn exchange() -> Arc<Exchange> {
         headers: vec![],
         body: String::new(),
         error: None,
+        failed_attempts: vec![],
     })
 }
 

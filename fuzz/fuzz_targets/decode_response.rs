@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         headers: vec![("MS-CV".into(), "fuzz.0".into())],
         body: body.clone(),
         error: None,
+        failed_attempts: vec![],
     });
     let _ = decode_body::<ChatThreadProperties>(&exchange);
     if let Ok(m) = decode_body::<ChatMessage>(&exchange) {

@@ -13,7 +13,7 @@ use super::endpoint::{
     DEFAULT_API_VERSION, Endpoint, encode_segment, validate_message_id, validate_thread_id,
 };
 use super::error::{AcsError, ServiceError, TransportKind, parse_error_body};
-use super::exchange::{Exchange, RequestLog};
+use super::exchange::{Exchange, FailedAttempt, RequestLog, header_value};
 use super::models::{
     ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem, ChatThreadProperties,
     Page,
@@ -313,6 +313,7 @@ impl ChatClient {
         let started = Instant::now();
         let max = self.config.retry.max_retries;
         let mut attempt = 0;
+        let mut failed = Vec::new();
         loop {
             attempt += 1;
             let outcome = self.send_once(&url).await;
@@ -335,6 +336,12 @@ impl ChatClient {
                     _ => reason,
                 };
                 tracing::info!(url = %url.path(), attempt, delay_ms = delay.as_millis() as u64, %reason, "retrying");
+                failed.push(FailedAttempt {
+                    status: outcome.as_ref().ok().map(|a| a.status),
+                    ms_cv: header_value(headers, "ms-cv").map(str::to_string),
+                    reason: reason.clone(),
+                    wait: delay,
+                });
                 self.notify(ClientEvent::Retrying {
                     attempt,
                     max,
@@ -344,7 +351,8 @@ impl ChatClient {
                 tokio::time::sleep(delay).await;
                 continue;
             }
-            let exchange = self.record(&url, started_at, started.elapsed(), attempt, &outcome);
+            let elapsed = started.elapsed();
+            let exchange = self.record(&url, (started_at, elapsed), attempt, failed, &outcome);
             return match outcome {
                 Ok(answer) if (200..300).contains(&answer.status) => Ok(exchange),
                 Ok(answer) => Err(service_error(answer, &exchange)),
@@ -365,9 +373,9 @@ impl ChatClient {
     fn record(
         &self,
         url: &Url,
-        started_at: chrono::DateTime<Utc>,
-        duration: Duration,
+        (started_at, duration): (chrono::DateTime<Utc>, Duration),
         attempts: u32,
+        failed_attempts: Vec<FailedAttempt>,
         outcome: &Result<RawAnswer, TransportError>,
     ) -> Arc<Exchange> {
         let (status, headers, body, error) = match outcome {
@@ -390,6 +398,7 @@ impl ChatClient {
             headers,
             body,
             error,
+            failed_attempts,
         });
         tracing::debug!(
             seq = exchange.seq,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// One logical request (with its retries) and the answer it finally got.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Exchange {
     /// Increasing number, unique within one client and its clones.
     pub seq: u64,
@@ -28,6 +28,20 @@ pub struct Exchange {
     pub body: String,
     /// Why no usable answer came, when none did.
     pub error: Option<String>,
+    /// The attempts before the last one, which failed and were retried, oldest first.
+    pub failed_attempts: Vec<FailedAttempt>,
+}
+
+/// An attempt that failed and was retried: what it got, and how long the client waited after it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FailedAttempt {
+    /// `None` when no answer came (a connection reset).
+    pub status: Option<u16>,
+    pub ms_cv: Option<String>,
+    /// Why it was retried: "throttled", "service unavailable", "connection reset".
+    pub reason: String,
+    /// The wait before the next attempt.
+    pub wait: Duration,
 }
 
 impl Exchange {
@@ -156,6 +170,7 @@ mod tests {
             headers: vec![("ms-cv".into(), "abc.0".into())],
             body: "{}".into(),
             error: None,
+            failed_attempts: vec![],
         })
     }
 

@@ -16,7 +16,7 @@ pub mod token;
 pub use client::{ChatClient, ClientConfig, ClientEvent, Fetched, ListOptions, Pager};
 pub use endpoint::{DEFAULT_API_VERSION, Endpoint, KNOWN_API_VERSIONS};
 pub use error::{AcsError, ServiceError, TransportKind};
-pub use exchange::{Exchange, ExchangeSummary, RequestLog};
+pub use exchange::{Exchange, ExchangeSummary, FailedAttempt, RequestLog};
 pub use identifier::{CommunicationIdentifierModel, IdentifierKind};
 pub use models::*;
 pub use retry::RetryPolicy;

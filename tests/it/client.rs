@@ -530,6 +530,39 @@ async fn fail_rate_retries_succeed_with_every_retry_header() {
 }
 
 #[tokio::test]
+async fn a_retried_exchange_keeps_each_failed_attempt_with_its_status_ms_cv_and_wait() {
+    let emu = run(EmulatorConfig {
+        fail_rate: 0.5,
+        ..Default::default()
+    })
+    .await;
+    let c = client_with(&emu, &emu.info.token, 3);
+    let options = ListOptions {
+        max_page_size: Some(1),
+        ..Default::default()
+    };
+    all_messages(&c, &emu.info.thread_id, &options).await;
+    let entries = c.log().entries();
+    let retried: Vec<_> = entries.iter().filter(|e| e.attempts > 1).collect();
+    assert!(!retried.is_empty(), "half the requests fail once at least");
+    for exchange in retried {
+        assert_eq!(exchange.failed_attempts.len() as u32, exchange.retries());
+        for failed in &exchange.failed_attempts {
+            assert!(matches!(failed.status, Some(429 | 503)), "{failed:?}");
+            assert!(failed.ms_cv.is_some(), "every answer has an MS-CV");
+            assert_ne!(failed.ms_cv.as_deref(), exchange.ms_cv(), "one per attempt");
+            assert!(!failed.reason.is_empty());
+        }
+    }
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e.attempts == 1)
+            .all(|e| e.failed_attempts.is_empty())
+    );
+}
+
+#[tokio::test]
 async fn ten_thousand_messages_in_pages_of_200() {
     let emu = run(EmulatorConfig {
         extra_messages: Some(10_000),
