@@ -31,6 +31,10 @@ pub struct Cli {
     #[arg(long, value_name = "ID")]
     pub message: Option<String>,
 
+    /// Leave the mouse to the terminal (text selection) instead of clicks and the wheel in the TUI.
+    #[arg(long)]
+    pub no_mouse: bool,
+
     #[command(flatten)]
     pub emulator: EmulatorArgs,
 
@@ -180,6 +184,14 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
         addr: String,
     },
+    /// Print a shell completion script; thread ids opened recently are offered for thread arguments.
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `acs-chat-inspector man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Clone, Subcommand)]

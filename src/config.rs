@@ -292,6 +292,18 @@ impl State {
             .unwrap_or_default()
     }
 
+    /// Every profile's recent thread ids (profiles in name order, each list most recent first),
+    /// each id once.
+    pub fn all_recent_threads(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for id in self.read().recent_threads.into_values().flatten() {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
     /// Puts `thread_id` first in `profile`'s recent threads (deduplicated, at most 20).
     pub fn remember_thread(&self, profile: &str, thread_id: &str) -> Result<(), AcsError> {
         let thread_id = validate_thread_id(thread_id)?;

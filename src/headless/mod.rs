@@ -60,6 +60,8 @@ fn command_name(command: &Command) -> &'static str {
         Command::Diagnose { .. } => "diagnose",
         Command::Token { .. } => "token",
         Command::Emulator { .. } => "emulator",
+        Command::Completions { .. } => "completions",
+        Command::Man => "man",
     }
 }
 
