@@ -1,7 +1,10 @@
 //! Copying evidence to the clipboard of the terminal the engineer sits at.
 //!
 //! OSC 52 asks the terminal itself to set its clipboard, so a copy works over SSH, where no local
-//! clipboard program can be reached. Inside tmux the sequence is wrapped so tmux passes it on.
+//! clipboard program can be reached. What reaches the terminal depends on what sits in between
+//! ([`Host`]): tmux takes a plain OSC 52 with `set-clipboard on` and passes a wrapped one with
+//! `allow-passthrough on`, so both are sent; GNU screen passes it wrapped in short pieces. No
+//! terminal acknowledges the sequence: [`crate::system_clipboard`] checks what can be checked.
 
 use std::io;
 
@@ -83,25 +86,73 @@ pub fn osc52_sequence(text: &str) -> String {
 }
 
 /// Wraps a sequence in tmux's passthrough (`ESC P tmux; … ESC \`, inner ESCs doubled) so tmux hands
-/// it to the outer terminal instead of swallowing it.
+/// it to the outer terminal instead of swallowing it (needs `allow-passthrough on` since tmux 3.3).
 pub fn tmux_passthrough(sequence: &str) -> String {
     format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
 }
 
-/// The bytes to write for `text`, wrapped for tmux when `in_tmux`.
-pub fn clipboard_sequence(text: &str, in_tmux: bool) -> String {
+/// GNU screen passes a device control string on, but holds at most 768 bytes of one: the OSC 52
+/// (ended by BEL, as ESC \ would end the wrapper) goes in pieces of 76 bytes, each wrapped.
+/// The layout of vim-oscyank's screen support (github.com/ojroques/vim-oscyank, `s:get_OSC52_DCS`).
+pub fn screen_passthrough(text: &str) -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = String::from("\x1bP\x1b]52;c;");
+    for (i, piece) in encoded.as_bytes().chunks(76).enumerate() {
+        if i > 0 {
+            out.push_str("\x1bP");
+        }
+        out.push_str(std::str::from_utf8(piece).unwrap_or_default());
+        out.push_str("\x1b\\");
+    }
+    out.push_str("\x1bP\x07\x1b\\");
+    out
+}
+
+/// What sits between the program and the terminal the engineer sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Host {
+    /// The terminal itself.
+    Plain,
+    /// tmux (`$TMUX` is set).
+    Tmux,
+    /// GNU screen (`$STY` is set).
+    Screen,
+}
+
+impl Host {
+    /// From the environment: `$TMUX` first (tmux may run inside screen), then `$STY`.
+    pub fn detect() -> Self {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        if set("TMUX") {
+            Host::Tmux
+        } else if set("STY") {
+            Host::Screen
+        } else {
+            Host::Plain
+        }
+    }
+}
+
+/// The bytes to write for `text`: inside tmux a plain OSC 52 and the wrapped one (tmux takes
+/// whichever its settings allow, and a terminal given both sets the same text twice).
+pub fn clipboard_sequence(text: &str, host: Host) -> String {
     let seq = osc52_sequence(text);
-    if in_tmux { tmux_passthrough(&seq) } else { seq }
+    match host {
+        Host::Plain => seq,
+        Host::Tmux => format!("{seq}{}", tmux_passthrough(&seq)),
+        Host::Screen => screen_passthrough(text),
+    }
 }
 
 /// Whether this process runs inside tmux (`$TMUX` is set).
 pub fn in_tmux() -> bool {
-    std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
+    Host::detect() == Host::Tmux
 }
 
 /// Writes the clipboard sequence for `text` to `out` (the terminal) and flushes it.
 pub fn copy_to_terminal(text: &str, out: &mut impl io::Write) -> io::Result<()> {
-    out.write_all(clipboard_sequence(text, in_tmux()).as_bytes())?;
+    out.write_all(clipboard_sequence(text, Host::detect()).as_bytes())?;
     out.flush()
 }
 
@@ -159,12 +210,25 @@ mod tests {
     }
 
     #[test]
-    fn tmux_wraps_and_doubles_escapes() {
+    fn tmux_gets_the_plain_sequence_and_the_wrapped_one() {
+        let plain = osc52_sequence("hello");
         assert_eq!(
-            clipboard_sequence("hello", true),
-            "\x1bPtmux;\x1b\x1b]52;c;aGVsbG8=\x1b\x1b\\\x1b\\"
+            clipboard_sequence("hello", Host::Tmux),
+            format!("{plain}\x1bPtmux;\x1b\x1b]52;c;aGVsbG8=\x1b\x1b\\\x1b\\")
         );
-        assert_eq!(clipboard_sequence("hello", false), osc52_sequence("hello"));
+        assert_eq!(clipboard_sequence("hello", Host::Plain), plain);
+    }
+
+    #[test]
+    fn screen_gets_short_wrapped_pieces_ended_by_bel() {
+        assert_eq!(
+            clipboard_sequence("hello", Host::Screen),
+            "\x1bP\x1b]52;c;aGVsbG8=\x1b\\\x1bP\x07\x1b\\"
+        );
+        let long = clipboard_sequence(&"x".repeat(300), Host::Screen);
+        let pieces = long.matches("\x1bP").count();
+        assert_eq!(pieces, 1 + 400 / 76 + 1, "{long:?}");
+        assert!(long.split("\x1bP").all(|p| p.len() < 768));
     }
 
     #[test]

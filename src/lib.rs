@@ -20,6 +20,8 @@ pub mod export;
 pub mod headless;
 pub mod logging;
 pub mod sanitize;
+pub mod shell;
+pub mod system_clipboard;
 pub mod tui;
 
 use std::process::ExitCode;
@@ -28,6 +30,9 @@ use cli::Cli;
 
 /// Runs the program for parsed arguments; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
+    if let Some(code) = cli.command.as_ref().and_then(shell::run) {
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     // Readable panic reports; the TUI chains its terminal-restoring hook in front of this one.
     let _ = color_eyre::install();
     let _log_guard = match logging::init(cli.connection.log_file.as_deref()) {
