@@ -1,11 +1,17 @@
 //! The timeline's data: every loaded message in the service's order (newest first), a filter,
-//! the display order, and read counts. Views ask for one row at a time, so nothing is built for
-//! rows that are not on screen.
+//! the display order, names by raw id, and read counts. Views ask for one row at a time, so
+//! nothing is built for rows that are not on screen.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::acs::{ChatMessage, ChatMessageReadReceipt, ChatMessageType, Exchange};
+use crate::acs::{ChatMessage, ChatMessageReadReceipt, ChatMessageType, ChatParticipant, Exchange};
+use crate::sanitize::one_line;
+
+use super::query::{Facts, Query};
+
+/// Characters of a body looked at for a preview.
+const PREVIEW_SOURCE: usize = 400;
 
 /// One loaded message and the page it came from.
 ///
@@ -45,11 +51,13 @@ pub struct Timeline {
     pub pages: Vec<Arc<Exchange>>,
     /// Storage indices matching the filter, ascending; `None` when no filter is set.
     filtered: Option<Vec<u32>>,
-    filter: Option<String>,
+    filter: Option<Query>,
     pub oldest_first: bool,
     /// Per reader, the highest sequence id read, sorted.
     readers: Vec<u64>,
     by_id: HashMap<String, u32>,
+    /// Display names by raw id: the participants', and senders' as their messages arrive.
+    names: HashMap<String, String>,
 }
 
 impl Timeline {
@@ -62,14 +70,18 @@ impl Timeline {
         for message in messages {
             let index = self.entries.len() as u32;
             self.by_id.entry(message.id.clone()).or_insert(index);
+            if let (Some(name), Some(raw)) = (message.sender_name(), message.sender_raw_id()) {
+                self.names.entry(raw).or_insert_with(|| name.to_string());
+            }
             let entry = Entry::new(&message, page);
-            if let (Some(filter), Some(list)) = (&self.filter, &mut self.filtered) {
-                if matches(&message, filter) {
-                    list.push(index);
-                    shown += 1;
+            match (&self.filter, &mut self.filtered) {
+                (Some(query), Some(list)) => {
+                    if query.matches(&facts(&message, &self.names)) {
+                        list.push(index);
+                        shown += 1;
+                    }
                 }
-            } else {
-                shown += 1;
+                _ => shown += 1,
             }
             self.entries.push(entry);
         }
@@ -142,27 +154,65 @@ impl Timeline {
         self.entries.iter().position(|e| e.seq == seq)
     }
 
-    pub fn filter(&self) -> Option<&str> {
-        self.filter.as_deref()
+    pub fn filter(&self) -> Option<&Query> {
+        self.filter.as_ref()
     }
 
-    /// Shows only messages whose text, sender or type contains `text` (case-insensitive); empty clears.
-    pub fn set_filter(&mut self, text: &str) {
-        let text = text.trim().to_lowercase();
-        if text.is_empty() {
-            self.filter = None;
+    /// Shows only the messages the query matches; `None` shows every message.
+    pub fn set_filter(&mut self, query: Option<Query>) {
+        self.filter = query;
+        self.refilter();
+    }
+
+    fn refilter(&mut self) {
+        let Some(query) = &self.filter else {
             self.filtered = None;
             return;
-        }
+        };
         let list = self
             .entries
             .iter()
             .enumerate()
-            .filter(|(_, e)| matches(&e.message(), &text))
+            .filter(|(_, e)| query.matches(&facts(&e.message(), &self.names)))
             .map(|(i, _)| i as u32)
             .collect();
         self.filtered = Some(list);
-        self.filter = Some(text);
+    }
+
+    /// The display row of a storage index, or of the nearest one the filter shows (the next
+    /// older message, else the newest shown).
+    pub fn nearest_row(&self, index: usize) -> Option<usize> {
+        if let Some(row) = self.row_of(index) {
+            return Some(row);
+        }
+        let list = self.filtered.as_ref()?;
+        let pos = list
+            .partition_point(|&i| (i as usize) < index)
+            .min(list.len().checked_sub(1)?);
+        self.row_of(list[pos] as usize)
+    }
+
+    /// Learns the participants' names (system events and receipts name people by raw id).
+    pub fn set_names(&mut self, participants: &[ChatParticipant]) {
+        for p in participants {
+            if let Some(name) = p.display_name.as_deref().filter(|n| !n.trim().is_empty()) {
+                self.names
+                    .insert(p.communication_identifier.raw_id(), name.to_string());
+            }
+        }
+        if self.filter.is_some() {
+            self.refilter();
+        }
+    }
+
+    /// The display name known for a raw id.
+    pub fn name_of(&self, raw_id: &str) -> Option<&str> {
+        self.names.get(raw_id).map(String::as_str)
+    }
+
+    /// A row's text, people named as the timeline knows them.
+    pub fn preview(&self, message: &ChatMessage) -> String {
+        preview_named(message, &self.names)
     }
 
     /// Recomputes read counts from receipts: a receipt for message X means its reader read every
@@ -197,21 +247,131 @@ impl Timeline {
     }
 }
 
-fn matches(message: &ChatMessage, needle: &str) -> bool {
-    contains_ci(message.text(), needle)
-        || message
-            .sender_name()
-            .is_some_and(|n| contains_ci(n, needle))
-        || contains_ci(message.message_type.as_str(), needle)
-        || message
-            .content
-            .as_ref()
-            .and_then(|c| c.topic.as_deref())
-            .is_some_and(|t| contains_ci(t, needle))
+/// What a row shows and the ids behind it, for the filter: the preview and the whole text, the
+/// sender or initiator (name and raw id), everyone a system event names, the message id and type,
+/// and the words "deleted" and "edited" when they apply.
+pub fn facts(message: &ChatMessage, names: &HashMap<String, String>) -> Facts {
+    let raw = message.sender_raw_id();
+    let name = message
+        .sender_name()
+        .map(str::to_string)
+        .or_else(|| raw.as_ref().and_then(|r| names.get(r).cloned()));
+    let from: Vec<String> = name.into_iter().chain(raw).collect();
+    let mut parts: Vec<String> = vec![preview_named(message, names), message.text().to_string()];
+    parts.extend(from.iter().cloned());
+    if let Some(content) = &message.content {
+        for p in &content.participants {
+            parts.push(p.communication_identifier.raw_id());
+            parts.extend(p.display_name.clone());
+        }
+        parts.extend(content.topic.clone());
+    }
+    parts.push(message.id.clone());
+    parts.push(message.message_type.as_str().to_string());
+    if message.is_deleted() {
+        parts.push("deleted".into());
+    }
+    if message.is_edited() {
+        parts.push("edited".into());
+    }
+    Facts {
+        text: parts.join("\n").to_lowercase(),
+        from: from.iter().map(|f| f.to_lowercase()).collect(),
+        kind: message.message_type.as_str().to_lowercase(),
+        deleted: message.is_deleted(),
+        edited: message.is_edited(),
+        system: message.message_type.is_system(),
+        attachments: message.attachments().len(),
+        created: message.created(),
+    }
 }
 
-fn contains_ci(haystack: &str, lower_needle: &str) -> bool {
-    haystack.to_lowercase().contains(lower_needle)
+/// What a message says, in one short line (a row's text).
+pub fn preview(m: &ChatMessage) -> String {
+    preview_named(m, &HashMap::new())
+}
+
+/// [`preview`], naming people a system event lists by raw id when their names are known.
+pub fn preview_named(m: &ChatMessage, names: &HashMap<String, String>) -> String {
+    if m.is_deleted() {
+        return "(deleted)".into();
+    }
+    let content = m.content.as_ref();
+    let text = match &m.message_type {
+        ChatMessageType::TopicUpdated => {
+            format!(
+                "topic → {}",
+                content.and_then(|c| c.topic.as_deref()).unwrap_or("")
+            )
+        }
+        ChatMessageType::ParticipantAdded | ChatMessageType::ParticipantRemoved => {
+            let verb = if m.message_type == ChatMessageType::ParticipantAdded {
+                "added"
+            } else {
+                "removed"
+            };
+            let people: Vec<String> = content
+                .map(|c| c.participants.iter().map(|p| person(p, names)).collect())
+                .unwrap_or_default();
+            format!("{verb} {}", people.join(", "))
+        }
+        ChatMessageType::Html => strip_tags(head(m.text())),
+        _ => head(m.text()).to_string(),
+    };
+    let text = one_line(text.trim()).into_owned();
+    match (text.is_empty(), m.attachments().is_empty()) {
+        (true, false) => "(attachments only)".into(),
+        _ => text,
+    }
+}
+
+fn person(p: &ChatParticipant, names: &HashMap<String, String>) -> String {
+    let raw = p.communication_identifier.raw_id();
+    p.display_name
+        .clone()
+        .filter(|n| !n.is_empty())
+        .or_else(|| names.get(&raw).cloned())
+        .unwrap_or_else(|| super::ids::fit(&raw, 24))
+}
+
+fn head(s: &str) -> &str {
+    match s.char_indices().nth(PREVIEW_SOURCE) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Tags removed (block tags become spaces) and runs of white space collapsed: enough for a preview.
+fn strip_tags(html: &str) -> String {
+    const INLINE: [&str; 10] = [
+        "a", "b", "i", "u", "s", "em", "strong", "span", "code", "font",
+    ];
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('>') else {
+            out.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let tag = rest[start + 1..start + end].trim_start_matches('/');
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if !INLINE.contains(&name.to_ascii_lowercase().as_str()) {
+            out.push(' ');
+        }
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    let out = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", " ");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A one-character marker of a message type.
@@ -249,7 +409,7 @@ mod tests {
             attempts: 1,
             headers: vec![],
             body: String::new(),
-            error: None,
+            ..Default::default()
         })
     }
 
@@ -263,6 +423,15 @@ mod tests {
     }
 
     #[test]
+    fn html_preview_drops_tags() {
+        assert_eq!(
+            strip_tags("<p>Hi <b>there</b>: &amp; you</p><ul><li>a</li><li>b</li></ul>"),
+            "Hi there: & you a b"
+        );
+        assert_eq!(strip_tags("a < b"), "a < b");
+    }
+
+    #[test]
     fn order_toggle_reverses_rows() {
         let mut t = timeline(3);
         assert_eq!(t.row(0).unwrap().seq, 3);
@@ -271,15 +440,60 @@ mod tests {
         assert_eq!(t.row_of(0), Some(2));
     }
 
+    fn query(text: &str) -> Option<Query> {
+        super::super::query::parse(text).unwrap()
+    }
+
     #[test]
     fn filter_keeps_matching_rows_and_new_pages() {
         let mut t = timeline(12);
-        t.set_filter("HELLO 1");
+        t.set_filter(query("\"HELLO 1\""));
         assert_eq!(t.len(), 4, "1, 10, 11, 12");
         let shown = t.push_page(vec![message("x", 0, "hello 100")], exchange());
         assert_eq!((shown, t.len()), (1, 5));
-        t.set_filter("");
+        t.set_filter(None);
         assert_eq!(t.len(), 13);
+    }
+
+    #[test]
+    fn the_nearest_shown_row_stands_in_for_a_hidden_one() {
+        let mut t = timeline(12);
+        t.set_filter(query("\"hello 1\""));
+        // Storage is newest first: m12 m11 m10 m9 ... m1; shown: m12 m11 m10 m1.
+        assert_eq!(t.nearest_row(0), Some(0), "m12 is shown");
+        assert_eq!(
+            t.nearest_row(4),
+            Some(3),
+            "m8 is hidden: m1, the next older, stands in"
+        );
+    }
+
+    #[test]
+    fn system_events_match_the_names_of_the_people_they_name() {
+        let mut t = timeline(2);
+        let added: ChatMessage = serde_json::from_value(serde_json::json!({
+            "id": "a", "type": "participantAdded", "sequenceId": "3",
+            "content": {"participants": [{"communicationIdentifier": {"rawId": "8:acs:r_bob"}}],
+                        "initiatorCommunicationIdentifier": {"rawId": "8:acs:r_jane"}}
+        }))
+        .unwrap();
+        t.push_page(vec![added], exchange());
+        t.set_filter(query("bob"));
+        assert_eq!(t.len(), 1, "the raw id of the added participant");
+        let participant = |raw: &str, name: &str| -> ChatParticipant {
+            serde_json::from_value(serde_json::json!({
+                "communicationIdentifier": {"rawId": raw}, "displayName": name}))
+            .unwrap()
+        };
+        t.set_names(&[participant("8:acs:r_jane", "Jane")]);
+        t.set_filter(query("from:jane"));
+        assert_eq!(
+            t.len(),
+            3,
+            "two messages Jane sent, one event she initiated"
+        );
+        t.set_filter(query("is:deleted"));
+        assert_eq!(t.len(), 0);
     }
 
     #[test]
