@@ -38,6 +38,24 @@ pub struct Credentials {
     pub then_fetch: bool,
 }
 
+/// A copy sent to the terminal: what it was, for the status line and the delivery check.
+#[derive(Clone, PartialEq)]
+pub struct Sent {
+    pub target: crate::clipboard::CopyTarget,
+    pub text: String,
+    /// `id 19:…`, `curl command (312 chars)`.
+    pub what: String,
+}
+
+impl std::fmt::Debug for Sent {
+    // The copied text stays out of debug output.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sent")
+            .field("what", &self.what)
+            .finish_non_exhaustive()
+    }
+}
+
 /// What a request sends back; the slot awaiting the request takes it.
 // Answers are moved once through a channel; boxing them would only add allocations.
 #[allow(clippy::large_enum_variant)]
@@ -92,8 +110,22 @@ pub enum Action {
     OpenCopy,
     /// Copy one thing offered by the copy menu.
     CopyTarget(crate::clipboard::CopyTarget),
-    /// What the clipboard copy did: the status line, or why nothing was copied.
-    Copied(Result<String, String>),
+    /// The terminal was sent the clipboard sequence (what, to check delivery), or why nothing was.
+    Copied(Result<Sent, String>),
+    /// What is known of a copy's delivery: a clipboard program took it, tmux holds it, or neither.
+    CopyReported(crate::system_clipboard::Report),
+    /// Open or close the history of notices.
+    ToggleNotices,
+    /// In the raw view: open the search prompt.
+    StartSearch,
+    /// In the raw view: the next (`true`) or previous search hit.
+    SearchStep(bool),
+    /// In the raw view: one message's own JSON, or the whole page it came in.
+    ToggleRawScope,
+    /// A click at a screen cell: focus and select what is there.
+    Click { column: u16, row: u16 },
+    /// The wheel turned over a screen cell; positive is down.
+    Wheel { column: u16, row: u16, delta: i8 },
     /// Move the selection (or scroll) down one row.
     ScrollDown,
     /// Move the selection (or scroll) up one row.
@@ -116,8 +148,8 @@ pub enum Action {
     ToggleOrder,
     /// Cycle the time display: UTC, local, relative.
     CycleTime,
-    /// Switch to the next known api-version for the following fetches.
-    CycleApiVersion,
+    /// Switch to the next (1) or previous (-1) known api-version for the following fetches.
+    StepApiVersion(i8),
     /// Open the next thread from the ones recently opened on this machine.
     OpenRecent,
     /// Show the token in clear in its field, or mask it again.

@@ -19,7 +19,7 @@ use crate::cli::Cli;
 use crate::credentials::{Plan, TokenSource};
 use crate::emulator::{self, EmulatorConfig, RunningEmulator};
 
-use super::action::Action;
+use super::action::{Action, Sent};
 use super::keymap;
 use super::state::{AppState, Field, Focus, MintSource, Settings, Slot};
 use super::tasks::{self, Tasks};
@@ -62,7 +62,7 @@ pub async fn run(cli: &Cli) -> i32 {
         );
         return 2;
     }
-    let terminal = match terminal::enter() {
+    let terminal = match terminal::enter(state.settings.mouse) {
         Ok(terminal) => terminal,
         Err(e) => {
             terminal::leave();
@@ -122,6 +122,10 @@ pub fn initial_state(cli: &Cli, plan: Option<&Plan>) -> Result<AppState, String>
         remember_as: (!cli.demo).then_some(profile.clone()),
         config_file: crate::config::Config::path().ok(),
         state_file: crate::config::State::path().ok(),
+        // no-color.org: set and not empty.
+        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+        mouse: !cli.no_mouse,
+        clipboard: crate::system_clipboard::Setup::detect(),
         ..Settings::default()
     };
     let mut state = AppState::new(settings, Utc::now());
@@ -388,12 +392,20 @@ fn apply(
     while let Some(action) = next {
         state.now = Utc::now();
         let effects = update(state, action);
-        for effect in &effects {
+        let mut effects = effects;
+        for effect in effects.clone() {
             if let Effect::Copy { target, text } = effect {
                 let token = crate::acs::AccessToken::new(state.value(Field::Token).trim());
                 let mut out = &mut *clipboard;
-                let copied = crate::clipboard::copy(*target, text, &token, &mut out);
-                update(state, Action::Copied(copied));
+                let copied =
+                    crate::clipboard::copy(target, &text, &token, &mut out).map(|status| {
+                        let what = status
+                            .strip_prefix("copied ")
+                            .unwrap_or(&status)
+                            .to_string();
+                        Sent { target, text, what }
+                    });
+                effects.extend(update(state, Action::Copied(copied)));
             }
         }
         if tasks.run(effects) || state.quit {

@@ -1,6 +1,8 @@
 //! The one key table: it dispatches keys and generates the help overlay, so help cannot drift.
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 
 use super::action::Action;
 use super::state::{AppState, DetailTab};
@@ -9,7 +11,9 @@ use crate::clipboard::CopyTarget;
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
-    /// Everywhere, text fields included.
+    /// Everywhere: fields, prompts and every overlay.
+    Always,
+    /// Everywhere outside overlays, text fields included.
     Anywhere,
     /// In a focused text field (every other key is typed into it).
     Field,
@@ -25,6 +29,8 @@ pub enum Context {
     CopyMenu,
     /// While the profile picker is open.
     Profiles,
+    /// While the history of notices is open.
+    Notices,
     /// In any overlay (help, raw view, request log).
     Overlay,
     /// While the filter or jump prompt is open (every other key is typed into it).
@@ -32,7 +38,8 @@ pub enum Context {
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 12] = [
+        Context::Always,
         Context::Anywhere,
         Context::Field,
         Context::Results,
@@ -42,6 +49,7 @@ impl Context {
         Context::Log,
         Context::CopyMenu,
         Context::Profiles,
+        Context::Notices,
         Context::Help,
     ];
 
@@ -49,16 +57,18 @@ impl Context {
     /// hides the same key in a later one, which the key table must never do.
     pub fn chain(self) -> &'static [Context] {
         match self {
-            Context::Field => &[Field, Anywhere],
-            Context::Results => &[Results, Anywhere],
-            Context::Help => &[Help, Overlay],
-            Context::Raw => &[Raw, Overlay],
-            Context::Log => &[Log, Overlay],
-            Context::CopyMenu => &[CopyMenu, Overlay],
-            Context::Profiles => &[Profiles, Overlay],
-            Context::Prompt => &[Prompt],
-            Context::Anywhere => &[Anywhere],
-            Context::Overlay => &[Overlay],
+            Context::Field => &[Field, Anywhere, Always],
+            Context::Results => &[Results, Anywhere, Always],
+            Context::Help => &[Help, Overlay, Always],
+            Context::Raw => &[Raw, Overlay, Always],
+            Context::Log => &[Log, Overlay, Always],
+            Context::CopyMenu => &[CopyMenu, Overlay, Always],
+            Context::Profiles => &[Profiles, Overlay, Always],
+            Context::Notices => &[Notices, Overlay, Always],
+            Context::Prompt => &[Prompt, Always],
+            Context::Anywhere => &[Anywhere, Always],
+            Context::Overlay => &[Overlay, Always],
+            Context::Always => &[Always],
         }
     }
 
@@ -69,7 +79,8 @@ impl Context {
 
     pub fn title(self) -> &'static str {
         match self {
-            Context::Anywhere => "Anywhere",
+            Context::Always => "Always (fields, prompts and overlays too)",
+            Context::Anywhere => "Anywhere outside overlays",
             Context::Field => "In a text field",
             Context::Results => "Outside text fields",
             Context::Help => "In this help",
@@ -77,8 +88,9 @@ impl Context {
             Context::Log => "In the request log",
             Context::CopyMenu => "In the copy menu",
             Context::Profiles => "In the profile picker",
+            Context::Notices => "In the history of notices",
             Context::Overlay => "In any overlay (help, raw view, request log, copy menu, profiles)",
-            Context::Prompt => "In the filter / jump prompt",
+            Context::Prompt => "In a prompt (filter, jump, search)",
         }
     }
 }
@@ -135,13 +147,16 @@ const fn bind(
     }
 }
 
-use Context::{Anywhere, CopyMenu, Field, Help, Log, Overlay, Profiles, Prompt, Raw, Results};
+use Context::{
+    Always, Anywhere, CopyMenu, Field, Help, Log, Notices, Overlay, Profiles, Prompt, Raw, Results,
+};
 use KeyCode as K;
 
 /// Every key the inspector knows, one line each.
 #[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
-    bind(Anywhere, &[ctrl('c')], "Ctrl-C", Action::Quit, "quit"),
+    bind(Always, &[ctrl('c')], "Ctrl-C", Action::Quit, "quit"),
+    bind(Always, &[plain(K::F(1))], "F1", Action::ToggleHelp, "this help, from anywhere (a text field too)"),
     bind(Anywhere, &[plain(K::Tab)], "Tab", Action::FocusNext, "focus the next field or panel"),
     bind(Anywhere, &[plain(K::BackTab)], "Shift-Tab", Action::FocusPrev, "focus the previous field or panel"),
     bind(Field, &[plain(K::Enter)], "Enter", Action::Fetch, "fetch thread, message, timeline, participants, receipts"),
@@ -158,7 +173,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('K')], "K", Action::ScrollDetail(-1), "scroll the details up (from any panel)"),
     bind(Results, &[ch('g'), plain(K::Home)], "g / Home", Action::First, "first"),
     bind(Results, &[ch('G'), plain(K::End)], "G / End", Action::Last, "last (keeps loading pages to the very end)"),
-    bind(Results, &[ch('/')], "/", Action::StartFilter, "filter the timeline (text, sender, type)"),
+    bind(Results, &[ch('/')], "/", Action::StartFilter, "filter the timeline as you type: words, or from: type: is:deleted is:edited has:attachment before: after:"),
     bind(Results, &[ch(':'), ch('#')], ": / #", Action::StartJump, "jump to a message id or sequence id"),
     bind(Results, &[ch('o')], "o", Action::ToggleOrder, "timeline newest / oldest first"),
     bind(Results, &[ch('t')], "t", Action::CycleTime, "time display: UTC / local / relative"),
@@ -174,17 +189,24 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('R')], "R", Action::OpenRecent, "open the next recently opened thread"),
     bind(Results, &[ch('P')], "P", Action::OpenProfiles, "profiles of the config file: apply one, open its recent threads"),
     bind(Results, &[ch('m')], "m", Action::MintForParticipant, "mint a token for the selected participant (needs a connection string)"),
-    bind(Results, &[ch('v')], "v", Action::CycleApiVersion, "next api-version for the following fetches"),
-    bind(Results, &[ch('r')], "r", Action::ToggleRaw, "raw response of the focused panel"),
+    bind(Results, &[ch('v')], "v", Action::StepApiVersion(1), "next api-version for the following fetches"),
+    bind(Results, &[ch('V')], "V", Action::StepApiVersion(-1), "previous api-version"),
+    bind(Results, &[ch('r')], "r", Action::ToggleRaw, "raw response of the focused panel (of a timeline row: its message's JSON)"),
+    bind(Results, &[ch('N')], "N", Action::ToggleNotices, "history of the status line's notices, with times"),
     bind(Results, &[ch('l')], "l", Action::ToggleLog, "request log"),
     bind(Results, &[ch('y')], "y", Action::OpenCopy, "copy: id, MS-CV, panel JSON, raw body, curl"),
     bind(Results, &[ch('e')], "e", Action::Export { redacted: false }, "export the thread's bundle to a file"),
     bind(Results, &[ch('E')], "E", Action::Export { redacted: true }, "export it redacted (no text, names, metadata values)"),
-    bind(Prompt, &[plain(K::Enter)], "Enter", Action::PromptSubmit, "apply"),
-    bind(Prompt, &[plain(K::Esc)], "Esc", Action::Cancel, "close the prompt"),
+    bind(Prompt, &[plain(K::Enter)], "Enter", Action::PromptSubmit, "keep it and close the prompt"),
+    bind(Prompt, &[plain(K::Esc)], "Esc", Action::Cancel, "close the prompt, undoing what it changed"),
     bind(Help, &[ch('?')], "?", Action::ToggleHelp, "close the help"),
     bind(Raw, &[ch('r')], "r", Action::ToggleRaw, "close the raw view"),
     bind(Raw, &[ch('y')], "y", Action::OpenCopy, "copy from this exchange"),
+    bind(Raw, &[ch('p')], "p", Action::ToggleRawScope, "the message's own JSON / the whole page"),
+    bind(Raw, &[ch('/')], "/", Action::StartSearch, "search in the raw view"),
+    bind(Raw, &[ch('n')], "n", Action::SearchStep(true), "next match"),
+    bind(Raw, &[ch('N')], "N", Action::SearchStep(false), "previous match"),
+    bind(Notices, &[ch('N')], "N", Action::ToggleNotices, "close the history"),
     bind(CopyMenu, &[ch('i')], "i", Action::CopyTarget(CopyTarget::Id), "copy the id"),
     bind(CopyMenu, &[ch('m')], "m", Action::CopyTarget(CopyTarget::MsCv), "copy the MS-CV"),
     bind(CopyMenu, &[ch('p')], "p", Action::CopyTarget(CopyTarget::PanelJson), "copy the panel as JSON"),
@@ -240,11 +262,17 @@ pub fn key(context: Context, action: &Action) -> &'static str {
 }
 
 /// How the keys bound to `action` in `context` are written ("Esc", "j / ↓"), for hints on screen;
-/// empty when none is (a hint must never name a key that does not do it).
+/// empty when none is (a hint must never name a key that does not do it). The context's own
+/// binding comes before the ones it falls back to (`?` before F1 outside fields).
 pub fn label(context: Context, action: &Action) -> &'static str {
-    BINDINGS
+    context
+        .chain()
         .iter()
-        .find(|b| context.chain().contains(&b.context) && b.action == *action)
+        .find_map(|c| {
+            BINDINGS
+                .iter()
+                .find(|b| b.context == *c && b.action == *action)
+        })
         .map_or("", |b| b.label)
 }
 
@@ -254,14 +282,31 @@ pub fn action_for_event(state: &AppState, event: Event) -> Option<Action> {
         Event::Key(key) if key.kind != KeyEventKind::Release => action_for_key(state, key),
         Event::Paste(text) => Some(Action::Paste(text)),
         Event::Resize(width, height) => Some(Action::Resize { width, height }),
+        Event::Mouse(mouse) if state.settings.mouse => action_for_mouse(mouse),
+        _ => None,
+    }
+}
+
+/// Clicks and the wheel (moves and drags are not used).
+fn action_for_mouse(mouse: MouseEvent) -> Option<Action> {
+    let (column, row) = (mouse.column, mouse.row);
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click { column, row }),
+        MouseEventKind::ScrollDown => Some(Action::Wheel {
+            column,
+            row,
+            delta: 3,
+        }),
+        MouseEventKind::ScrollUp => Some(Action::Wheel {
+            column,
+            row,
+            delta: -3,
+        }),
         _ => None,
     }
 }
 
 pub fn action_for_key(state: &AppState, key: KeyEvent) -> Option<Action> {
-    if let Some(quit) = lookup(Anywhere, &key).filter(|a| matches!(a, Action::Quit)) {
-        return Some(quit);
-    }
     let context = context(state);
     context
         .chain()
@@ -297,7 +342,7 @@ mod tests {
     fn overlays_name_the_context_of_their_keys() {
         let help = crate::tui::state::Overlay::Help(0);
         assert_eq!(help.context(), Help);
-        assert_eq!(Help.chain(), &[Help, Context::Overlay]);
+        assert_eq!(Help.chain(), &[Help, Context::Overlay, Always]);
     }
 
     #[test]
@@ -309,6 +354,32 @@ mod tests {
             "",
             "not bound in the raw view"
         );
+    }
+
+    #[test]
+    fn f1_and_ctrl_c_work_in_every_context() {
+        for context in Context::ALL {
+            for key in [KeyCode::F(1), KeyCode::Char('c')] {
+                let mods = if key == KeyCode::F(1) {
+                    KeyModifiers::NONE
+                } else {
+                    KeyModifiers::CONTROL
+                };
+                let event = KeyEvent::new(key, mods);
+                let found = context.chain().iter().find_map(|c| lookup(*c, &event));
+                assert!(found.is_some(), "{key:?} in {context:?}");
+            }
+        }
+        assert_eq!(label(Field, &Action::ToggleHelp), "F1");
+        assert_eq!(label(Results, &Action::ToggleHelp), "?");
+    }
+
+    #[test]
+    fn keys_left_for_later_tabs_and_modes_stay_free_outside_fields() {
+        for c in ['7', 'F', 'w', 'H'] {
+            let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            assert!(lookup(Results, &event).is_none(), "{c} is taken");
+        }
     }
 
     #[test]

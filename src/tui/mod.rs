@@ -4,13 +4,16 @@
 //!
 //! - [`keymap`]: the one key table; it dispatches keys and generates the help overlay.
 //! - [`app`], [`terminal`]: the event loop and terminal setup/teardown (every exit path restores).
-//! - [`timeline`]: the loaded messages, filter, display order and read counts.
+//! - [`timeline`]: the loaded messages, filter, display order and read counts; [`query`]: the
+//!   filter's query language; [`ids`]: how ids are shortened and coloured everywhere.
 //! - [`raw`], [`raw_view`], [`copy`]: the raw response view, the request log rows, the copy menu.
 
 pub mod action;
 pub mod app;
 pub mod copy;
+pub mod ids;
 pub mod keymap;
+pub mod query;
 pub mod raw;
 pub mod raw_view;
 pub mod state;

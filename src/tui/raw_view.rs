@@ -9,11 +9,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use ratatui::layout::Constraint;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Row};
 use unicode_width::UnicodeWidthChar;
 
-use crate::acs::{Exchange, TimeDisplay};
+use crate::acs::{Exchange, FailedAttempt, TimeDisplay};
 use crate::sanitize::{one_line, sanitize};
 
 /// Headers a support ticket needs; highlighted in the header block (names match in any case).
@@ -283,8 +283,18 @@ pub fn exchange_header_lines(
             Style::new(),
         ),
         field("Attempts", attempts_text(ex), Style::new()),
-        field("Started", time.format(ex.started_at, now), Style::new()),
     ];
+    lines.extend(ex.failed_attempts.iter().enumerate().map(|(i, failed)| {
+        Line::from(vec![
+            Span::raw(format!("  {}. ", i + 1)),
+            Span::styled(failed_attempt_text(failed), status_style(failed.status)),
+        ])
+    }));
+    lines.push(field(
+        "Started",
+        time.format(ex.started_at, now),
+        Style::new(),
+    ));
     if let Some(error) = &ex.error {
         lines.push(field("Error", one_line(error).into_owned(), NOTICE_STYLE));
     }
@@ -319,14 +329,18 @@ fn header_line(name: &str, value: &str) -> Line<'static> {
 /// `200 OK`, `429 Too Many Requests`, or `no answer` when none came.
 pub fn status_text(ex: &Exchange) -> String {
     match ex.status {
-        Some(code) => match reqwest::StatusCode::from_u16(code)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-        {
-            Some(reason) => format!("{code} {reason}"),
-            None => code.to_string(),
-        },
+        Some(code) => code_text(code),
         None => "no answer".to_string(),
+    }
+}
+
+fn code_text(code: u16) -> String {
+    match reqwest::StatusCode::from_u16(code)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{code} {reason}"),
+        None => code.to_string(),
     }
 }
 
@@ -338,6 +352,31 @@ fn status_style(status: Option<u16>) -> Style {
     }
 }
 
+/// `429 Too Many Requests · MS-CV JduJ….0 · throttled, waited 1.2 s`.
+pub fn failed_attempt_text(failed: &FailedAttempt) -> String {
+    let status = match failed.status {
+        Some(code) => code_text(code),
+        None => "no answer".to_string(),
+    };
+    format!(
+        "{status} · MS-CV {} · {}, waited {:.1} s",
+        one_line(failed.ms_cv.as_deref().unwrap_or("(none)")),
+        one_line(&failed.reason),
+        failed.wait.as_secs_f64()
+    )
+}
+
+/// `↳ 429 JduJle7…nLYlU7Q.0 waited 1.2 s` in `width` columns, for the request log.
+fn failed_attempt_brief(failed: &FailedAttempt, width: usize) -> String {
+    let status = failed
+        .status
+        .map_or_else(|| "no answer".to_string(), |s| s.to_string());
+    let wait = format!("waited {:.1} s", failed.wait.as_secs_f64());
+    let room = width.saturating_sub(status.chars().count() + wait.chars().count() + 4);
+    let ms_cv = super::ids::middle(&one_line(failed.ms_cv.as_deref().unwrap_or("—")), room);
+    format!("↳ {status} {ms_cv} {wait}")
+}
+
 fn attempts_text(ex: &Exchange) -> String {
     match ex.retries() {
         0 => format!("{} (no retries)", ex.attempts),
@@ -346,48 +385,92 @@ fn attempts_text(ex: &Exchange) -> String {
     }
 }
 
-/// Column titles of the request log, matching [`request_log_rows`].
-pub fn request_log_header(time: TimeDisplay) -> Row<'static> {
-    Row::new(vec![
-        Cell::from(time.label()),
-        Cell::from("Method"),
-        Cell::from("Status"),
-        Cell::from("Latency"),
-        Cell::from("Retry"),
-        Cell::from("MS-CV"),
-        Cell::from("Path"),
-    ])
-    .style(LABEL_STYLE)
+/// The request log's columns for a table `width` columns wide. Below 100 columns the method and
+/// status share a column, the retry count goes (retried requests list their attempts under
+/// them) and the MS-CV is shortened (the raw view and the copy menu have it whole), so the path
+/// keeps room to tell threads apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogLayout {
+    pub time: TimeDisplay,
+    pub narrow: bool,
+    /// Columns of the MS-CV.
+    pub ms_cv: usize,
+    /// Columns the path gets.
+    pub path: usize,
 }
 
-/// Column widths of the request log; the path takes what is left.
-pub fn request_log_widths(time: TimeDisplay) -> [Constraint; 7] {
-    let time_width = match time {
-        TimeDisplay::Relative => 14,
-        TimeDisplay::Utc | TimeDisplay::Local => 8,
-    };
-    [
-        Constraint::Length(time_width),
-        Constraint::Length(6),
-        Constraint::Length(6),
-        Constraint::Length(8),
-        Constraint::Length(5),
-        Constraint::Length(24),
-        Constraint::Fill(1),
-    ]
+impl LogLayout {
+    pub fn new(time: TimeDisplay, width: u16) -> Self {
+        let narrow = width < 100;
+        let ms_cv = if narrow { 12 } else { 24 };
+        let mut layout = Self {
+            time,
+            narrow,
+            ms_cv,
+            path: 0,
+        };
+        let columns: usize = layout.fixed().iter().sum();
+        // The spaces between columns, the selection marker and the border.
+        let gaps = layout.fixed().len() + 2 + 2;
+        layout.path = usize::from(width).saturating_sub(columns + gaps).max(12);
+        layout
+    }
+
+    fn time_width(&self) -> usize {
+        match self.time {
+            TimeDisplay::Relative => 14,
+            TimeDisplay::Utc | TimeDisplay::Local => 8,
+        }
+    }
+
+    /// Widths of the columns before the path.
+    fn fixed(&self) -> Vec<usize> {
+        if self.narrow {
+            vec![self.time_width(), 7, 8, self.ms_cv]
+        } else {
+            vec![self.time_width(), 6, 6, 8, 5, self.ms_cv]
+        }
+    }
+
+    /// Column widths; the path takes what is left.
+    pub fn widths(&self) -> Vec<Constraint> {
+        let mut widths: Vec<Constraint> = self
+            .fixed()
+            .into_iter()
+            .map(|w| Constraint::Length(w as u16))
+            .collect();
+        widths.push(Constraint::Fill(1));
+        widths
+    }
+
+    /// Column titles, matching [`request_log_rows`].
+    pub fn header(&self) -> Row<'static> {
+        let mut titles = vec![self.time.label()];
+        if self.narrow {
+            titles.push("Answer");
+        } else {
+            titles.extend(["Method", "Status"]);
+        }
+        titles.push("Latency");
+        if !self.narrow {
+            titles.push("Retry");
+        }
+        titles.extend(["MS-CV", "Path"]);
+        Row::new(titles.into_iter().map(Cell::from)).style(LABEL_STYLE)
+    }
 }
 
 /// One row per exchange, newest first: row `i` shows `entries[entries.len() - 1 - i]`
 /// (see [`entry_for_row`]). `entries` are oldest first, as [`crate::acs::RequestLog::entries`] gives them.
 pub fn request_log_rows(
     entries: &[Arc<Exchange>],
-    time: TimeDisplay,
+    layout: LogLayout,
     now: DateTime<Utc>,
 ) -> Vec<Row<'static>> {
     entries
         .iter()
         .rev()
-        .map(|ex| request_log_row(ex, time, now))
+        .map(|ex| request_log_row(ex, layout, now))
         .collect()
 }
 
@@ -396,50 +479,88 @@ pub fn entry_for_row(entries: &[Arc<Exchange>], row: usize) -> Option<&Arc<Excha
     entries.len().checked_sub(row + 1).map(|i| &entries[i])
 }
 
-fn request_log_row(ex: &Exchange, time: TimeDisplay, now: DateTime<Utc>) -> Row<'static> {
+/// One exchange; a retried one lists its failed attempts below it (status, MS-CV, wait).
+fn request_log_row(ex: &Exchange, layout: LogLayout, now: DateTime<Utc>) -> Row<'static> {
     let status = ex.status.map_or_else(|| "—".to_string(), |s| s.to_string());
-    Row::new(vec![
-        Cell::from(short_time(ex.started_at, time, now)),
-        Cell::from(one_line(&ex.method).into_owned()),
-        Cell::from(Span::styled(status, status_style(ex.status))),
-        Cell::from(format!("{:>5} ms", ex.duration.as_millis())),
-        Cell::from(format!("{:>4}", ex.retries())),
-        Cell::from(one_line(ex.ms_cv().unwrap_or("—")).into_owned()),
-        Cell::from(one_line(&compact_path(&ex.path_and_query())).into_owned()),
-    ])
+    let mut path = vec![Line::from(
+        one_line(&compact_path(&ex.path_and_query(), layout.path)).into_owned(),
+    )];
+    path.extend(ex.failed_attempts.iter().map(|failed| {
+        Line::styled(
+            failed_attempt_brief(failed, layout.path),
+            status_style(failed.status),
+        )
+    }));
+    let height = path.len() as u16;
+    let method = one_line(&ex.method).into_owned();
+    let status = Span::styled(status, status_style(ex.status));
+    let mut cells = vec![Cell::from(short_time(ex.started_at, layout.time, now))];
+    if layout.narrow {
+        cells.push(Cell::from(Line::from(vec![
+            Span::raw(format!("{method} ")),
+            status,
+        ])));
+    } else {
+        cells.extend([Cell::from(method), Cell::from(status)]);
+    }
+    cells.push(Cell::from(format!("{:>5} ms", ex.duration.as_millis())));
+    if !layout.narrow {
+        cells.push(Cell::from(format!("{:>4}", ex.retries())));
+    }
+    cells.extend([
+        Cell::from(super::ids::middle(
+            &one_line(ex.ms_cv().unwrap_or("—")),
+            layout.ms_cv,
+        )),
+        Cell::from(Text::from(path)),
+    ]);
+    Row::new(cells).height(height)
 }
 
 /// The request log's path: without the `/chat` prefix and the `api-version` parameter (both the same
-/// on every row), decoded, with long ids shortened so the resource shows in a narrow column. The raw
-/// view keeps the full URL.
-pub fn compact_path(path_and_query: &str) -> String {
+/// on every row), decoded, with long ids shortened in the middle so that it fits `width` columns
+/// and threads still differ. The raw view keeps the full URL.
+pub fn compact_path(path_and_query: &str, width: usize) -> String {
     let (path, query) = path_and_query
         .split_once('?')
         .unwrap_or((path_and_query, ""));
     let path = path.strip_prefix("/chat").unwrap_or(path);
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let path: Vec<String> = path.split('/').map(elide).collect();
     let query: Vec<&str> = query
         .split('&')
         .filter(|p| !p.is_empty() && !p.starts_with("api-version="))
         .collect();
-    if query.is_empty() {
-        path.join("/")
+    let query = if query.is_empty() {
+        String::new()
     } else {
-        format!("{}?{}", path.join("/"), query.join("&"))
-    }
+        format!("?{}", query.join("&"))
+    };
+    let segments: Vec<&str> = path.split('/').collect();
+    let is_id = |s: &str| s.chars().count() > MIN_ID;
+    let rest: usize = segments
+        .iter()
+        .filter(|s| !is_id(s))
+        .map(|s| s.chars().count())
+        .sum::<usize>()
+        + segments.len().saturating_sub(1)
+        + query.chars().count();
+    let ids = segments.iter().filter(|s| is_id(s)).count().max(1);
+    let room = (width.saturating_sub(rest) / ids).max(MIN_ID);
+    let path: Vec<String> = segments
+        .iter()
+        .map(|s| {
+            if is_id(s) {
+                super::ids::fit(s, room)
+            } else {
+                s.to_string()
+            }
+        })
+        .collect();
+    format!("{}{query}", path.join("/"))
 }
 
-/// `19:_PQfjjcwP5IQnNCNPwtLNzZlRzfPuXSCvaK5g8RxnMs1@thread.v2` becomes `19:_PQfj…`: the start tells
-/// ids apart, the rest is shown in the raw view.
-fn elide(segment: &str) -> String {
-    const HEAD: usize = 8;
-    if segment.chars().count() <= HEAD + 4 {
-        return segment.to_string();
-    }
-    let head: String = segment.chars().take(HEAD).collect();
-    format!("{head}…")
-}
+/// Path segments longer than this are ids, shortened to fit; none gets fewer columns.
+const MIN_ID: usize = 12;
 
 /// The time of day (the log spans minutes, not days), or "3 s ago".
 fn short_time(t: DateTime<Utc>, time: TimeDisplay, now: DateTime<Utc>) -> String {

@@ -121,6 +121,17 @@ impl Tasks {
                 };
                 self.spawn(request_id, None, work);
             }
+            Effect::ReportCopy { sent, setup } => {
+                tokio::spawn(async move {
+                    let report = tokio::task::spawn_blocking(move || {
+                        crate::system_clipboard::deliver(&sent.text, &sent.what, &setup)
+                    })
+                    .await;
+                    if let Ok(report) = report {
+                        let _ = tx.send(Action::CopyReported(report)).await;
+                    }
+                });
+            }
             Effect::RememberThread {
                 file,
                 profile,

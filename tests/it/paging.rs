@@ -268,7 +268,7 @@ fn only_visible_rows_are_formatted() {
         answer(ids.messages, Answer::MessagesPage(answer_page(many, true))),
     );
     assert_eq!(s.timeline.data.loaded(), 100_000);
-    let visible = timeline_rows(s.size);
+    let visible = timeline_rows(&s);
     assert_eq!(visible, 5);
 
     let before = ROWS_FORMATTED.get();

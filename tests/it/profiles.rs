@@ -625,23 +625,16 @@ fn applying_a_profile_sets_the_connection_and_masks_its_token() {
     s.set_value(Field::Token, "token-of-another-resource");
     open_picker(&mut s);
     let (request_id, name, profile, timeout, state_file) = resolving(enter(&mut s));
-    assert_eq!(timeout.as_secs_f64(), 7.5);
     assert_eq!(name, "contoso-test");
     assert_eq!(state_file, s.settings.state_file);
     assert_eq!(
-        s.value(Field::Endpoint),
-        "https://contoso-test.communication.azure.com"
-    );
-    assert_eq!(s.settings.api_version, "2024-03-07");
-    assert_eq!(s.settings.remember_as.as_deref(), Some("contoso-test"));
-    assert_eq!(
         s.value(Field::Token),
-        "",
-        "the old resource's token is gone"
+        "token-of-another-resource",
+        "nothing applies before the profile's token is in"
     );
 
     let recent = vec!["19:recent-1@thread.v2".to_string(), THREAD_ID.to_string()];
-    let plan = Plan::from_profile(&name, &profile, "2024-03-07", timeout).unwrap();
+    let plan = Plan::from_profile(&name, &profile, "2025-03-15", timeout).unwrap();
     let token_given = Resolved {
         token: Some(AccessToken::new(token())),
         minted: None,
@@ -650,6 +643,14 @@ fn applying_a_profile_sets_the_connection_and_masks_its_token() {
         &mut s,
         resolved(request_id, plan, token_given, recent.clone()),
     );
+    assert_eq!(
+        s.value(Field::Endpoint),
+        "https://contoso-test.communication.azure.com"
+    );
+    assert_eq!(s.settings.api_version, "2024-03-07");
+    assert_eq!(s.settings.timeout.as_secs_f64(), 7.5);
+    assert_eq!(s.settings.remember_as.as_deref(), Some("contoso-test"));
+    assert_eq!(s.profile.as_deref(), Some("contoso-test"));
     assert_eq!(s.value(Field::Token), token());
     assert_eq!(s.recent.ids, recent);
     let screen = render(&s);
@@ -670,10 +671,15 @@ fn applying_a_profile_sets_the_connection_and_masks_its_token() {
     assert!(effects.iter().any(|e| matches!(e, Effect::Fetch { .. })));
 }
 
+/// A profile whose token cannot be had changes nothing: the endpoint, token, settings and data in
+/// use stay, and the picker says so (it used to apply the endpoint and keep the old data).
 #[test]
-fn a_failed_token_source_is_shown_and_the_rest_of_the_profile_still_applies() {
+fn a_failed_token_source_is_shown_and_nothing_of_the_profile_applies() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = state_in(dir.path(), Some(CONFIG));
+    let mut s = loaded(80, 24, false);
+    let config_file = dir.path().join("config.toml");
+    std::fs::write(&config_file, CONFIG).unwrap();
+    s.settings.config_file = Some(config_file);
     open_picker(&mut s);
     let (request_id, ..) = resolving(enter(&mut s));
     let error = acs_chat_inspector::acs::AcsError::BadInput(
@@ -684,13 +690,44 @@ fn a_failed_token_source_is_shown_and_the_rest_of_the_profile_still_applies() {
     assert!(matches!(s.status(Slot::Credentials), LoadStatus::Failed(_)));
     let screen = render(&s);
     assert!(
-        screen.contains("CONTOSO_TEST_TOKEN is not set") && screen.contains("No thread opened"),
+        screen.contains("CONTOSO_TEST_TOKEN is not set") && screen.contains("not applied"),
         "{screen}"
     );
-    assert_eq!(
-        s.value(Field::Endpoint),
-        "https://contoso-test.communication.azure.com"
+    assert!(screen.contains("stay as they were"), "{screen}");
+    assert_eq!(s.value(Field::Endpoint), "http://127.0.0.1:8080");
+    assert_eq!(s.value(Field::Token), token());
+    assert_eq!(s.settings.api_version, "2025-03-15");
+    assert_eq!(s.profile, None);
+    assert!(
+        s.thread.is_some() && s.timeline.data.loaded() == 8,
+        "the data stays"
     );
+    assert!(
+        s.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("not applied (nothing changed)")
+    );
+}
+
+/// A connection-string profile without a user names no token: the picker says so rather than
+/// "token set" (and a fetch then saying "no token").
+#[test]
+fn a_profile_without_a_token_never_says_token_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = state_in(dir.path(), Some(CONFIG));
+    open_picker(&mut s);
+    let (request_id, name, profile, timeout, _) = resolving(enter(&mut s));
+    let mut plan = Plan::from_profile(&name, &profile, "2025-03-15", timeout).unwrap();
+    plan.token = acs_chat_inspector::credentials::TokenSource::None;
+    update(
+        &mut s,
+        resolved(request_id, plan, Resolved::default(), vec![]),
+    );
+    let screen = render(&s);
+    assert!(!screen.contains("token set"), "{screen}");
+    assert!(screen.contains("applied without a token"), "{screen}");
 }
 
 fn conn() -> Arc<ConnectionString> {
@@ -916,7 +953,7 @@ fn p_and_m_are_keys_outside_fields_and_typed_inside_them() {
     press(&mut s, KeyCode::Char('m'));
     assert_eq!(s.value(Field::Thread), "Pm");
     assert!(s.overlays.picker().is_none());
-    let help: String = acs_chat_inspector::tui::view::help::lines()
+    let help: String = acs_chat_inspector::tui::view::help::lines(500)
         .iter()
         .map(|l| l.to_string() + "\n")
         .collect();

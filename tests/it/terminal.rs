@@ -84,10 +84,14 @@ fn help_raw_view_request_log_and_timeline_respond_to_keys() {
     session.assert_exits_restored(true);
 }
 
+/// Below 80x24 one pane at a time shows (it used to be only "window too small"); below 30x8
+/// nothing fits.
 #[test]
-fn resize_down_to_40x10_and_back() {
+fn resize_down_to_40x10_shows_one_pane_and_back() {
     let mut session = PtySession::demo(100, 30);
     session.resize(40, 10);
+    session.wait_for("fields timeline 1 2 3 4 5 6");
+    session.resize(20, 6);
     session.wait_for("too small");
     session.resize(100, 30);
     session.wait_for(SEED);
@@ -197,15 +201,19 @@ async fn fetches_at_once_answers_keys_and_restores_the_terminal_on_q() {
     tty.assert_terminal_restored();
 }
 
+/// Started without flags the form is empty and says how to begin; Enter goes into the Endpoint
+/// field, which then takes every printable key, `q` included.
 #[test]
 fn a_field_takes_q_and_a_paste_and_sigterm_restores_the_terminal() {
     let mut tty = PtySession::spawn_80x24(&[]);
-    tty.wait_for("Endpoint");
+    tty.wait_for("Nothing to inspect yet");
+    tty.send("\r");
+    tty.wait_for("type the endpoint");
     tty.send("q");
     tty.send("\x1b[200~http://127.0.0.1:9\x1b[201~");
     tty.wait_for("qhttp://127.0.0.1:9");
-    tty.resize(40, 10);
-    tty.wait_for("window too small (40x10), need 80x24");
+    tty.resize(20, 6);
+    tty.wait_for("window too small");
     tty.resize(80, 24);
     tty.wait_for("qhttp://127.0.0.1:9");
     let pid = tty.pid();
@@ -228,12 +236,12 @@ fn demo_opens_on_the_seed_message_and_r_l_q_work_at_once() {
     tty.wait_for("Let's head out for lunch in 15 minutes.");
     tty.wait_for("all 12 loaded");
     tty.send("r");
-    tty.wait_for("Raw response");
+    tty.wait_for("in its page");
     tty.wait_until("the MS-CV header", |text| {
         text.to_lowercase().contains("ms-cv: ")
     });
     tty.send("r");
-    tty.wait_until("the raw view closes", |text| !text.contains("Raw response"));
+    tty.wait_until("the raw view closes", |text| !text.contains("in its page"));
     tty.send("l");
     tty.wait_for("Request log");
     tty.send("q");
@@ -288,7 +296,7 @@ async fn a_token_is_minted_from_a_connection_string_for_the_user() {
         &emulator.info.thread_id,
     ];
     let mut tty = PtySession::spawn_with_env_80x24(&args, &[("TEST_ACS_CONNECTION", &conn)]);
-    tty.wait_for("Connection · thread \"Lunch\"");
+    tty.wait_for("\"Lunch\" · will be deleted");
     assert!(
         !tty.screen().contains("accesskey"),
         "the connection string is never shown"

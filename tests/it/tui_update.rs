@@ -16,6 +16,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 #[test]
 fn focus_cycles_through_fields_and_panels_both_ways() {
     let mut s = state(80, 24);
+    s.focus = Focus::Field(Field::Endpoint);
     let mut seen = vec![s.focus];
     for _ in 0..6 {
         press(&mut s, KeyCode::Tab);
@@ -147,7 +148,7 @@ fn bad_input_makes_no_request_and_says_why() {
         s.set_value(Field::Token, &tok);
         s.set_value(Field::Thread, thread);
         assert!(update(&mut s, Action::Fetch).is_empty(), "{expected}");
-        let error = s.input_error.clone().unwrap_or_default();
+        let error = s.input_error.clone().map(|e| e.text).unwrap_or_default();
         assert!(error.contains(expected), "{expected}: {error}");
     }
 }
@@ -351,7 +352,10 @@ fn typing_in_the_prompt_does_not_trigger_keys() {
     }
     assert!(!s.quit);
     press(&mut s, KeyCode::Enter);
-    assert_eq!(s.timeline.data.filter(), Some("quit"));
+    assert_eq!(
+        s.timeline.data.filter().map(|q| q.source.as_str()),
+        Some("quit")
+    );
     assert_eq!(s.timeline.data.len(), 0);
     press(&mut s, KeyCode::Esc);
     assert_eq!(s.timeline.data.len(), 8, "Esc clears the filter");

@@ -35,6 +35,14 @@ fn exchange(seq: u64, status: Option<u16>, attempts: u32, ms_cv: &str) -> Arc<Ex
         headers: vec![("MS-CV".into(), ms_cv.into())],
         body: "{}".into(),
         error: status.is_none().then(|| "connection refused".to_string()),
+        failed_attempts: (1..attempts)
+            .map(|i| crate::acs::FailedAttempt {
+                status: Some(429),
+                ms_cv: Some(format!("Retry{i}CV.0")),
+                reason: "throttled".into(),
+                wait: Duration::from_millis(1200),
+            })
+            .collect(),
     })
 }
 
@@ -199,6 +207,7 @@ fn header_exchange() -> Exchange {
         ],
         body: String::new(),
         error: None,
+        failed_attempts: vec![],
     }
 }
 
@@ -232,13 +241,13 @@ fn request_log_snapshot() {
         exchange(2, Some(429), 3, "JduJle7LhkONxaJnLYlU7Q.0"),
         exchange(3, None, 2, "—"),
     ];
-    let rows = request_log_rows(&entries, TimeDisplay::Utc, now());
+    let layout = LogLayout::new(TimeDisplay::Utc, 80);
+    let rows = request_log_rows(&entries, layout, now());
     assert_eq!(rows.len(), 3);
     assert_eq!(entry_for_row(&entries, 0).unwrap().seq, 3);
     assert_eq!(entry_for_row(&entries, 2).unwrap().seq, 1);
     assert!(entry_for_row(&entries, 3).is_none());
-    let table = Table::new(rows, request_log_widths(TimeDisplay::Utc))
-        .header(request_log_header(TimeDisplay::Utc));
+    let table = Table::new(rows, layout.widths()).header(layout.header());
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     terminal.draw(|f| f.render_widget(table, f.area())).unwrap();
     insta::assert_snapshot!(terminal.backend());
@@ -258,12 +267,22 @@ fn status_has_its_reason() {
 fn log_paths_are_compact() {
     assert_eq!(
         compact_path(
-            "/chat/threads/19%3A_PQfjjcwP5IQnNCNPwtLNzZlRzfPuXSCvaK5g8RxnMs1%40thread.v2/messages?api-version=2025-03-15&maxPageSize=50"
+            "/chat/threads/19%3A_PQfjjcwP5IQnNCNPwtLNzZlRzfPuXSCvaK5g8RxnMs1%40thread.v2/messages?api-version=2025-03-15&maxPageSize=50",
+            60
         ),
-        "/threads/19:_PQfj…/messages?maxPageSize=50"
+        "/threads/19:_PQfjjcwP5IQn…@thread.v2/messages?maxPageSize=50"
     );
-    assert_eq!(compact_path("/chat/threads?api-version=x"), "/threads");
-    assert_eq!(compact_path("not a url"), "not a url");
+    let a = compact_path(
+        "/chat/threads/19%3Auni01_aaaabbbbccccdddd0001%40thread.v2",
+        30,
+    );
+    let b = compact_path(
+        "/chat/threads/19%3Auni01_eeeeffffgggghhhh0001%40thread.v2",
+        30,
+    );
+    assert_ne!(a, b, "threads of one kind differ in the log");
+    assert_eq!(compact_path("/chat/threads?api-version=x", 30), "/threads");
+    assert_eq!(compact_path("not a url", 30), "not a url");
 }
 
 proptest::proptest! {

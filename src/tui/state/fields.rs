@@ -24,7 +24,7 @@ impl Field {
         }
     }
 
-    fn placeholder(self) -> &'static str {
+    pub fn placeholder(self) -> &'static str {
         match self {
             Field::Endpoint => "https://<resource>.communication.azure.com",
             Field::Token => "ACS user access token",
@@ -101,12 +101,18 @@ impl Fields {
         self.area(field).lines().join("")
     }
 
-    /// Replaces a field's text, cursor at the end.
+    /// Replaces a field's text, cursor at the end, in a fresh text area: no scroll position of
+    /// the old value survives.
     pub fn set_value(&mut self, field: Field, text: &str) {
-        let area = self.area_mut(field);
-        area.select_all();
-        area.cut();
+        let old = self.area(field);
+        let mut area = new_area(field);
+        if let Some(mask) = old.mask_char() {
+            area.set_mask_char(mask);
+        }
+        area.set_cursor_style(old.cursor_style());
+        area.set_cursor_line_style(old.cursor_line_style());
         area.insert_str(single_line(text));
+        self.areas[field as usize] = area;
     }
 
     /// Cursor shown only in the focused field.
@@ -155,4 +161,30 @@ pub fn single_line(text: &str) -> String {
         .map(str::trim)
         .collect::<Vec<_>>()
         .join("")
+}
+
+/// What the masked Token field holds, without showing it: its length and what it looks like.
+pub fn token_summary(token: &str, now: chrono::DateTime<chrono::Utc>) -> String {
+    let token = token.trim();
+    let chars = token.chars().count();
+    let looks = if token.starts_with("19:") && token.contains("@thread") {
+        "not a token: looks like a thread id".to_string()
+    } else if token.starts_with("8:") {
+        "not a token: looks like a user's raw id".to_string()
+    } else if token.starts_with("http://") || token.starts_with("https://") {
+        "not a token: looks like an endpoint".to_string()
+    } else if !token.is_empty() && token.chars().all(|c| c.is_ascii_digit()) {
+        "not a token: looks like a message id".to_string()
+    } else {
+        match crate::acs::token::decode_token(token, now) {
+            Ok(info) if info.expired => "JWT, expired".to_string(),
+            Ok(info) => match info.identity {
+                Some(id) => format!("JWT for {}", super::super::ids::fit(&id, 18)),
+                None => "JWT, not an ACS user token".to_string(),
+            },
+            Err(problem) if problem.what.starts_with("not ") => problem.what.to_string(),
+            Err(problem) => format!("not a user token: looks like {}", problem.what),
+        }
+    };
+    format!("{chars} chars, {looks}")
 }

@@ -14,6 +14,8 @@ pub struct Listing<T> {
     /// Index of the first item of each page.
     pub page_starts: Vec<usize>,
     pub selected: usize,
+    /// The items are a previous load's, kept while a refresh runs: its first page replaces them.
+    pub stale: bool,
 }
 
 impl<T> Listing<T> {
@@ -25,11 +27,18 @@ impl<T> Listing<T> {
         self.pages.get(page.saturating_sub(1))
     }
 
-    /// Adds a page of items.
+    /// Adds a page of items (the first page of a refresh replaces the stale ones).
     pub fn push_page(&mut self, items: Vec<T>, exchange: Arc<Exchange>) {
+        if self.stale {
+            self.items.clear();
+            self.pages.clear();
+            self.page_starts.clear();
+            self.stale = false;
+        }
         self.page_starts.push(self.items.len());
         self.items.extend(items);
         self.pages.push(exchange);
+        self.selected = self.selected.min(self.items.len().saturating_sub(1));
     }
 
     pub fn selected_item(&self) -> Option<&T> {
@@ -44,6 +53,7 @@ impl<T> Default for Listing<T> {
             pages: Vec::new(),
             page_starts: Vec::new(),
             selected: 0,
+            stale: false,
         }
     }
 }
@@ -64,6 +74,8 @@ pub struct TimelineState {
     pub offset: usize,
     /// `G` was pressed: keep the selection on the last row while further pages load, until the end.
     pub follow_end: bool,
+    /// The messages are a previous load's, kept while a refresh runs: its first page replaces them.
+    pub stale: bool,
 }
 
 /// Which message the message panels show.

@@ -25,7 +25,7 @@ use crate::acs::{
     DEFAULT_API_VERSION, Exchange, Fetched, TimeDisplay,
 };
 
-pub use fields::{Field, Fields, Focus, single_line};
+pub use fields::{Field, Fields, Focus, single_line, token_summary};
 pub use listing::{Listing, MessageSource, TimelineState};
 pub use loads::{Load, LoadStatus, Loads, Slot};
 pub use overlay::{Overlay, Overlays, Prompt, PromptKind};
@@ -114,10 +114,21 @@ pub enum Level {
     Error,
 }
 
-/// A line of feedback in the status bar.
+/// A line of feedback in the status bar, and when it was given (the history lists them).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub level: Level,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The history of notices keeps this many.
+pub const MAX_NOTICES: usize = 200;
+
+/// Why the fields cannot be fetched, and which field to fix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputError {
+    pub field: Option<Field>,
     pub text: String,
 }
 
@@ -137,6 +148,12 @@ pub struct Settings {
     pub config_file: Option<std::path::PathBuf>,
     /// The state file recent threads are remembered in (`None`: remember nothing).
     pub state_file: Option<std::path::PathBuf>,
+    /// `NO_COLOR` is set: the screen carries no colour, bold or any other styling.
+    pub no_color: bool,
+    /// Clicks and the wheel are the inspector's (`--no-mouse` leaves them to the terminal).
+    pub mouse: bool,
+    /// How copies reach a clipboard in this session.
+    pub clipboard: crate::system_clipboard::Setup,
 }
 
 impl Default for Settings {
@@ -150,6 +167,9 @@ impl Default for Settings {
             remember_as: None,
             config_file: None,
             state_file: None,
+            no_color: false,
+            mouse: true,
+            clipboard: Default::default(),
         }
     }
 }
@@ -171,11 +191,14 @@ pub struct AppState {
     pub fields: Fields,
     pub focus: Focus,
     /// Why the last fetch was refused before any request.
-    pub input_error: Option<String>,
+    pub input_error: Option<InputError>,
     /// What the token of the last fetch says about itself (identity, expiry); never the token.
     pub token: Option<TokenInfo>,
     /// What every slot waits for, and which request produced its data.
     pub loads: Loads,
+    /// The endpoint and thread id the panels' data was fetched for: fetching them again is a
+    /// refresh, which keeps the data until new data replaces it.
+    pub loaded_for: Option<(String, String)>,
     pub thread: Option<Fetched<ChatThreadProperties>>,
     pub message: Option<Fetched<ChatMessage>>,
     pub message_source: MessageSource,
@@ -193,6 +216,8 @@ pub struct AppState {
     pub time_display: TimeDisplay,
     pub size: (u16, u16),
     pub notice: Option<Notice>,
+    /// Every notice given, oldest first (bounded), for the history overlay.
+    pub notices: VecDeque<Notice>,
     pub retry: Option<RetryNotice>,
     pub spinner: usize,
     /// Every HTTP exchange since start, oldest first (bounded), for the request log and raw views.
@@ -210,10 +235,12 @@ impl AppState {
         let mut state = Self {
             settings,
             fields: Fields::default(),
-            focus: Focus::Field(Field::Endpoint),
+            // Off the fields, so that a newcomer's first key (?, P, q, Enter) does what it says.
+            focus: Focus::Timeline,
             input_error: None,
             token: None,
             loads: Loads::default(),
+            loaded_for: None,
             thread: None,
             message: None,
             message_source: MessageSource::Fetched,
@@ -229,6 +256,7 @@ impl AppState {
             time_display: TimeDisplay::Utc,
             size: (80, 24),
             notice: None,
+            notices: VecDeque::new(),
             retry: None,
             spinner: 0,
             exchanges: VecDeque::new(),
@@ -315,10 +343,29 @@ impl AppState {
             .map(|l| l.exchange.clone())
     }
 
+    /// Shows a notice on the status line and keeps it in the history.
     pub fn notify(&mut self, level: Level, text: impl Into<String>) {
-        self.notice = Some(Notice {
+        let notice = Notice {
             level,
             text: text.into(),
-        });
+            at: self.now,
+        };
+        if self.notices.len() >= MAX_NOTICES {
+            self.notices.pop_front();
+        }
+        self.notices.push_back(notice.clone());
+        self.notice = Some(notice);
+    }
+
+    /// Refuses a fetch: the message, kept in the history, and the field to fix.
+    pub fn refuse(&mut self, field: Option<Field>, text: impl Into<String>) {
+        let text = text.into();
+        self.notify(Level::Error, text.clone());
+        self.input_error = Some(InputError { field, text });
+    }
+
+    /// Whether the fields name nothing to fetch yet (a first start without flags).
+    pub fn form_is_empty(&self) -> bool {
+        Field::ALL.iter().all(|f| self.value(*f).trim().is_empty())
     }
 }

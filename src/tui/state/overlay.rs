@@ -11,14 +11,25 @@ use super::profiles::ProfilePicker;
 /// A one-line prompt at the bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromptKind {
+    /// The timeline's filter, applied as it is typed.
     Filter,
     Jump,
+    /// A search in the raw view below it, applied as it is typed.
+    RawSearch,
 }
 
 #[derive(Debug)]
 pub struct Prompt {
     pub kind: PromptKind,
     pub input: TextArea<'static>,
+    /// What the prompt changes live was this when it opened: Esc puts it back.
+    pub before: String,
+}
+
+impl Prompt {
+    pub fn text(&self) -> String {
+        self.input.lines().join("")
+    }
 }
 
 /// Something drawn over the main screen.
@@ -34,6 +45,8 @@ pub enum Overlay {
     Log(usize),
     Profiles(ProfilePicker),
     Prompt(Prompt),
+    /// The history of notices; the scroll offset from the newest.
+    Notices(usize),
 }
 
 impl Overlay {
@@ -46,6 +59,7 @@ impl Overlay {
             Overlay::Log(_) => Context::Log,
             Overlay::Profiles(_) => Context::Profiles,
             Overlay::Prompt(_) => Context::Prompt,
+            Overlay::Notices(_) => Context::Notices,
         }
     }
 }
@@ -93,6 +107,14 @@ impl Overlays {
     pub fn help(&self) -> Option<u16> {
         self.0.iter().rev().find_map(|o| match o {
             Overlay::Help(scroll) => Some(*scroll),
+            _ => None,
+        })
+    }
+
+    /// The topmost raw view, to change.
+    pub fn raw_mut(&mut self) -> Option<&mut RawView> {
+        self.0.iter_mut().rev().find_map(|o| match o {
+            Overlay::Raw(view) => Some(view),
             _ => None,
         })
     }

@@ -93,6 +93,9 @@ pub struct Identity {
     pub minted: Option<Minted>,
     /// The display name of the participant a token is being minted for.
     pub minting_for: Option<String>,
+    /// The profile picked whose credentials are being worked out: nothing of it applies before
+    /// they are, so a profile whose token cannot be had changes nothing.
+    pub applying: Option<String>,
 }
 
 /// Threads recently opened on this machine, most recent first; `R` cycles through them.

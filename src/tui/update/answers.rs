@@ -30,13 +30,15 @@ pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Ve
                     state.loads.set(slot, LoadStatus::Loaded);
                     state.message_source = MessageSource::Fetched;
                 }
-                Err(e) => state.loads.set(slot, LoadStatus::Failed(e)),
+                Err(e) => failed(state, slot, e),
             }
             vec![]
         }
         Answer::MessagesPage(page) => messages_page(state, page),
         Answer::ParticipantsPage(page) => {
-            list_page(state, slot, page, |s| &mut s.participants);
+            if list_page(state, slot, page, |s| &mut s.participants) {
+                state.timeline.data.set_names(&state.participants.items);
+            }
             vec![]
         }
         Answer::ReceiptsPage(page) => {
@@ -71,11 +73,38 @@ fn exported(state: &mut AppState, result: Result<(std::path::PathBuf, String), S
     }
 }
 
+/// A slot's request failed. Data a refresh was to replace stays, and the first such failure of a
+/// fetch says so on the status line (the panels carry a banner).
+fn failed(state: &mut AppState, slot: Slot, e: crate::acs::AcsError) {
+    let kept = match slot {
+        Slot::Thread => state.thread.as_ref().map(|t| t.exchange.started_at),
+        Slot::Message => state.message.as_ref().map(|m| m.exchange.started_at),
+        Slot::Timeline => state.timeline.data.pages.last().map(|p| p.started_at),
+        Slot::Participants => state.participants.pages.last().map(|p| p.started_at),
+        Slot::Receipts => state.receipts.pages.last().map(|p| p.started_at),
+        Slot::Threads => state.threads.pages.last().map(|p| p.started_at),
+        _ => None,
+    };
+    let first = !Slot::ALL
+        .into_iter()
+        .any(|s| s.is_fetched_data() && matches!(state.status(s), LoadStatus::Failed(_)));
+    if let (Some(at), true) = (kept, first) {
+        let when = state.time_display.format(at, state.now);
+        let text = format!(
+            "refresh failed: {} → {}; the data loaded {when} stays",
+            crate::sanitize::one_line(&e.to_string()),
+            crate::sanitize::one_line(&e.hint())
+        );
+        state.notify(Level::Error, text);
+    }
+    state.loads.set(slot, LoadStatus::Failed(e));
+}
+
 fn thread_loaded(state: &mut AppState, result: Outcome<ChatThreadProperties>) -> Vec<Effect> {
     let thread = match result {
         Ok(thread) => thread,
         Err(e) => {
-            state.loads.set(Slot::Thread, LoadStatus::Failed(e));
+            failed(state, Slot::Thread, e);
             return vec![];
         }
     };
@@ -102,12 +131,13 @@ fn messages_page(state: &mut AppState, page: PageOutcome<crate::acs::ChatMessage
     let fetched = match page.result {
         Ok(fetched) => fetched,
         Err(e) => {
-            state.loads.set(Slot::Timeline, LoadStatus::Failed(e));
+            failed(state, Slot::Timeline, e);
             state.timeline.open = false;
             return vec![];
         }
     };
     state.loads.set(Slot::Timeline, LoadStatus::Loaded);
+    let kept = replace_stale_timeline(state);
     let t = &mut state.timeline;
     let was_empty = t.data.is_empty();
     let Page { value, .. } = fetched.value;
@@ -125,11 +155,35 @@ fn messages_page(state: &mut AppState, page: PageOutcome<crate::acs::ChatMessage
         t.follow_end = false;
     }
     t.data.set_receipts(&state.receipts.items);
-    if was_empty {
+    t.data.set_names(&state.participants.items);
+    if let Some(id) = kept {
+        // A refresh keeps the message that was selected, where it is still loaded.
+        if let Some(row) = t.data.find(&id).and_then(|i| t.data.nearest_row(i)) {
+            t.selected = row;
+        }
+    } else if was_empty {
         select_fetched_message(state);
     }
     keep_selection_visible(state);
     super::navigate::more_messages(state)
+}
+
+/// The first page of a refresh replaces the messages kept meanwhile (order and filter stay);
+/// returns the id of the message that was selected.
+fn replace_stale_timeline(state: &mut AppState) -> Option<String> {
+    let t = &mut state.timeline;
+    if !t.stale {
+        return None;
+    }
+    let selected = t.data.row(t.selected).map(|e| e.message().id);
+    let mut fresh = crate::tui::timeline::Timeline::default();
+    fresh.oldest_first = t.data.oldest_first;
+    fresh.set_filter(t.data.filter().cloned());
+    t.data = fresh;
+    t.stale = false;
+    t.selected = 0;
+    t.offset = 0;
+    selected
 }
 
 /// With a message id given, the timeline opens on that message so its neighbours are in view.
@@ -160,7 +214,7 @@ fn list_page<T>(
             true
         }
         Err(e) => {
-            state.loads.set(slot, LoadStatus::Failed(e));
+            failed(state, slot, e);
             false
         }
     }

@@ -7,7 +7,7 @@ use crate::acs::{AccessToken, ClientConfig, Endpoint, RetryPolicy};
 use super::super::action::Action;
 use super::super::keymap::{self, Context};
 use super::super::state::{
-    AppState, DetailTab, Field, Focus, Level, Listing, MessageSource, Notice, Overlay, Slot,
+    AppState, DetailTab, Field, Focus, Level, Listing, MessageSource, Overlay, Slot,
 };
 use super::navigate::{set_focus, show_tab};
 use super::profiles::restart_overdue_refresh;
@@ -22,13 +22,21 @@ pub(super) struct Target {
     pub(super) token: TokenInfo,
 }
 
-pub(super) fn validate(state: &AppState) -> Result<Target, String> {
-    let endpoint = Endpoint::parse(&state.value(Field::Endpoint)).map_err(|e| e.to_string())?;
+/// Why the fields cannot be fetched, and the field to fix.
+pub(super) type Refusal = (Option<Field>, String);
+
+pub(super) fn validate(state: &AppState) -> Result<Target, Refusal> {
+    let in_field = |field: Field| move |e: String| (Some(field), e);
+    let endpoint = Endpoint::parse(&state.value(Field::Endpoint))
+        .map_err(|e| e.to_string())
+        .map_err(in_field(Field::Endpoint))?;
     let token = state.value(Field::Token);
     if token.trim().is_empty() {
-        return Err("no token: paste an ACS user access token into the Token field (or set AZURE_COMMUNICATION_ACCESS_TOKEN)".into());
+        return Err((Some(Field::Token), "no token: paste an ACS user access token into the Token field (or set AZURE_COMMUNICATION_ACCESS_TOKEN)".into()));
     }
-    let info = decode_token(&token, state.now).map_err(|e| format!("token: {e}"))?;
+    let info = decode_token(&token, state.now)
+        .map_err(|e| format!("token: {e}"))
+        .map_err(in_field(Field::Token))?;
     let warning = if info.expired {
         Some("the token has expired: expect 401 Unauthorized; get a fresh token".to_string())
     } else {
@@ -36,12 +44,14 @@ pub(super) fn validate(state: &AppState) -> Result<Target, String> {
     };
     let thread_id = optional(&state.value(Field::Thread), |id| {
         validate_thread_id(id).map(str::to_string)
-    })?;
+    })
+    .map_err(in_field(Field::Thread))?;
     let message = state.value(Field::Message);
     if !message.trim().is_empty() && thread_id.is_none() {
-        return Err("a message id needs a thread id".into());
+        return Err((Some(Field::Thread), "a message id needs a thread id".into()));
     }
-    let message_id = optional(&message, |id| validate_message_id(id).map(str::to_string))?;
+    let message_id = optional(&message, |id| validate_message_id(id).map(str::to_string))
+        .map_err(in_field(Field::Message))?;
     let mut config = ClientConfig::new(endpoint, AccessToken::new(token.trim()));
     config.api_version = state.settings.api_version.clone();
     config.timeout = state.settings.timeout;
@@ -76,13 +86,20 @@ pub(super) fn fetch(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
+/// A fetch refused before any request: the field to fix gets focus and says so, so the next key
+/// typed lands there knowingly.
+pub(super) fn refuse(state: &mut AppState, (field, text): Refusal) -> Vec<Effect> {
+    if let Some(field) = field {
+        set_focus(state, Focus::Field(field));
+    }
+    state.refuse(field, text);
+    vec![]
+}
+
 fn fetch_fields(state: &mut AppState) -> Vec<Effect> {
     let target = match validate(state) {
         Ok(target) => target,
-        Err(message) => {
-            state.input_error = Some(message);
-            return vec![];
-        }
+        Err(refusal) => return refuse(state, refusal),
     };
     state.input_error = None;
     state.retry = None;
@@ -92,12 +109,20 @@ fn fetch_fields(state: &mut AppState) -> Vec<Effect> {
         state.focus = Focus::Timeline;
         state.sync_field_styles();
     }
-    state.notice = target.warning.map(|text| Notice {
-        level: Level::Warn,
-        text,
-    });
+    if let Some(warning) = target.warning {
+        state.notify(Level::Warn, warning);
+    }
     let mut effects = cancel_fetched(state);
-    clear_fetched(state);
+    let target_key = (
+        target.config.endpoint.to_string(),
+        target.thread_id.clone().unwrap_or_default(),
+    );
+    if state.loaded_for.as_ref() == Some(&target_key) {
+        keep_for_refresh(state);
+    } else {
+        clear_fetched(state);
+    }
+    state.loaded_for = Some(target_key);
     let config = target.config;
     let mut start = |state: &mut AppState, request: Request| {
         let request_id = state.start(request.slot());
@@ -145,6 +170,7 @@ fn fetch_fields(state: &mut AppState) -> Vec<Effect> {
     start(state, messages);
     state.timeline.open = true;
     state.timeline.page_pending = true;
+    state.timeline.follow_end = false;
     let participants = Request::Participants {
         thread_id: thread_id.clone(),
     };
@@ -156,8 +182,17 @@ fn fetch_fields(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
-/// Forgets what the fields fetched last, before fetching again.
-fn clear_fetched(state: &mut AppState) {
+/// Fetching the same thread again: what is shown stays until the new answers replace it, and a
+/// failed refresh leaves it in place under a banner.
+fn keep_for_refresh(state: &mut AppState) {
+    state.timeline.stale = !state.timeline.data.is_empty();
+    state.participants.stale = !state.participants.items.is_empty();
+    state.receipts.stale = !state.receipts.items.is_empty();
+    state.threads.stale = !state.threads.items.is_empty();
+}
+
+/// Forgets what the fields fetched last, before fetching another thread.
+pub(super) fn clear_fetched(state: &mut AppState) {
     for slot in Slot::ALL.into_iter().filter(|s| s.is_fetched_data()) {
         state.loads.reset(slot);
     }
@@ -181,10 +216,13 @@ fn cancel_fetched(state: &mut AppState) -> Vec<Effect> {
         .collect()
 }
 
-/// Esc outside fields: close the top overlay, else cancel loading, else clear the filter.
+/// Esc outside fields: close the top overlay (undoing what a prompt changed as it was typed),
+/// else cancel loading, else clear the filter.
 pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
-    if state.overlays.pop().is_some() {
-        return vec![];
+    match state.overlays.pop() {
+        Some(Overlay::Prompt(prompt)) => return super::filter::undo(state, &prompt),
+        Some(_) => return vec![],
+        None => {}
     }
     if state.is_loading() || state.timeline.page_pending {
         let loading: Vec<Slot> = state.loads.loading().map(|(slot, _)| slot).collect();
@@ -201,10 +239,7 @@ pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
         return effects;
     }
     if state.timeline.data.filter().is_some() {
-        state.timeline.data.set_filter("");
-        state.timeline.selected = 0;
-        state.timeline.offset = 0;
-        state.notify(Level::Info, "filter cleared");
+        return super::filter::clear(state);
     }
     vec![]
 }
@@ -220,10 +255,7 @@ pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
     }
     let target = match validate(state) {
         Ok(target) => target,
-        Err(message) => {
-            state.input_error = Some(message);
-            return vec![];
-        }
+        Err(refusal) => return refuse(state, refusal),
     };
     let loaded = state.thread.as_ref().map(|t| t.value.id.clone());
     let Some(thread_id) = loaded.or(target.thread_id) else {
@@ -241,7 +273,8 @@ pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
     } else {
         "bundle"
     };
-    state.notify(Level::Info, format!("exporting the {kind} of {thread_id}"));
+    let shown = super::super::ids::fit(&thread_id, 40);
+    state.notify(Level::Info, format!("exporting the {kind} of {shown}"));
     vec![Effect::Export {
         request_id,
         config: Box::new(target.config),
@@ -278,10 +311,7 @@ pub(super) fn fetch_one_message(state: &mut AppState, text: &str) -> Vec<Effect>
             state.notify(Level::Warn, "a message id needs a thread id");
             return vec![];
         }
-        Err(message) => {
-            state.input_error = Some(message);
-            return vec![];
-        }
+        Err(refusal) => return refuse(state, refusal),
     };
     let mut effects: Vec<Effect> = state
         .loads
@@ -339,9 +369,10 @@ pub(super) fn open_recent(state: &mut AppState) -> Vec<Effect> {
     state.set_value(Field::Message, "");
     let effects = fetch(state);
     if state.input_error.is_none() {
+        let shown = super::super::ids::fit(&thread_id, 40);
         state.notify(
             Level::Info,
-            format!("recent thread {}/{count}: {thread_id}", index + 1),
+            format!("recent thread {}/{count}: {shown}", index + 1),
         );
     }
     effects
@@ -355,7 +386,8 @@ pub(super) fn open_logged(state: &mut AppState, selected: usize) -> Vec<Effect> 
         .and_then(|i| state.exchanges.get(i))
         .map(|l| l.exchange.clone())
     {
-        let view = super::overlay::raw_view_of(state, exchange);
+        let view =
+            super::overlay::raw_view_of(state, exchange, crate::tui::raw::RawScope::Exchange);
         state.overlays.push(Overlay::Raw(view));
     }
     vec![]

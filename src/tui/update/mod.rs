@@ -8,6 +8,8 @@
 
 mod answers;
 mod fetch;
+mod filter;
+mod mouse;
 mod navigate;
 mod overlay;
 mod profiles;
@@ -18,7 +20,7 @@ use crate::acs::identity::ConnectionString;
 use crate::acs::{ClientConfig, KNOWN_API_VERSIONS};
 use crate::credentials::Plan;
 
-use super::action::Action;
+use super::action::{Action, Sent};
 use super::copy::CopyTarget;
 use super::state::{AppState, Focus, Level, LoggedExchange, MAX_EXCHANGES, RetryNotice, Slot};
 
@@ -102,6 +104,12 @@ pub enum Effect {
     /// Put text on the clipboard (OSC 52, so it works over SSH) unless it holds the token;
     /// the outcome comes back as [`Action::Copied`].
     Copy { target: CopyTarget, text: String },
+    /// Find out what became of a copy (a clipboard program, tmux's buffer); the answer is
+    /// [`Action::CopyReported`].
+    ReportCopy {
+        sent: Sent,
+        setup: crate::system_clipboard::Setup,
+    },
     /// Add a thread to the recently opened ones in the state file (ids only, never a token).
     RememberThread {
         file: std::path::PathBuf,
@@ -149,13 +157,33 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ToggleRaw => overlay::toggle_raw(state),
         Action::OpenCopy => overlay::open_copy(state),
         Action::CopyTarget(target) => overlay::copy_target(state, target),
-        Action::Copied(result) => {
-            match result {
-                Ok(status) => state.notify(Level::Info, status),
-                Err(why) => state.notify(Level::Warn, why),
-            }
+        Action::Copied(Ok(sent)) => {
+            state.notify(
+                Level::Info,
+                format!("sending {} to the clipboard…", sent.what),
+            );
+            let setup = state.settings.clipboard.clone();
+            vec![Effect::ReportCopy { sent, setup }]
+        }
+        Action::Copied(Err(why)) => {
+            state.notify(Level::Warn, why);
             vec![]
         }
+        Action::CopyReported(report) => {
+            let level = if report.confirmed {
+                Level::Info
+            } else {
+                Level::Warn
+            };
+            state.notify(level, report.text);
+            vec![]
+        }
+        Action::ToggleNotices => overlay::toggle_notices(state),
+        Action::StartSearch => navigate::open_prompt(state, super::state::PromptKind::RawSearch),
+        Action::SearchStep(forward) => overlay::search_step(state, forward),
+        Action::ToggleRawScope => overlay::toggle_raw_scope(state),
+        Action::Click { column, row } => mouse::click(state, column, row),
+        Action::Wheel { column, row, delta } => mouse::wheel(state, column, row, delta),
         Action::ToggleLog => overlay::toggle_log(state),
         Action::ScrollDown => navigate::scroll(state, 1),
         Action::ScrollUp => navigate::scroll(state, -1),
@@ -168,7 +196,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::StartJump => navigate::open_prompt(state, super::state::PromptKind::Jump),
         Action::PromptSubmit => navigate::submit_prompt(state),
         Action::ToggleOrder => navigate::toggle_order(state),
-        Action::CycleApiVersion => cycle_api_version(state),
+        Action::StepApiVersion(delta) => step_api_version(state, delta),
         Action::CycleTime => {
             state.time_display = state.time_display.next();
             overlay::rebuild_raw(state);
@@ -183,7 +211,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             } else {
                 "masked"
             };
-            state.notify(Level::Info, format!("token {shown} (s toggles)"));
+            let key = super::keymap::label(super::keymap::Context::Results, &Action::RevealToken);
+            state.notify(Level::Info, format!("token {shown} ({key} toggles)"));
             vec![]
         }
         Action::OpenRecent => fetch::open_recent(state),
@@ -200,6 +229,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             state.size = (width, height);
             navigate::keep_selection_visible(state);
             overlay::rebuild_raw(state);
+            navigate::scroll(state, 0);
             vec![]
         }
         Action::Tick => {
@@ -240,18 +270,23 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
 }
 
-/// `v`: the next known api-version for the following fetches.
-fn cycle_api_version(state: &mut AppState) -> Vec<Effect> {
+/// `v` / `V`: the next or previous known api-version for the following fetches.
+fn step_api_version(state: &mut AppState, delta: i8) -> Vec<Effect> {
+    let count = KNOWN_API_VERSIONS.len();
     let current = &state.settings.api_version;
-    let next = KNOWN_API_VERSIONS
-        .iter()
-        .position(|v| v == current)
-        .map_or(0, |i| (i + 1) % KNOWN_API_VERSIONS.len());
+    let next = match KNOWN_API_VERSIONS.iter().position(|v| v == current) {
+        Some(i) => (i + count).saturating_add_signed(isize::from(delta)) % count,
+        None => 0,
+    };
     let version = KNOWN_API_VERSIONS[next];
     state.settings.api_version = version.to_string();
+    let fetch = super::keymap::label(super::keymap::Context::Field, &Action::Fetch);
     state.notify(
         Level::Info,
-        format!("api-version {version} for the following fetches (Tab to a field, Enter)"),
+        format!(
+            "api-version {version} ({}/{count}) for the following fetches ({fetch} in a field fetches)",
+            next + 1
+        ),
     );
     vec![]
 }

@@ -2,13 +2,16 @@
 
 use ratatui_textarea::{Input, Key, TextArea};
 
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
 use super::super::state::{
-    AppState, DetailTab, Focus, Level, Listing, MessageSource, Overlay, Prompt, PromptKind, Slot,
-    single_line,
+    AppState, DetailTab, Field, Focus, Level, Listing, MessageSource, Overlay, Prompt, PromptKind,
+    Slot, single_line,
 };
-use super::super::view::{help, layout};
+use super::super::view::{help, layout, notices};
 use super::Effect;
 use super::fetch::{fetch, fetch_one_message, open_logged, open_thread};
+use super::filter;
 use super::overlay::copy_target;
 use super::profiles::picker_enter;
 
@@ -18,6 +21,14 @@ pub(super) fn set_focus(state: &mut AppState, focus: Focus) -> Vec<Effect> {
     vec![]
 }
 
+/// In the one-pane layout of a small window the pane shown is the focused one: what a key acts
+/// on is brought into view first, so no key acts unseen.
+pub(super) fn reveal(state: &mut AppState, focus: Focus) {
+    if layout::single_pane(state.size) && !state.focus.is_field() {
+        set_focus(state, focus);
+    }
+}
+
 pub(super) fn show_tab(state: &mut AppState, tab: DetailTab) -> Vec<Effect> {
     state.tab = tab;
     state.detail_scroll = 0;
@@ -25,6 +36,7 @@ pub(super) fn show_tab(state: &mut AppState, tab: DetailTab) -> Vec<Effect> {
     if tab.is_list() && !state.focus.is_field() {
         state.focus = Focus::Details;
     }
+    reveal(state, Focus::Details);
     vec![]
 }
 
@@ -40,14 +52,53 @@ pub(super) fn activate(state: &mut AppState) -> Vec<Effect> {
         _ => {}
     }
     match state.focus {
-        Focus::Timeline if !state.timeline.data.is_empty() => {
-            state.message_source = MessageSource::Timeline;
-            show_tab(state, DetailTab::Message)
-        }
+        Focus::Timeline if !state.timeline.data.is_empty() => open_selected_message(state),
         Focus::Details if state.tab == DetailTab::Threads => open_selected_thread(state),
         Focus::Details if state.tab == DetailTab::Receipts => show_read_message(state),
-        _ => fetch(state),
+        _ => match missing_field(state) {
+            // Nothing to fetch with yet: Enter goes where the typing is needed.
+            Some(field) => {
+                set_focus(state, Focus::Field(field));
+                let fetch = keymap::label(Context::Field, &Action::Fetch);
+                let leave = keymap::label(Context::Field, &Action::LeaveField);
+                state.notify(
+                    Level::Info,
+                    format!(
+                        "type the {}, then {fetch} fetches ({leave} leaves the field)",
+                        field.label().to_lowercase()
+                    ),
+                );
+                vec![]
+            }
+            None => fetch(state),
+        },
     }
+}
+
+/// The first field a fetch cannot do without that is empty (the endpoint, the token).
+fn missing_field(state: &AppState) -> Option<Field> {
+    [Field::Endpoint, Field::Token]
+        .into_iter()
+        .find(|f| state.value(*f).trim().is_empty())
+}
+
+/// Enter on a timeline row: the Message tab shows it, and the status line says so.
+fn open_selected_message(state: &mut AppState) -> Vec<Effect> {
+    state.message_source = MessageSource::Timeline;
+    show_tab(state, DetailTab::Message);
+    let raw = keymap::label(Context::Results, &Action::ToggleRaw);
+    let scroll = keymap::label(Context::Results, &Action::ScrollDetail(1));
+    if let Some(m) = state.selected_message() {
+        state.notify(
+            Level::Info,
+            format!(
+                "message #{} ({}) in the Message tab: {scroll} scrolls it, {raw} shows its JSON",
+                m.sequence_id,
+                crate::sanitize::one_line(&m.id)
+            ),
+        );
+    }
+    vec![]
 }
 
 /// Enter on a read receipt: the message it was sent for, in the timeline and the message tab.
@@ -77,17 +128,21 @@ fn open_selected_thread(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub(super) fn page(state: &AppState) -> isize {
-    layout::timeline_rows(state.size).max(1) as isize
+    layout::timeline_rows(state).max(1) as isize
 }
 
 pub(super) fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
     let rows = usize::from(state.size.1.saturating_sub(4));
     let (exchanges, recent) = (state.exchanges.len(), state.recent.ids.len());
+    // The last line stops at the bottom of the box: never a blank page.
+    let help_max = help::line_count(state).saturating_sub(help::rows(state.size));
+    let notices_max = notices::max_scroll(state);
     match state.overlays.top_mut() {
         Some(Overlay::Help(offset)) => {
-            // The last line stops at the bottom of the box: never a blank page.
-            let max = help::line_count().saturating_sub(help::rows(state.size));
-            *offset = step(usize::from(*offset), delta, max) as u16;
+            *offset = step(usize::from(*offset), delta, help_max) as u16;
+        }
+        Some(Overlay::Notices(offset)) => {
+            *offset = step(*offset, delta, notices_max);
         }
         Some(Overlay::Copy(menu)) => {
             menu.selected = step(menu.selected, delta, menu.choices.len().saturating_sub(1));
@@ -104,6 +159,7 @@ pub(super) fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
             *selected = step(*selected, delta, exchanges.saturating_sub(1));
         }
         Some(Overlay::Prompt(_)) => {}
+        None if delta == 0 => {}
         None if state.focus == Focus::Details => return scroll_detail(state, delta),
         None => return move_timeline(state, delta),
     }
@@ -111,6 +167,7 @@ pub(super) fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
 }
 
 pub(super) fn scroll_detail(state: &mut AppState, delta: isize) -> Vec<Effect> {
+    reveal(state, Focus::Details);
     match state.tab {
         DetailTab::Participants => step_list(&mut state.participants, delta),
         DetailTab::Receipts => step_list(&mut state.receipts, delta),
@@ -145,7 +202,7 @@ pub(super) fn move_timeline(state: &mut AppState, delta: isize) -> Vec<Effect> {
 
 /// Moves the window so the selected row is on screen.
 pub(super) fn keep_selection_visible(state: &mut AppState) {
-    let rows = layout::timeline_rows(state.size).max(1);
+    let rows = layout::timeline_rows(state).max(1);
     let t = &mut state.timeline;
     let len = t.data.len();
     t.selected = t.selected.min(len.saturating_sub(1));
@@ -159,7 +216,7 @@ pub(super) fn keep_selection_visible(state: &mut AppState) {
 
 /// Asks for the next page when the selection nears the end of what is loaded.
 pub(super) fn more_messages(state: &mut AppState) -> Vec<Effect> {
-    let rows = layout::timeline_rows(state.size).max(1);
+    let rows = layout::timeline_rows(state).max(1);
     let t = &mut state.timeline;
     let remaining = t.data.len().saturating_sub(t.selected + 1);
     let near_end = if t.data.oldest_first {
@@ -193,11 +250,20 @@ pub(super) fn toggle_order(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub(super) fn open_prompt(state: &mut AppState, kind: PromptKind) -> Vec<Effect> {
-    let mut input = TextArea::default();
-    if let (PromptKind::Filter, Some(filter)) = (kind, state.timeline.data.filter()) {
-        input.insert_str(filter);
+    if kind == PromptKind::RawSearch && !state.overlays.top_is(Context::Raw) {
+        return vec![];
     }
-    state.overlays.push(Overlay::Prompt(Prompt { kind, input }));
+    if kind != PromptKind::RawSearch {
+        reveal(state, Focus::Timeline);
+    }
+    let before = filter::current(state, kind);
+    let mut input = TextArea::default();
+    input.insert_str(&before);
+    state.overlays.push(Overlay::Prompt(Prompt {
+        kind,
+        input,
+        before,
+    }));
     vec![]
 }
 
@@ -205,29 +271,29 @@ pub(super) fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
     let Some(Overlay::Prompt(prompt)) = state.overlays.pop() else {
         return vec![];
     };
-    let text = prompt.input.lines().join("");
+    let text = prompt.text();
     match prompt.kind {
-        PromptKind::Filter => apply_filter(state, &text),
+        PromptKind::Filter => filter::submit(state, &text),
         PromptKind::Jump => jump(state, &text),
+        PromptKind::RawSearch => {
+            let found = state
+                .overlays
+                .raw()
+                .and_then(|r| r.search.as_ref())
+                .map(|s| s.hits.len());
+            if let Some(hits) = found {
+                let next = keymap::label(Context::Raw, &Action::SearchStep(true));
+                state.notify(
+                    Level::Info,
+                    format!(
+                        "{hits} lines hold \"{}\" ({next} goes to the next)",
+                        text.trim()
+                    ),
+                );
+            }
+            vec![]
+        }
     }
-}
-
-pub(super) fn apply_filter(state: &mut AppState, text: &str) -> Vec<Effect> {
-    let t = &mut state.timeline;
-    t.data.set_filter(text);
-    t.selected = 0;
-    t.offset = 0;
-    let message = match t.data.filter() {
-        Some(f) => format!(
-            "filter \"{f}\": {} of {} loaded",
-            t.data.len(),
-            t.data.loaded()
-        ),
-        None => "filter cleared".to_string(),
-    };
-    state.notify(Level::Info, message);
-    state.message_source = MessageSource::Timeline;
-    more_messages(state)
 }
 
 pub(super) fn jump(state: &mut AppState, text: &str) -> Vec<Effect> {
@@ -242,7 +308,10 @@ pub(super) fn jump(state: &mut AppState, text: &str) -> Vec<Effect> {
     let Some(row) = t.data.row_of(index) else {
         state.notify(
             Level::Warn,
-            format!("message {text} is hidden by the filter (Esc clears it)"),
+            format!(
+                "message {text} is hidden by the filter ({} clears it)",
+                keymap::label(Context::Results, &Action::Cancel)
+            ),
         );
         return vec![];
     };
@@ -263,6 +332,7 @@ pub(super) fn text_input(state: &mut AppState, input: Input) -> Vec<Effect> {
     }
     if let Some(Overlay::Prompt(prompt)) = state.overlays.top_mut() {
         prompt.input.input(input);
+        return filter::live(state);
     } else if let Focus::Field(field) = state.focus {
         state.fields.area_mut(field).input(input);
         state.input_error = None;
@@ -274,11 +344,62 @@ pub(super) fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
     let text = single_line(text);
     if let Some(Overlay::Prompt(prompt)) = state.overlays.top_mut() {
         prompt.input.insert_str(&text);
-    } else if let Focus::Field(field) = state.focus {
-        state.fields.area_mut(field).insert_str(&text);
-        state.input_error = None;
-    } else {
-        state.notify(Level::Info, "focus a field (Tab) to paste into it");
+        return filter::live(state);
+    }
+    let (field, moved) = match state.focus {
+        Focus::Field(field) => (field, false),
+        // Outside the fields a paste goes where its shape says it belongs.
+        _ => match field_for(&text) {
+            Some(field) => {
+                state.set_value(field, "");
+                set_focus(state, Focus::Field(field));
+                (field, true)
+            }
+            None => {
+                let next = keymap::label(Context::Results, &Action::FocusNext);
+                state.notify(
+                    Level::Info,
+                    format!("focus a field ({next}) to paste into it"),
+                );
+                return vec![];
+            }
+        },
+    };
+    state.fields.area_mut(field).insert_str(&text);
+    state.input_error = None;
+    if field == Field::Token {
+        let summary = super::super::state::token_summary(&state.value(Field::Token), state.now);
+        let level = if summary.contains("not ") {
+            Level::Warn
+        } else {
+            Level::Info
+        };
+        state.notify(level, format!("Token field: {summary}"));
+    } else if moved {
+        state.notify(
+            Level::Info,
+            format!("pasted into the {} field", field.label()),
+        );
     }
     vec![]
+}
+
+/// The field a pasted text belongs in, by its shape; `None` when it is not clear.
+fn field_for(text: &str) -> Option<Field> {
+    let text = text.trim();
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("endpoint=")
+    {
+        Some(Field::Endpoint)
+    } else if text.starts_with("eyJ") && text.matches('.').count() == 2 {
+        Some(Field::Token)
+    } else if text.starts_with("19:") {
+        Some(Field::Thread)
+    } else if text.len() >= 10 && text.chars().all(|c| c.is_ascii_digit()) {
+        Some(Field::Message)
+    } else {
+        None
+    }
 }

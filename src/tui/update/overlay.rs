@@ -7,7 +7,7 @@ use crate::acs::Exchange;
 use super::super::action::Action;
 use super::super::copy::{self, CopyTarget, Json};
 use super::super::keymap::{self, Context};
-use super::super::raw::{self, RawView};
+use super::super::raw::{self, RawScope, RawView};
 use super::super::state::{
     AppState, DetailTab, Focus, Level, Listing, MessageSource, Overlay, Slot,
 };
@@ -31,6 +31,61 @@ pub(super) fn toggle_log(state: &mut AppState) -> Vec<Effect> {
     toggle(state, Context::Log, Overlay::Log(0))
 }
 
+pub(super) fn toggle_notices(state: &mut AppState) -> Vec<Effect> {
+    toggle(state, Context::Notices, Overlay::Notices(0))
+}
+
+/// `n` / `N` in the raw view.
+pub(super) fn search_step(state: &mut AppState, forward: bool) -> Vec<Effect> {
+    let search = keymap::label(Context::Raw, &Action::StartSearch);
+    match state.overlays.raw_mut() {
+        Some(raw) if raw.search.is_some() => raw.step_search(forward),
+        _ => state.notify(Level::Info, format!("no search yet: {search} starts one")),
+    }
+    vec![]
+}
+
+/// `p` in the raw view: a message's own JSON, or the whole page it came in.
+pub(super) fn toggle_raw_scope(state: &mut AppState) -> Vec<Effect> {
+    let (time, now, width) = (state.time_display, state.now, raw::width(state.size));
+    let selected = selected_message_id(state);
+    let Some(view) = state.overlays.raw() else {
+        return vec![];
+    };
+    let scope = match (&view.scope, selected) {
+        (RawScope::Message(_), _) => RawScope::Exchange,
+        (RawScope::Exchange, Some(id)) if raw::message_json(&view.exchange.body, &id).is_some() => {
+            RawScope::Message(id)
+        }
+        (RawScope::Exchange, _) => {
+            state.notify(
+                Level::Info,
+                "no selected message in this answer: the whole of it is shown",
+            );
+            return vec![];
+        }
+    };
+    if let Some(view) = state.overlays.raw_mut() {
+        view.scope = scope;
+        view.scroll = 0;
+        view.rebuild(time, now, width);
+    }
+    vec![]
+}
+
+/// The id of the message a raw view of the timeline (or the Message tab) is about.
+fn selected_message_id(state: &AppState) -> Option<String> {
+    let timeline = state.focus == Focus::Timeline
+        || (state.tab == DetailTab::Message && state.message_source == MessageSource::Timeline);
+    if timeline {
+        return state.selected_message().map(|m| m.id);
+    }
+    match (state.tab, &state.message) {
+        (DetailTab::Message, Some(m)) => Some(m.value.id.clone()),
+        _ => None,
+    }
+}
+
 pub(super) fn toggle_raw(state: &mut AppState) -> Vec<Effect> {
     if state.overlays.top_is(Context::Raw) {
         state.overlays.pop();
@@ -38,7 +93,8 @@ pub(super) fn toggle_raw(state: &mut AppState) -> Vec<Effect> {
     }
     match current_exchange(state) {
         Some(exchange) => {
-            let view = raw_view_of(state, exchange);
+            let scope = selected_message_id(state).map_or(RawScope::Exchange, RawScope::Message);
+            let view = raw_view_of(state, exchange, scope);
             state.overlays.push(Overlay::Raw(view));
         }
         None => {
@@ -67,7 +123,17 @@ pub(super) fn open_copy(state: &mut AppState) -> Vec<Effect> {
 
 fn copy_choices(state: &AppState) -> Vec<copy::Choice> {
     if let Some(Overlay::Raw(raw)) = state.overlays.top() {
-        return copy::choices(None, None, Some(&raw.exchange));
+        let message = match &raw.scope {
+            RawScope::Message(id) => raw::message_json(&raw.exchange.body, id)
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok()),
+            RawScope::Exchange => None,
+        };
+        let id = match &raw.scope {
+            RawScope::Message(id) => Some(id.clone()),
+            RawScope::Exchange => None,
+        };
+        let item = message.as_ref().map(|m| m as &dyn Json);
+        return copy::choices(id, item, Some(&raw.exchange));
     }
     let exchange = current_exchange(state);
     let message = match state.focus {
@@ -119,11 +185,11 @@ pub(super) fn copy_target(state: &mut AppState, target: CopyTarget) -> Vec<Effec
     }]
 }
 
-pub(super) fn raw_view_of(state: &AppState, exchange: Arc<Exchange>) -> RawView {
+pub(super) fn raw_view_of(state: &AppState, exchange: Arc<Exchange>, scope: RawScope) -> RawView {
     RawView::new(
         exchange,
-        state.time_display,
-        state.now,
+        scope,
+        (state.time_display, state.now),
         raw::width(state.size),
     )
 }

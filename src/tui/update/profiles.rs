@@ -9,14 +9,16 @@ use crate::acs::time::human_span;
 use crate::config::{Config, Profile};
 use crate::credentials::describe_profile;
 
+use super::super::action::Action;
 use super::super::action::Credentials;
-use super::super::keymap::Context;
+use super::super::keymap::{self, Context};
 use super::super::state::{
     AppState, DetailTab, Field, Level, LoadStatus, MintSource, Minted, Overlay, PickerStage,
-    ProfileList, ProfilePicker, Slot,
+    ProfileList, ProfilePicker, RecentThreads, Slot,
 };
 use super::fetch::open_thread;
 use super::{Effect, Resolve};
+use crate::acs::Endpoint;
 
 /// After a failed refresh, the next attempt waits this long (while the token still works).
 const REFRESH_RETRY: chrono::Duration = chrono::Duration::minutes(1);
@@ -91,34 +93,15 @@ pub(super) fn picker_enter(state: &mut AppState) -> Vec<Effect> {
     }
 }
 
-/// Applies what needs no waiting (endpoint, api-version, timeout) and asks for the token.
+/// Asks for the profile's credentials; the profile applies, whole, once they are worked out.
 fn apply_profile(state: &mut AppState, name: String, profile: Profile) -> Vec<Effect> {
-    let mut effects = forget_minted(state);
-    effects.extend(
-        state
-            .loads
-            .cancel(|s| s == Slot::Credentials)
-            .into_iter()
-            .map(Effect::Cancel),
-    );
-    match (&profile.endpoint, &profile.connection_string_env) {
-        (Some(endpoint), _) => state.set_value(Field::Endpoint, endpoint),
-        // The connection string names the endpoint once it is read.
-        (None, Some(_)) => state.set_value(Field::Endpoint, ""),
-        (None, None) => {}
-    }
-    if let Some(version) = &profile.api_version {
-        state.settings.api_version = version.clone();
-    }
-    if let Some(timeout) = profile.timeout {
-        state.settings.timeout = std::time::Duration::from_secs_f64(timeout);
-    }
-    // A token of the previous resource would only earn 401s here.
-    state.fields.set_token("");
-    state.identity.mint_source = None;
-    state.settings.remember_as = Some(name.clone());
-    state.profile = Some(name.clone());
-    state.recent = Default::default();
+    let mut effects: Vec<Effect> = state
+        .loads
+        .cancel(|s| s == Slot::Credentials)
+        .into_iter()
+        .map(Effect::Cancel)
+        .collect();
+    state.identity.applying = Some(name.clone());
     let request_id = state.start(Slot::Credentials);
     if let Some(picker) = state.overlays.picker_mut() {
         picker.stage = PickerStage::Threads(name.clone());
@@ -141,6 +124,46 @@ fn apply_profile(state: &mut AppState, name: String, profile: Profile) -> Vec<Ef
     effects
 }
 
+/// A picked profile's credentials are in: its endpoint, api-version, timeout, token source and
+/// recent threads replace the session's; data of another endpoint goes.
+fn apply_picked(
+    state: &mut AppState,
+    plan: &crate::credentials::Plan,
+    recent: Vec<String>,
+) -> Vec<Effect> {
+    let effects = forget_minted(state);
+    let name = state
+        .identity
+        .applying
+        .take()
+        .or_else(|| plan.profile.clone());
+    let endpoint = plan.endpoint.clone().unwrap_or_default();
+    let moved = state.loaded_for.as_ref().is_some_and(|(loaded, _)| {
+        Endpoint::parse(&endpoint)
+            .map(|e| e.to_string())
+            .ok()
+            .as_ref()
+            != Some(loaded)
+    });
+    if moved {
+        super::fetch::clear_fetched(state);
+        state.loaded_for = None;
+    }
+    state.set_value(Field::Endpoint, &endpoint);
+    state.settings.api_version = plan.api_version.clone();
+    state.settings.timeout = plan.timeout;
+    // A token of the previous resource would only earn 401s here.
+    state.fields.set_token("");
+    state.identity.mint_source = None;
+    state.settings.remember_as = name.clone();
+    state.profile = name;
+    state.recent = RecentThreads {
+        ids: recent,
+        next: 0,
+    };
+    effects
+}
+
 /// Credentials were worked out (at start, or for a profile picked): the token goes into its field,
 /// a minted one gets its refresh timer, and the profile's recent threads are offered.
 pub(super) fn credentials_resolved(
@@ -150,9 +173,13 @@ pub(super) fn credentials_resolved(
     let credentials = match result {
         Ok(credentials) => credentials,
         Err(e) => {
-            let message = match &state.profile {
-                Some(name) => format!("profile {name}: {e} → {}", identity_hint(&e)),
-                None => format!("{e} → {}", identity_hint(&e)),
+            let message = match (state.identity.applying.take(), &state.profile) {
+                (Some(name), _) => format!(
+                    "profile {name} not applied (nothing changed): {e} → {}",
+                    identity_hint(&e)
+                ),
+                (None, Some(name)) => format!("profile {name}: {e} → {}", identity_hint(&e)),
+                (None, None) => format!("{e} → {}", identity_hint(&e)),
             };
             state.loads.set(Slot::Credentials, LoadStatus::Failed(e));
             state.notify(Level::Error, message);
@@ -166,10 +193,10 @@ pub(super) fn credentials_resolved(
         recent_threads,
         then_fetch,
     } = credentials;
-    if let Some(ids) = recent_threads {
-        state.recent.ids = ids;
-        state.recent.next = 0;
-    }
+    let mut effects = match recent_threads {
+        Some(ids) => apply_picked(state, &plan, ids),
+        None => vec![],
+    };
     if let Some(endpoint) = &plan.endpoint
         && state.value(Field::Endpoint).trim().is_empty()
     {
@@ -182,9 +209,8 @@ pub(super) fn credentials_resolved(
         });
     }
     let no_token = resolved.token.is_none();
-    let mut effects = vec![];
     match resolved.minted {
-        Some(minted) => effects = accept_minted(state, minted, None),
+        Some(minted) => effects.extend(accept_minted(state, minted, None)),
         None => {
             if let Some(token) = &resolved.token {
                 state.fields.set_token(token.expose());
@@ -193,7 +219,10 @@ pub(super) fn credentials_resolved(
     }
     let threads = match state.recent.ids.len() {
         0 => "no recent threads yet".to_string(),
-        n => format!("{n} recent threads (R cycles them)"),
+        n => format!(
+            "{n} recent threads ({} cycles them)",
+            keymap::label(Context::Results, &Action::OpenRecent)
+        ),
     };
     let next = match (no_token, &state.identity.mint_source) {
         (true, Some(_)) => {
@@ -217,9 +246,11 @@ pub(super) fn credentials_resolved(
 /// `m` on the Participants tab: a token for the selected participant, to read as them.
 pub(super) fn mint_for_participant(state: &mut AppState) -> Vec<Effect> {
     if state.tab != DetailTab::Participants {
+        let mint = keymap::label(Context::Results, &Action::MintForParticipant);
+        let tab = keymap::label(Context::Results, &Action::ShowTab(DetailTab::Participants));
         state.notify(
             Level::Info,
-            "m mints a token for a participant: pick one in the Participants tab (3) first",
+            format!("{mint} mints a token for a participant: pick one in the Participants tab ({tab}) first"),
         );
         return vec![];
     }
@@ -230,9 +261,10 @@ pub(super) fn mint_for_participant(state: &mut AppState) -> Vec<Effect> {
     let user = participant.communication_identifier.raw_id();
     let name = participant.display_name.clone();
     let Some(source) = state.identity.mint_source.clone() else {
+        let profiles = keymap::label(Context::Results, &Action::OpenProfiles);
         state.notify(
             Level::Warn,
-            "cannot mint: no connection string (start with --connection-string-env VAR, or apply a profile with connection_string_env: P)",
+            format!("cannot mint: no connection string (start with --connection-string-env VAR, or apply a profile with connection_string_env: {profiles})"),
         );
         return vec![];
     };
@@ -275,9 +307,10 @@ pub(super) fn token_minted(
             let effects = accept_minted(state, minted, name);
             let text = match &state.identity.minted {
                 Some(m) => format!(
-                    "acting as {}: token minted, {}; Enter fetches as them (read-only)",
+                    "acting as {}: token minted, {}; {} fetches as them (read-only)",
                     m.who(),
-                    expiry_text(state, m.expires_on)
+                    expiry_text(state, m.expires_on),
+                    keymap::label(Context::Results, &Action::Activate)
                 ),
                 None => "token minted".into(),
             };

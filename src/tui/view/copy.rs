@@ -8,6 +8,7 @@ use ratatui::widgets::{Clear, Paragraph};
 
 use crate::sanitize::one_line;
 
+use super::super::action::Action;
 use super::super::copy::CopyMenu;
 use super::super::keymap::{self, Context};
 use super::panel_block;
@@ -26,8 +27,8 @@ pub fn render(menu: &CopyMenu, frame: &mut Frame, area: Rect) {
         Line::from(Span::styled(
             format!(
                 " key or {} copies · {} closes ",
-                keymap::key(Context::CopyMenu, &crate::tui::action::Action::Activate),
-                keymap::key(Context::CopyMenu, &crate::tui::action::Action::Cancel)
+                keymap::key(Context::CopyMenu, &Action::Activate),
+                keymap::key(Context::CopyMenu, &Action::Cancel)
             ),
             Style::default().fg(Color::DarkGray),
         ))
@@ -40,10 +41,10 @@ pub fn render(menu: &CopyMenu, frame: &mut Frame, area: Rect) {
         .enumerate()
         .map(|(i, choice)| {
             let preview = fit(&preview(&choice.text), room);
+            let key = keymap::key(Context::CopyMenu, &Action::CopyTarget(choice.target));
             let text = format!(
-                "{} {} {:<13} {preview}",
+                "{} {key} {:<13} {preview}",
                 if i == menu.selected { "▶" } else { " " },
-                choice.target.key(),
                 choice.target.label()
             );
             let style = if i == menu.selected {

@@ -11,9 +11,16 @@ use crate::sanitize::one_line;
 use super::super::state::AppState;
 use super::field;
 
+/// The headline and what to do first (a small panel shows at least those), then the details.
 pub fn lines(error: &AcsError) -> Vec<Line<'static>> {
     let red = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
-    let mut lines = vec![Line::from(Span::styled(headline(error), red))];
+    let mut lines = vec![
+        Line::from(Span::styled(headline(error), red)),
+        Line::from(Span::styled(
+            format!("→ {}", one_line(&error.hint())),
+            Style::default().fg(Color::Yellow),
+        )),
+    ];
     match error {
         AcsError::Service(e) => {
             lines.push(field(
@@ -52,10 +59,6 @@ pub fn lines(error: &AcsError) -> Vec<Line<'static>> {
         AcsError::Cancelled => {}
     }
     lines.push(field("MS-CV", error.ms_cv().unwrap_or("(none)")));
-    lines.push(Line::from(Span::styled(
-        format!("→ {}", one_line(&error.hint())),
-        Style::default().fg(Color::Yellow),
-    )));
     lines
 }
 

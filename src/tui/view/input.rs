@@ -1,4 +1,7 @@
-//! The connection fields: endpoint, token (masked), thread id, message id.
+//! The connection fields: endpoint, token (masked), thread id, message id. The title answers
+//! "which thread, kept how long"; the bottom border names the identity in use when a token was
+//! minted here. A field being edited shows its text area; the others show their value's start and
+//! end (an id's distinctive part), the token only as what it looks like.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,22 +11,22 @@ use ratatui::widgets::Paragraph;
 
 use crate::sanitize::one_line;
 
-use super::super::state::{AppState, Field, Focus};
-use super::panel_block;
+use super::super::action::Action;
+use super::super::ids;
+use super::super::keymap::{self, Context};
+use super::super::state::{AppState, Field, Focus, token_summary};
+use super::super::update::expiry_text;
+use super::{panel_block, retention};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let focused = state.focus.is_field();
-    let title = match &state.thread {
-        Some(thread) => format!("Connection · thread \"{}\"", one_line(&thread.value.topic)),
-        None => "Connection".to_string(),
-    };
-    let mut block = panel_block(&title, focused).title(
-        Line::from(Span::styled(
-            " Enter fetch · Tab next · Esc to results ",
-            Style::default().fg(Color::DarkGray),
-        ))
-        .right_aligned(),
-    );
+    let mut block = panel_block(&title(state), focused);
+    if focused {
+        block = block.title(hints().right_aligned());
+    }
+    if let Some(acting) = acting_as(state) {
+        block = block.title_bottom(acting.right_aligned());
+    }
     if state.input_error.is_some() {
         block = block.border_style(Style::default().fg(Color::Red));
     }
@@ -35,23 +38,116 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         [Field::Thread, Field::Message],
     ];
     for (row, fields) in rows.iter().zip(pairs) {
-        let halves = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-            .spacing(1)
-            .split(*row);
-        for (half, field) in halves.iter().zip(fields) {
+        for (half, field) in halves(*row).iter().zip(fields) {
             render_field(state, frame, *half, field);
         }
     }
 }
 
+/// The two halves of a row of fields (clicks use them too).
+pub fn halves(row: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+        .spacing(1)
+        .areas(row)
+}
+
+/// `"Lunch" · will be deleted 2027-02-27 (in 87 d, 90 d after creation)`, or `Connection`.
+fn title(state: &AppState) -> String {
+    let Some(thread) = &state.thread else {
+        return "Connection".to_string();
+    };
+    let mut title = format!("\"{}\"", one_line(&thread.value.topic));
+    if let Some(retention) = retention::summary(state) {
+        title.push_str(" · ");
+        title.push_str(&retention);
+    }
+    title
+}
+
+/// `Enter fetch · Tab next · Esc to results`, from the key table.
+fn hints() -> Line<'static> {
+    Line::from(Span::styled(
+        format!(
+            " {} fetch · {} next · {} to results ",
+            keymap::label(Context::Field, &Action::Fetch),
+            keymap::label(Context::Field, &Action::FocusNext),
+            keymap::label(Context::Field, &Action::LeaveField),
+        ),
+        Style::default().fg(Color::DarkGray),
+    ))
+}
+
+/// `acting as Jane (8:acs:…_0e59221d), expires … (in 23 h)` while a minted token is in use.
+fn acting_as(state: &AppState) -> Option<Line<'static>> {
+    let minted = state.identity.minted.as_ref()?;
+    let who = match &minted.name {
+        Some(name) => format!("{} ({})", one_line(name), ids::fit(&minted.user, 18)),
+        None => ids::fit(&minted.user, 30),
+    };
+    Some(Line::from(Span::styled(
+        format!(
+            " acting as {who}, {} ",
+            expiry_text(state, minted.expires_on)
+        ),
+        Style::default().fg(ids::color(&minted.user)).bold(),
+    )))
+}
+
 fn render_field(state: &AppState, frame: &mut Frame, area: Rect, field: Field) {
     let [label, value] =
         Layout::horizontal([Constraint::Length(9), Constraint::Fill(1)]).areas(area);
-    let style = if state.focus == Focus::Field(field) {
-        Style::default().fg(Color::Cyan).bold()
-    } else {
-        Style::default().fg(Color::Gray)
+    let wrong = state.input_error.as_ref().and_then(|e| e.field) == Some(field);
+    let style = match (wrong, state.focus == Focus::Field(field)) {
+        (true, _) => Style::default().fg(Color::Red).bold(),
+        (false, true) => Style::default().fg(Color::Cyan).bold(),
+        (false, false) => Style::default().fg(Color::Gray),
     };
     frame.render_widget(Paragraph::new(Span::styled(field.label(), style)), label);
-    frame.render_widget(state.field(field), value);
+    render_value(state, frame, value, field);
+}
+
+/// A field's value: its text area while it has focus, else what fits of it.
+pub fn render_value(state: &AppState, frame: &mut Frame, area: Rect, field: Field) {
+    if state.focus == Focus::Field(field) {
+        frame.render_widget(state.field(field), area);
+        if state.settings.no_color {
+            // Without styling the text area's cursor is invisible: the terminal's shows instead.
+            let cursor = state.field(field).screen_cursor();
+            let x = area.x + (cursor.col as u16).min(area.width.saturating_sub(1));
+            frame.set_cursor_position((x, area.y));
+        }
+        return;
+    }
+    let value = state.value(field);
+    let width = usize::from(area.width);
+    let line = if value.trim().is_empty() {
+        Span::styled(field.placeholder(), Style::default().fg(Color::DarkGray))
+    } else {
+        match field {
+            Field::Token if !state.fields.token_revealed => Span::styled(
+                masked(&token_summary(&value, state.now), width),
+                Style::default().fg(Color::Gray),
+            ),
+            Field::Token => Span::raw(ids::middle(&value, width)),
+            _ => Span::raw(ids::fit(&value, width)),
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `•••• 294 chars, JWT for 8:acs:…_0e59221d`, shortened from the end of its words to fit.
+fn masked(summary: &str, width: usize) -> String {
+    let mut words: Vec<&str> = summary.split(' ').collect();
+    while words.len() > 2 {
+        let text = format!("•••• {}", words.join(" "));
+        if text.chars().count() <= width {
+            return text;
+        }
+        words.pop();
+        // "JWT for" without whom reads wrong: the word goes with what it introduced.
+        if words.last() == Some(&"for") {
+            words.pop();
+        }
+    }
+    ids::middle(&format!("•••• {}", words.join(" ")), width)
 }

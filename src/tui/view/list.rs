@@ -19,7 +19,7 @@ pub fn render<T>(
     (list, slot): (&Listing<T>, Slot),
     what: &str,
     header: &str,
-    row: impl Fn(&T) -> String,
+    row: impl Fn(&T, bool, usize) -> Line<'static>,
     detail: impl Fn(&T) -> Vec<Line<'static>>,
 ) {
     if list.items.is_empty() {
@@ -33,24 +33,30 @@ pub fn render<T>(
         Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(area);
     let body_rows = top.height.saturating_sub(1) as usize;
     let range = window(list.items.len(), list.selected, 0, body_rows);
+    let below = list.items.len().saturating_sub(range.end);
+    let more = if below > 0 {
+        format!(" · ↓ {below} more")
+    } else {
+        String::new()
+    };
+    let failed = matches!(state.status(slot), LoadStatus::Failed(_));
+    let header_style = Style::default()
+        .fg(if failed { Color::Red } else { Color::Gray })
+        .add_modifier(Modifier::UNDERLINED);
     let mut lines = vec![Line::from(Span::styled(
-        format!("{header}  · {}", count(state, list, slot)),
-        Style::default()
-            .fg(Color::Gray)
-            .add_modifier(Modifier::UNDERLINED),
+        format!("{header}  · {}{more}", count(state, list, slot)),
+        header_style,
     ))];
+    let width = usize::from(top.width).saturating_sub(2);
     for i in range {
-        let text = format!(
-            "{} {}",
-            if i == list.selected { "▶" } else { " " },
-            one_line(&row(&list.items[i]))
-        );
-        let style = if i == list.selected {
-            Style::default().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::default()
-        };
-        lines.push(Line::from(Span::styled(text, style)));
+        let selected = i == list.selected;
+        let mut line = row(&list.items[i], selected, width);
+        line.spans
+            .insert(0, Span::raw(if selected { "▶ " } else { "  " }));
+        if selected {
+            line = line.style(Style::default().add_modifier(Modifier::REVERSED));
+        }
+        lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), top);
     let selected = list
@@ -65,10 +71,11 @@ fn count<T>(state: &AppState, list: &Listing<T>, slot: Slot) -> String {
     let n = list.items.len();
     match state.status(slot) {
         LoadStatus::Loading { .. } => format!("{n} so far {}", spinner(state)),
-        LoadStatus::Failed(e) => format!(
-            "{n}, then failed: {}",
-            crate::sanitize::one_line(&e.to_string())
+        LoadStatus::Failed(e) if list.stale => format!(
+            "⚠ refresh failed, {n} loaded earlier: {}",
+            one_line(&e.to_string())
         ),
+        LoadStatus::Failed(e) => format!("{n}, then failed: {}", one_line(&e.to_string())),
         LoadStatus::Cancelled => format!("{n}, cancelled"),
         _ => format!("{n}"),
     }

@@ -44,11 +44,12 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
     }
     let entries: Vec<Arc<Exchange>> = state.exchanges.iter().map(|l| l.exchange.clone()).collect();
     let time = state.time_display;
+    let layout = raw_view::LogLayout::new(time, popup.width);
     let table = Table::new(
-        raw_view::request_log_rows(&entries, time, state.now),
-        raw_view::request_log_widths(time),
+        raw_view::request_log_rows(&entries, layout, state.now),
+        layout.widths(),
     )
-    .header(raw_view::request_log_header(time))
+    .header(layout.header())
     .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
     .highlight_symbol("▶ ")
     .block(block);

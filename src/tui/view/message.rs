@@ -7,6 +7,9 @@ use ratatui::text::{Line, Span};
 use crate::acs::{ChatMessage, ChatMessageType, ChatParticipant};
 use crate::sanitize::{one_line, sanitize};
 
+use super::super::action::Action;
+use super::super::ids;
+use super::super::keymap::{self, Context};
 use super::super::state::{AppState, LoadStatus, MessageSource, Slot};
 use super::{dim, field, long_field, status_lines, time};
 
@@ -19,7 +22,14 @@ pub fn lines(state: &AppState, shown: Option<&ChatMessage>, width: u16) -> Vec<L
     let Some(message) = shown else {
         return placeholder(state);
     };
-    let mut lines = vec![summary(state, message)];
+    let mut lines = match (state.message_source, &state.message) {
+        (MessageSource::Fetched, Some(fetched)) => {
+            let at = Some(fetched.exchange.started_at);
+            super::refresh_banner(state, state.status(Slot::Message), at).unwrap_or_default()
+        }
+        _ => vec![],
+    };
+    lines.push(summary(state, message));
     lines.extend(body(message, width));
     lines.push(Line::default());
     lines.extend(header(state, message, width));
@@ -61,11 +71,9 @@ fn summary(state: &AppState, m: &ChatMessage) -> Line<'static> {
         MessageSource::Fetched => "  (fetched by id)".to_string(),
         MessageSource::Timeline => format!("  (timeline row {})", state.timeline.selected + 1),
     };
+    let colour = m.sender_raw_id().as_deref().map_or(Color::Cyan, ids::color);
     Line::from(vec![
-        Span::styled(
-            one_line(&text).into_owned(),
-            Style::default().fg(Color::Cyan),
-        ),
+        Span::styled(one_line(&text).into_owned(), Style::default().fg(colour)),
         Span::styled(source, Style::default().fg(Color::DarkGray)),
     ])
 }
@@ -121,8 +129,9 @@ fn body(m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
         let shown = head(text);
         if shown.len() < text.len() {
             let (kib, total) = (MAX_BODY / 1024, text.len() / 1024);
+            let raw = keymap::label(Context::Results, &Action::ToggleRaw);
             lines.push(dim(format!(
-                "(cut at {kib} KiB of {total} KiB: r shows the whole body)"
+                "(cut at {kib} KiB of {total} KiB: {raw} shows the whole body)"
             )));
         }
         lines.extend(match m.message_type {

@@ -5,6 +5,8 @@ use ratatui::text::Line;
 use crate::acs::{Metadata, metadata_pairs};
 use crate::sanitize::one_line;
 
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
 use super::super::state::AppState;
 use super::dim;
 
@@ -30,8 +32,11 @@ fn api_versions(state: &AppState, exchange: &crate::acs::Exchange) -> Option<Lin
     Some(super::field(
         "API version",
         &format!(
-            "{used}: {verdict} ({} versions offered; r shows them)",
-            listed.len()
+            "{used}: {verdict} ({} versions offered; {} shows them, {}/{} switch)",
+            listed.len(),
+            keymap::label(Context::Results, &Action::ToggleRaw),
+            keymap::key(Context::Results, &Action::StepApiVersion(1)),
+            keymap::key(Context::Results, &Action::StepApiVersion(-1)),
         ),
     ))
 }

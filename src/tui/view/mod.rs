@@ -10,11 +10,13 @@ pub mod list;
 pub mod log;
 pub mod message;
 pub mod metadata;
+pub mod notices;
 pub mod participants;
 pub mod profiles;
 pub mod raw;
 pub mod receipts;
 pub mod retention;
+pub mod single;
 pub mod status;
 pub mod thread;
 pub mod threads;
@@ -22,26 +24,41 @@ pub mod timeline;
 pub mod token;
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Margin, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use crate::sanitize::one_line;
 
+use super::action::Action;
+use super::keymap::{self, Context};
 use super::state::{AppState, DetailTab, Focus, LoadStatus, Overlay};
 
 /// Draws the whole screen.
 pub fn render(state: &AppState, frame: &mut Frame) {
     let area = frame.area();
-    if layout::too_small(area) {
+    if layout::too_small((area.width, area.height)) {
         render_too_small(frame, area);
-        return;
+    } else {
+        render_screen(state, frame, area);
     }
-    let areas = layout::areas(area);
-    input::render(state, frame, areas.input);
-    timeline::render(state, frame, areas.timeline);
-    render_details(state, frame, areas.detail, areas.wide);
+    if state.settings.no_color {
+        // NO_COLOR (no-color.org): no colour, and no bold, reverse or underline either.
+        frame.buffer_mut().set_style(area, Style::reset());
+    }
+}
+
+fn render_screen(state: &AppState, frame: &mut Frame, area: Rect) {
+    let areas = layout::split(area, status::height(state, area.width));
+    if areas.single {
+        single::render(state, frame, &areas);
+    } else {
+        input::render(state, frame, areas.input);
+        timeline::render(state, frame, areas.timeline);
+        render_details(state, frame, areas.detail, areas.wide);
+    }
     status::render(state, frame, areas.status);
     // Bottom first, so the top overlay is drawn last.
     for overlay in state.overlays.iter() {
@@ -51,6 +68,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
             Overlay::Raw(view) => raw::render(view, frame, area),
             Overlay::Log(selected) => log::render(state, *selected, frame, area),
             Overlay::Profiles(picker) => profiles::render(state, picker, frame, area),
+            Overlay::Notices(scroll) => notices::render(state, *scroll, frame, area),
             // The prompt lives in the status line.
             Overlay::Prompt(_) => {}
         }
@@ -58,24 +76,32 @@ pub fn render(state: &AppState, frame: &mut Frame) {
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect) {
-    let (w, h) = layout::MIN_SIZE;
+    let (w, h) = layout::MIN_SINGLE_PANE;
     let text = format!(
         "window too small ({}x{}), need {w}x{h}",
         area.width, area.height
     );
-    let y = area.height / 2;
-    let line = Rect::new(area.x, area.y + y, area.width, 1.min(area.height));
+    let y = area.height.saturating_sub(1) / 2;
+    let rows = Rect::new(area.x, area.y + y, area.width, area.height - y);
     frame.render_widget(
-        Paragraph::new(text).alignment(Alignment::Center).bold(),
-        line,
+        Paragraph::new(text)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true })
+            .bold(),
+        rows,
     );
 }
 
-/// The tabbed detail area.
-fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
-    let block = panel_block("", state.focus == Focus::Details).title(tab_titles(state.tab));
+/// The tabbed detail area, with "more below" on its bottom border when its text goes on. In the
+/// single-pane layout the pane row names the tabs, and the border only the current one.
+pub fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
+    let titles = if area.width < layout::MIN_SIZE.0 {
+        Line::from(format!(" {} ", tab_title(state.tab)))
+    } else {
+        tab_titles(state.tab)
+    };
+    let block = panel_block("", state.focus == Focus::Details).title(titles);
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let columns = wide.then(|| {
         Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
             .areas::<2>(inner)
@@ -104,9 +130,14 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
                 metadata::message_lines(shown.as_deref()),
             ),
         ],
-        DetailTab::Participants => return participants::render(state, frame, inner),
-        DetailTab::Receipts => return receipts::render(state, frame, inner),
-        DetailTab::Threads => return threads::render(state, frame, inner),
+        DetailTab::Participants | DetailTab::Receipts | DetailTab::Threads => {
+            frame.render_widget(block, area);
+            return match state.tab {
+                DetailTab::Participants => participants::render(state, frame, inner),
+                DetailTab::Receipts => receipts::render(state, frame, inner),
+                _ => threads::render(state, frame, inner),
+            };
+        }
         DetailTab::Token => {
             let full = if wide {
                 inner.width.saturating_sub(2)
@@ -117,15 +148,52 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
         }
     };
     match columns {
-        Some(columns) => render_columns(state, frame, columns, panels),
-        None => render_stacked(state, frame, inner, panels),
+        Some(_) if state.tab == DetailTab::Message => {
+            frame.render_widget(block, area);
+            render_message_wide(state, frame, inner, shown.as_deref(), panels);
+        }
+        Some(columns) => {
+            frame.render_widget(block, area);
+            render_columns(state, frame, columns, panels);
+        }
+        None => render_stacked(state, frame, (block, area), inner, panels),
     }
+}
+
+/// A wide Message tab: the message and its metadata side by side, and the attachments across the
+/// whole width below them, so that urls read on one or two lines.
+fn render_message_wide(
+    state: &AppState,
+    frame: &mut Frame,
+    inner: Rect,
+    shown: Option<&crate::acs::ChatMessage>,
+    mut panels: Vec<(&str, Vec<Line<'static>>)>,
+) {
+    let full = inner.width.saturating_sub(2);
+    let wanted = attachments::height(shown, full) as u16 + 2;
+    let bottom = wanted.min(inner.height / 2).max(3);
+    let [top, below] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom)]).areas(inner);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
+    let metadata = panels.remove(2);
+    let _ = panels.remove(1);
+    let message = panels.remove(0);
+    render_boxed(frame, left, message, state.detail_scroll);
+    render_boxed(frame, right, metadata, 0);
+    render_boxed(
+        frame,
+        below,
+        ("Attachments", attachments::lines(shown, full)),
+        0,
+    );
 }
 
 /// Panels as sections of one scrollable text.
 fn render_stacked(
     state: &AppState,
     frame: &mut Frame,
+    (block, outer): (Block<'static>, Rect),
     area: Rect,
     panels: Vec<(&str, Vec<Line<'static>>)>,
 ) {
@@ -137,15 +205,19 @@ fn render_stacked(
         }
         lines.extend(body);
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((state.detail_scroll, 0)),
-        area,
-    );
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let total = paragraph.line_count(area.width);
+    let scroll = usize::from(state.detail_scroll);
+    let block = match more_below(total, scroll, usize::from(area.height)) {
+        Some(more) => block.title_bottom(more),
+        None => block,
+    };
+    frame.render_widget(block, outer);
+    frame.render_widget(paragraph.scroll((state.detail_scroll, 0)), area);
 }
 
-/// The first panel on the left, the others stacked on the right.
+/// The first panel on the left, the others stacked on the right, each as tall as its lines ask
+/// (a message's attachments get room before its metadata).
 fn render_columns(
     state: &AppState,
     frame: &mut Frame,
@@ -158,7 +230,11 @@ fn render_columns(
         return render_boxed(frame, whole, first, state.detail_scroll);
     }
     render_boxed(frame, left, first, state.detail_scroll);
-    let rows = Layout::vertical(vec![Constraint::Fill(1); panels.len()]).split(right);
+    let heights: Vec<Constraint> = panels
+        .iter()
+        .map(|(_, lines)| Constraint::Fill(lines.len().clamp(1, 12) as u16))
+        .collect();
+    let rows = Layout::vertical(heights).split(right);
     for (panel, rect) in panels.into_iter().zip(rows.iter()) {
         render_boxed(frame, *rect, panel, 0);
     }
@@ -170,32 +246,89 @@ fn render_boxed(
     (title, lines): (&str, Vec<Line<'static>>),
     scroll: u16,
 ) {
-    let block = Block::bordered()
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let inner = area.inner(Margin::new(1, 1));
+    let total = paragraph.line_count(inner.width);
+    let mut block = Block::bordered()
         .border_type(BorderType::Plain)
         .border_style(Style::default().fg(Color::DarkGray))
         .title(Span::styled(format!(" {title} "), Style::default().bold()));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((scroll, 0)),
-        area,
-    );
+    if let Some(more) = more_below(total, usize::from(scroll), usize::from(inner.height)) {
+        block = block.title_bottom(more);
+    }
+    frame.render_widget(paragraph.block(block).scroll((scroll, 0)), area);
 }
 
-fn tab_titles(current: DetailTab) -> Line<'static> {
+/// The tab row on the detail area's top border.
+pub fn tab_titles(current: DetailTab) -> Line<'static> {
     let mut spans = vec![Span::raw(" ")];
-    for (i, tab) in DetailTab::ALL.iter().enumerate() {
-        let text = format!("{} {}", i + 1, tab.title());
-        let style = if *tab == current {
+    for tab in DetailTab::ALL {
+        let style = if tab == current {
             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         } else {
             Style::default().fg(Color::Gray)
         };
-        spans.push(Span::styled(text, style));
+        spans.push(Span::styled(tab_title(tab), style));
         spans.push(Span::raw(" "));
     }
     Line::from(spans)
+}
+
+fn tab_title(tab: DetailTab) -> String {
+    let key = keymap::key(Context::Results, &Action::ShowTab(tab));
+    format!("{key} {}", tab.title())
+}
+
+/// The columns each tab's title takes on the top border of a detail area at `area` (for clicks).
+pub fn tab_ranges(area: Rect) -> Vec<(DetailTab, std::ops::Range<u16>)> {
+    // The title starts after the border's corner and a space.
+    let mut x = area.x + 2;
+    DetailTab::ALL
+        .into_iter()
+        .map(|tab| {
+            let width = tab_title(tab).width() as u16;
+            let range = x..x + width;
+            x += width + 1;
+            (tab, range)
+        })
+        .collect()
+}
+
+/// "↓ 12 more lines (J)" when `total` lines do not fit `height` rows from `scroll` on.
+pub fn more_below(total: usize, scroll: usize, height: usize) -> Option<Line<'static>> {
+    let hidden = total.saturating_sub(scroll + height);
+    (hidden > 0).then(|| {
+        let key = keymap::key(Context::Results, &Action::ScrollDetail(1));
+        let lines = if hidden == 1 { "line" } else { "lines" };
+        dim(format!(" ↓ {hidden} more {lines} ({key}) ")).right_aligned()
+    })
+}
+
+/// Above data a refresh failed to replace: that it failed, why, what to do, and when what
+/// follows was loaded. `None` unless the slot failed with data kept.
+pub fn refresh_banner(
+    state: &AppState,
+    status: &LoadStatus,
+    loaded_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> Option<Vec<Line<'static>>> {
+    let (LoadStatus::Failed(e), Some(at)) = (status, loaded_at) else {
+        return None;
+    };
+    let red = Style::default().fg(Color::Red);
+    Some(vec![
+        Line::from(vec![
+            Span::styled("⚠ refresh failed: ", red.add_modifier(Modifier::BOLD)),
+            Span::styled(one_line(&e.to_string()).into_owned(), red),
+        ]),
+        Line::from(Span::styled(
+            format!("→ {}", one_line(&e.hint())),
+            Style::default().fg(Color::Yellow),
+        )),
+        dim(format!(
+            "Below: what was loaded {}.",
+            state.time_display.format(at, state.now)
+        )),
+    ])
 }
 
 /// A bordered panel; the focused one stands out.
@@ -242,7 +375,12 @@ pub fn field(label: &str, value: &str) -> Line<'static> {
 /// `label: value` for long unbroken values (raw ids, urls): cut into pieces that fit `width`, so
 /// the value starts on the label's line instead of wrapping below it.
 pub fn long_field(label: &str, value: &str, width: u16) -> Vec<Line<'static>> {
-    let room = usize::from(width).saturating_sub(13).max(10);
+    long_field_in(label, value, width, 13)
+}
+
+/// [`long_field`] with labels `label_width` columns wide.
+pub fn long_field_in(label: &str, value: &str, width: u16, label_width: u16) -> Vec<Line<'static>> {
+    let room = usize::from(width.saturating_sub(label_width)).max(10);
     let chars: Vec<char> = one_line(value).chars().collect();
     if chars.is_empty() {
         return vec![field(label, "")];
@@ -251,10 +389,17 @@ pub fn long_field(label: &str, value: &str, width: u16) -> Vec<Line<'static>> {
         .chunks(room)
         .enumerate()
         .map(|(i, piece)| {
-            field(
-                if i == 0 { label } else { "" },
-                &piece.iter().collect::<String>(),
-            )
+            Line::from(vec![
+                Span::styled(
+                    format!(
+                        "{:<width$}",
+                        one_line(if i == 0 { label } else { "" }),
+                        width = usize::from(label_width)
+                    ),
+                    Style::default().fg(Color::Gray),
+                ),
+                Span::raw(piece.iter().collect::<String>()),
+            ])
         })
         .collect()
 }
@@ -281,7 +426,8 @@ pub fn status_lines(
     match status {
         LoadStatus::Loaded => None,
         LoadStatus::Idle => Some(vec![dim(format!(
-            "No {what} yet: fill in the fields and press Enter."
+            "No {what} yet: fill in the fields and press {}.",
+            keymap::label(Context::Field, &Action::Fetch)
         ))]),
         LoadStatus::Loading { started, .. } => Some(vec![Line::from(format!(
             "{} loading {what}… {}",
@@ -289,7 +435,8 @@ pub fn status_lines(
             elapsed(state, *started)
         ))]),
         LoadStatus::Cancelled => Some(vec![dim(format!(
-            "Loading {what} was cancelled; Enter fetches again."
+            "Loading {what} was cancelled; {} fetches again.",
+            keymap::label(Context::Results, &Action::Activate)
         ))]),
         LoadStatus::Failed(e) => {
             let mut lines = error::lines(e);
@@ -307,4 +454,27 @@ pub fn spinner(state: &AppState) -> &'static str {
 pub fn elapsed(state: &AppState, started: chrono::DateTime<chrono::Utc>) -> String {
     let ms = (state.now - started).num_milliseconds().max(0);
     format!("{:.1} s", ms as f64 / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seventh_tab_still_fits_at_80_columns() {
+        let width = tab_titles(DetailTab::Thread).width() + " 7 Findings".len();
+        assert!(width <= 78, "{width}");
+    }
+
+    #[test]
+    fn more_below_counts_what_does_not_fit() {
+        assert!(more_below(10, 0, 10).is_none());
+        assert!(
+            more_below(12, 0, 10)
+                .unwrap()
+                .to_string()
+                .contains("2 more")
+        );
+        assert!(more_below(12, 2, 10).is_none());
+    }
 }

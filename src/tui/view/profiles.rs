@@ -12,7 +12,9 @@ use crate::sanitize::one_line;
 
 use super::super::action::Action;
 use super::super::keymap::{self, Context};
-use super::super::state::{AppState, LoadStatus, PickerStage, ProfileList, ProfilePicker, Slot};
+use super::super::state::{
+    AppState, Field, LoadStatus, PickerStage, ProfileList, ProfilePicker, Slot,
+};
 use super::{dim, error, panel_block, spinner};
 use crate::credentials::describe_profile;
 
@@ -194,19 +196,39 @@ fn thread_lines(
         ))],
         LoadStatus::Failed(e) => {
             let mut lines = vec![Line::from(Span::styled(
-                format!("Profile {} applied without a token:", one_line(name)),
+                format!(
+                    "Profile {} not applied: its token cannot be had.",
+                    one_line(name)
+                ),
                 Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
             ))];
             lines.extend(error::lines(e));
             lines
         }
-        _ => vec![Line::from(format!(
+        _ if !state.value(Field::Token).trim().is_empty() => vec![Line::from(format!(
             "Profile {} applied: endpoint, api-version, timeout and token set.",
             one_line(name)
+        ))],
+        _ => vec![Line::from(Span::styled(
+            format!(
+                "Profile {} applied without a token: it names none (or no user to mint for); \
+                 paste one into the Token field, or {} on a participant mints one.",
+                one_line(name),
+                keymap::label(Context::Results, &Action::MintForParticipant),
+            ),
+            Style::default().fg(Color::Yellow),
         ))],
     };
     lines.push(Line::default());
     if state.status(Slot::Credentials).is_loading() {
+        return (lines, None);
+    }
+    if matches!(state.status(Slot::Credentials), LoadStatus::Failed(_)) {
+        lines.push(dim(format!(
+            "The endpoint, token and data in use stay as they were. {} closes this; {} opens the profiles again.",
+            keymap::label(Context::Profiles, &Action::Cancel),
+            keymap::label(Context::Results, &Action::OpenProfiles),
+        )));
         return (lines, None);
     }
     if state.recent.ids.is_empty() {

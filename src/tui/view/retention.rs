@@ -57,3 +57,48 @@ fn deletion(state: &AppState, when: Option<chrono::DateTime<chrono::Utc>>) -> Li
         .push(Span::styled(left, Style::default().fg(color)));
     line
 }
+
+/// In a few words, for the connection title: `will be deleted 2027-02-27 (in 87 d, 90 d after
+/// creation)`,
+/// `kept until deleted`; `None` before the thread is loaded.
+pub fn summary(state: &AppState) -> Option<String> {
+    let thread = &state.thread.as_ref()?.value;
+    if let Some(deleted) = &thread.deleted_on {
+        return Some(format!("thread deleted {}", super::time(state, deleted)));
+    }
+    let Some(policy) = &thread.retention_policy else {
+        return Some("no retention policy: kept until deleted".into());
+    };
+    Some(match policy.meaning() {
+        RetentionKind::KeepUntilDeleted => "kept until deleted".into(),
+        RetentionKind::Other(kind) => {
+            format!(
+                "retention \"{}\" (unknown kind)",
+                crate::sanitize::one_line(&kind)
+            )
+        }
+        RetentionKind::ThreadCreationDate { .. } => {
+            let days = policy
+                .delete_thread_after_days
+                .map_or(String::new(), |d| format!(", {d} d after creation"));
+            match thread.scheduled_deletion() {
+                Some(when) => {
+                    let date = when.format("%Y-%m-%d");
+                    let secs = (when - state.now).num_seconds();
+                    if secs > 0 {
+                        format!(
+                            "will be deleted {date} (in {}{days})",
+                            human_span(secs as u64)
+                        )
+                    } else {
+                        format!(
+                            "deletion due {date} ({} ago{days})",
+                            human_span(secs.unsigned_abs())
+                        )
+                    }
+                }
+                None => format!("deleted by retention{days}: date unknown"),
+            }
+        }
+    })
+}

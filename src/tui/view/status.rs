@@ -1,28 +1,71 @@
-//! The bottom line: prompt, validation error, retry notice, loading, or the last notice; key hints.
+//! The bottom lines: prompt, validation error, retry notice, loading, or the last notice, wrapped
+//! over up to [`MAX_ROWS`] rows rather than cut; key hints on the right.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use crate::sanitize::one_line;
 
 use super::super::action::Action;
 use super::super::keymap::{self, Context};
+use super::super::query;
 use super::super::state::{AppState, Level, Overlay, PromptKind, Slot};
 use super::{elapsed, spinner};
 
-pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let hints = format!(
-        " {} help · {} · api {} ",
-        keymap::label(Context::Results, &Action::ToggleHelp),
+/// The status line grows to this many rows for a long message; the history (N) has the rest.
+pub const MAX_ROWS: u16 = 3;
+
+/// Rows the status line takes at `width` columns: one, with the hints beside the message, or up
+/// to [`MAX_ROWS`] for a message that needs them (the whole width, the hints left out).
+pub fn height(state: &AppState, width: u16) -> u16 {
+    if matches!(state.overlays.top(), Some(Overlay::Prompt(_))) || fits_beside_hints(state, width) {
+        return 1;
+    }
+    let rows = Paragraph::new(message(state))
+        .wrap(Wrap { trim: false })
+        .line_count(width.max(1));
+    (rows as u16).clamp(1, MAX_ROWS)
+}
+
+fn fits_beside_hints(state: &AppState, width: u16) -> bool {
+    message(state).width() + hints(state).width() <= usize::from(width)
+}
+
+/// `? help · N notices · UTC · api 2025-03-15`: the help key of where the keyboard is.
+fn hints(state: &AppState) -> String {
+    let context = keymap::context(state);
+    let help = keymap::label(context, &Action::ToggleHelp);
+    let history = match (context, state.notices.len()) {
+        (Context::Results, n) if n > 1 => format!(
+            " · {n} notices ({})",
+            keymap::key(Context::Results, &Action::ToggleNotices)
+        ),
+        _ => String::new(),
+    };
+    format!(
+        " {help} help{history} · {} · api {} ",
         state.time_display.label(),
         state.settings.api_version
-    );
+    )
+}
+
+pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let prompt = matches!(state.overlays.top(), Some(Overlay::Prompt(_)));
+    if !prompt && !fits_beside_hints(state, area.width) {
+        frame.render_widget(
+            Paragraph::new(message(state)).wrap(Wrap { trim: false }),
+            area,
+        );
+        return;
+    }
+    let hints = hints(state);
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(hints.chars().count() as u16),
+        Constraint::Length(hints.width() as u16),
     ])
     .areas(area);
     frame.render_widget(
@@ -33,10 +76,19 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         let label = match prompt.kind {
             PromptKind::Filter => "filter / ",
             PromptKind::Jump => "jump to id or #seq: ",
+            PromptKind::RawSearch => "search / ",
         };
-        let [l, input] = Layout::horizontal([
-            Constraint::Length(label.chars().count() as u16),
+        let problem = match prompt.kind {
+            PromptKind::Filter => query::parse(&prompt.text()).err(),
+            _ => None,
+        };
+        let problem = problem
+            .map(|p| format!(" ✗ {}", one_line(&p)))
+            .unwrap_or_default();
+        let [l, input, why] = Layout::horizontal([
+            Constraint::Length(label.width() as u16),
             Constraint::Fill(1),
+            Constraint::Length(problem.width() as u16),
         ])
         .areas(left);
         frame.render_widget(
@@ -44,15 +96,30 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
             l,
         );
         frame.render_widget(&prompt.input, input);
+        frame.render_widget(
+            Paragraph::new(Span::styled(problem, Style::default().fg(Color::Red))),
+            why,
+        );
         return;
     }
-    frame.render_widget(Paragraph::new(message(state)), left);
+    frame.render_widget(
+        Paragraph::new(message(state)).wrap(Wrap { trim: false }),
+        left,
+    );
 }
 
 fn message(state: &AppState) -> Line<'static> {
     if let Some(error) = &state.input_error {
+        let fix = match error.field {
+            Some(field) if state.focus.is_field() => format!(
+                " (typing goes into the {} field; {} leaves it)",
+                field.label(),
+                keymap::label(Context::Field, &Action::LeaveField)
+            ),
+            _ => String::new(),
+        };
         return Line::from(Span::styled(
-            format!(" ✗ {}", one_line(error)),
+            format!(" ✗ {}{fix}", one_line(&error.text)),
             Style::default().fg(Color::Red).bold(),
         ));
     }

@@ -14,6 +14,8 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     };
     let thread = &fetched.value;
     let count = metadata_pairs(thread.metadata.as_ref()).len();
+    let at = Some(fetched.exchange.started_at);
+    let banner = super::refresh_banner(state, state.status(Slot::Thread), at);
     let created = match &thread.created_by_communication_identifier {
         Some(who) => format!(
             "{} by {} ({})",
@@ -23,7 +25,8 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
         ),
         None => format!("{} (creator not sent)", time(state, &thread.created_on)),
     };
-    let mut lines = vec![field("Topic", &thread.topic)];
+    let mut lines = banner.unwrap_or_default();
+    lines.push(field("Topic", &thread.topic));
     lines.extend(long_field("Id", &thread.id, width));
     lines.extend(long_field("Created", &created, width));
     lines.push(match &thread.deleted_on {

@@ -7,6 +7,9 @@ use ratatui::text::Line;
 use crate::acs::ChatThreadItem;
 use crate::sanitize::one_line;
 
+use super::super::action::Action;
+use super::super::ids;
+use super::super::keymap::{self, Context};
 use super::super::state::{AppState, Slot};
 use super::{field, list, time};
 
@@ -19,12 +22,12 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         (&state.threads, Slot::Threads),
         "threads",
         &header,
-        |t| row(state, t),
+        |t, selected, width| row(state, t, selected, width),
         |t| detail(state, t),
     );
 }
 
-fn row(state: &AppState, t: &ChatThreadItem) -> String {
+fn row(state: &AppState, t: &ChatThreadItem, selected: bool, width: usize) -> Line<'static> {
     let last = t
         .last_message_received_on
         .as_deref()
@@ -35,12 +38,18 @@ fn row(state: &AppState, t: &ChatThreadItem) -> String {
     } else {
         ""
     };
-    format!(
-        "{} {:<24} {}{deleted}",
+    let fixed = format!(
+        "{} {:<24} ",
         super::timeline::fit(&one_line(&t.topic), 24),
-        last,
-        one_line(&t.id)
-    )
+        last
+    );
+    let room = width.saturating_sub(fixed.chars().count() + deleted.len());
+    let id = if selected && t.id.chars().count() <= room {
+        one_line(&t.id).into_owned()
+    } else {
+        ids::fit(&t.id, room.max(16))
+    };
+    Line::from(format!("{fixed}{id}{deleted}"))
 }
 
 fn detail(state: &AppState, t: &ChatThreadItem) -> Vec<Line<'static>> {
@@ -48,6 +57,9 @@ fn detail(state: &AppState, t: &ChatThreadItem) -> Vec<Line<'static>> {
     if let Some(deleted) = &t.deleted_on {
         lines.push(field("Deleted", &time(state, deleted)));
     }
-    lines.push(super::dim("Enter opens this thread"));
+    lines.push(super::dim(format!(
+        "{} opens this thread",
+        keymap::label(Context::Results, &Action::Activate)
+    )));
     lines
 }

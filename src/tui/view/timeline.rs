@@ -7,15 +7,17 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use crate::acs::time::relative;
-use crate::acs::{ChatMessage, ChatMessageType, TimeDisplay};
+use crate::acs::{ChatMessage, TimeDisplay};
 use crate::sanitize::one_line;
 
 use super::super::action::Action;
+use super::super::ids;
 use super::super::keymap::{self, Context};
+use super::super::query::match_ranges;
 use super::super::state::{AppState, Focus, LoadStatus, Slot};
 use super::super::timeline::{Entry, type_marker};
 use super::{dim, panel_block, spinner, status_lines};
@@ -28,17 +30,37 @@ thread_local! {
 
 const TIME_WIDTH: usize = 11;
 const SENDER_WIDTH: usize = 14;
-/// Characters of a body looked at for a preview.
-const PREVIEW_SOURCE: usize = 400;
+
+/// What each marker of a row means, longest first: the widest that fits is shown.
+const LEGENDS: [&str; 3] = [
+    " ✎ edited  ✗ deleted  ⧉ attachments  ✓ read by  ·  H html  T topic  + added  - removed ",
+    " ✎edited ✗deleted ⧉files ✓read · H html T topic +added -removed ",
+    " ✎edited ✗deleted ⧉files ✓read ",
+];
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let block = panel_block(&title(state), state.focus == Focus::Timeline)
-        .title_bottom(dim(" ✎ edited  ✗ deleted  ⧉ attachments  ✓ read by ").right_aligned());
+    let inner_width = usize::from(area.width.saturating_sub(2));
+    let t = &state.timeline;
+    let height = usize::from(area.height.saturating_sub(2));
+    let more = more_text(state, height);
+    let room = inner_width.saturating_sub(more.width() + 2);
+    let mut block = panel_block(&title(state), state.focus == Focus::Timeline);
+    if let Some(legend) = LEGENDS.iter().find(|l| l.width() <= room) {
+        block = block.title_bottom(dim(*legend).right_aligned());
+    }
+    if !more.is_empty() {
+        block = block.title_bottom(dim(more));
+    }
+    if matches!(state.status(Slot::Timeline), LoadStatus::Failed(_)) && !t.data.is_empty() {
+        block = block.border_style(Style::default().fg(Color::Red));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let t = &state.timeline;
     if t.data.is_empty() {
-        frame.render_widget(Paragraph::new(empty_lines(state)), inner);
+        frame.render_widget(
+            Paragraph::new(empty_lines(state)).wrap(Wrap { trim: false }),
+            inner,
+        );
         return;
     }
     let range = window(t.data.len(), t.selected, t.offset, inner.height as usize);
@@ -46,16 +68,37 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// ` ↓ 40 more ` below the last row shown (` ↓ more to load ` when only further pages remain).
+fn more_text(state: &AppState, rows: usize) -> String {
+    let t = &state.timeline;
+    let range = window(t.data.len(), t.selected, t.offset, rows);
+    let below = t.data.len().saturating_sub(range.end);
+    match (below, t.has_more && !t.data.oldest_first) {
+        (0, false) => String::new(),
+        (0, true) => " ↓ more to load ".to_string(),
+        (n, _) => format!(" ↓ {n} more "),
+    }
+}
+
 fn title(state: &AppState) -> String {
     let t = &state.timeline;
     let loaded = t.data.loaded();
     let mut title = match (state.status(Slot::Timeline), t.has_more) {
         (LoadStatus::Idle, _) => "Timeline".to_string(),
+        (LoadStatus::Loading { .. }, _) if t.stale => {
+            format!(
+                "Timeline · {loaded} loaded earlier {} refreshing",
+                spinner(state)
+            )
+        }
         (LoadStatus::Loading { .. }, _) if loaded == 0 => {
             format!("Timeline {} loading", spinner(state))
         }
         (LoadStatus::Loading { .. }, _) => {
             format!("Timeline · {loaded} loaded {} loading more", spinner(state))
+        }
+        (LoadStatus::Failed(_), _) if loaded > 0 => {
+            format!("Timeline · ⚠ refresh failed: {loaded} loaded earlier (see the status line)")
         }
         (_, true) => format!("Timeline · {loaded} loaded, more available"),
         (LoadStatus::Loaded, false) => format!("Timeline · all {loaded} loaded"),
@@ -68,8 +111,8 @@ fn title(state: &AppState) -> String {
     });
     if let Some(filter) = t.data.filter() {
         title.push_str(&format!(
-            " · filter \"{}\": {} shown",
-            one_line(filter),
+            " · filter \"{}\": {} of {loaded}",
+            one_line(&filter.source),
             t.data.len()
         ));
     }
@@ -81,14 +124,54 @@ fn empty_lines(state: &AppState) -> Vec<Line<'static>> {
     if let Some(filter) = t.data.filter() {
         return vec![dim(format!(
             "No loaded message matches \"{}\" ({} clears the filter).",
-            one_line(filter),
+            one_line(&filter.source),
             keymap::label(Context::Results, &Action::Cancel)
         ))];
+    }
+    if state.form_is_empty() && *state.status(Slot::Timeline) == LoadStatus::Idle {
+        return welcome();
     }
     match status_lines(state, state.status(Slot::Timeline), "messages") {
         Some(lines) => lines,
         None => vec![dim("This thread has no messages.")],
     }
+}
+
+/// What a first start without flags shows: how to begin, with the keys that work at once.
+fn welcome() -> Vec<Line<'static>> {
+    let key = |action: Action| keymap::label(Context::Results, &action);
+    let row = |keys: String, what: &str| {
+        Line::from(vec![
+            Span::styled(format!("  {keys:<9}"), Style::default().fg(Color::Cyan)),
+            Span::raw(what.to_string()),
+        ])
+    };
+    vec![
+        Line::from("Nothing to inspect yet. To begin:"),
+        row(
+            key(Action::Activate).into(),
+            &format!(
+                "type the endpoint, then the token and a thread id ({} moves on)",
+                keymap::label(Context::Field, &Action::FocusNext)
+            ),
+        ),
+        row(
+            key(Action::OpenProfiles).into(),
+            "pick a profile of the config file",
+        ),
+        row(
+            format!(
+                "{} {}",
+                key(Action::ToggleHelp),
+                keymap::label(Context::Always, &Action::ToggleHelp)
+            ),
+            "every key, from anywhere",
+        ),
+        row(
+            key(Action::Quit).into(),
+            "quit; `acs-chat-inspector --demo` tries it on the built-in emulator",
+        ),
+    ]
 }
 
 /// The display rows on screen: the stored offset, moved just enough to show the selection.
@@ -136,32 +219,64 @@ fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Li
     } else {
         Style::default()
     };
-    let marker = if selected { "▶ " } else { "  " };
-    let line = Line::from(vec![
-        Span::raw(marker),
+    let who = m.sender_raw_id();
+    let sender_style = Style::default().fg(who.as_deref().map_or(Color::Gray, ids::color));
+    let marks = state
+        .timeline
+        .data
+        .filter()
+        .map(|q| q.highlights())
+        .unwrap_or_default();
+    let mut spans = vec![
+        Span::raw(if selected { "▶ " } else { "  " }),
         Span::styled(
             fit(&short_time(state, m), TIME_WIDTH),
             Style::default().fg(Color::Gray),
         ),
         Span::raw(" "),
-        Span::styled(
-            fit(&sender(state, m), SENDER_WIDTH),
-            Style::default().fg(Color::Cyan),
-        ),
-        Span::raw(" "),
-        Span::styled(
-            format!("{} ", type_marker(&m.message_type)),
-            Style::default().fg(Color::Magenta),
-        ),
-        Span::styled(fit(&preview(m), preview_width), base),
-        Span::raw(" "),
-        Span::styled(flags, Style::default().fg(Color::Yellow)),
-    ]);
+    ];
+    spans.extend(highlighted(
+        fit(&sender(state, m), SENDER_WIDTH),
+        sender_style,
+        &marks,
+    ));
+    spans.push(Span::raw(" "));
+    spans.push(Span::styled(
+        format!("{} ", type_marker(&m.message_type)),
+        Style::default().fg(Color::Magenta),
+    ));
+    let preview = state.timeline.data.preview(m);
+    spans.extend(highlighted(fit(&preview, preview_width), base, &marks));
+    spans.push(Span::raw(" "));
+    spans.push(Span::styled(flags, Style::default().fg(Color::Yellow)));
+    let line = Line::from(spans);
     if selected {
         line.style(Style::default().add_modifier(Modifier::REVERSED))
     } else {
         line
     }
+}
+
+/// `text` in `style`, the filter's words in it marked.
+fn highlighted(text: String, style: Style, marks: &[&str]) -> Vec<Span<'static>> {
+    let ranges = match_ranges(&text, marks);
+    if ranges.is_empty() {
+        return vec![Span::styled(text, style)];
+    }
+    let mark = style.fg(Color::Black).bg(Color::Yellow);
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for range in ranges {
+        if range.start > at {
+            spans.push(Span::styled(text[at..range.start].to_string(), style));
+        }
+        spans.push(Span::styled(text[range.clone()].to_string(), mark));
+        at = range.end;
+    }
+    if at < text.len() {
+        spans.push(Span::styled(text[at..].to_string(), style));
+    }
+    spans
 }
 
 fn short_time(state: &AppState, m: &ChatMessage) -> String {
@@ -183,22 +298,19 @@ pub fn compact_time(display: TimeDisplay, t: DateTime<Utc>, now: DateTime<Utc>) 
     }
 }
 
-/// The sender's name; for system events the initiator's name from the participants when known.
+/// The sender's name; for system events the initiator's; a raw id (its distinctive part) when
+/// no name is known.
 fn sender(state: &AppState, m: &ChatMessage) -> String {
     if let Some(name) = m.sender_name() {
         return one_line(name).into_owned();
     }
-    let Some(raw) = m.sender_raw_id().map(|r| one_line(&r).into_owned()) else {
+    let Some(raw) = m.sender_raw_id() else {
         return "(system)".into();
     };
-    state
-        .participants
-        .items
-        .iter()
-        .find(|p| p.communication_identifier.raw_id() == raw)
-        .and_then(|p| p.display_name.as_deref())
-        .map(|name| one_line(name).into_owned())
-        .unwrap_or(raw)
+    match state.timeline.data.name_of(&raw) {
+        Some(name) => one_line(name).into_owned(),
+        None => ids::fit(&raw, SENDER_WIDTH),
+    }
 }
 
 /// ✎ ✗ ⧉N ✓N in fixed columns.
@@ -215,87 +327,6 @@ fn flags(state: &AppState, entry: &Entry, m: &ChatMessage) -> String {
         String::new()
     };
     format!("{edited}{deleted} {attachments:<3} {read:<3}")
-}
-
-/// What a message says, in one short line.
-pub fn preview(m: &ChatMessage) -> String {
-    if m.is_deleted() {
-        return "(deleted)".into();
-    }
-    let content = m.content.as_ref();
-    let text = match &m.message_type {
-        ChatMessageType::TopicUpdated => {
-            format!(
-                "topic → {}",
-                content.and_then(|c| c.topic.as_deref()).unwrap_or("")
-            )
-        }
-        ChatMessageType::ParticipantAdded | ChatMessageType::ParticipantRemoved => {
-            let verb = if m.message_type == ChatMessageType::ParticipantAdded {
-                "added"
-            } else {
-                "removed"
-            };
-            let names: Vec<String> = content
-                .map(|c| c.participants.iter().map(participant_name).collect())
-                .unwrap_or_default();
-            format!("{verb} {}", names.join(", "))
-        }
-        ChatMessageType::Html => strip_tags(head(m.text())),
-        _ => head(m.text()).to_string(),
-    };
-    let text = one_line(text.trim()).into_owned();
-    match (text.is_empty(), m.attachments().is_empty()) {
-        (true, false) => "(attachments only)".into(),
-        _ => text,
-    }
-}
-
-fn participant_name(p: &crate::acs::ChatParticipant) -> String {
-    p.display_name
-        .clone()
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| p.communication_identifier.raw_id())
-}
-
-fn head(s: &str) -> &str {
-    match s.char_indices().nth(PREVIEW_SOURCE) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
-}
-
-/// Tags removed (block tags become spaces) and runs of white space collapsed: enough for a preview.
-fn strip_tags(html: &str) -> String {
-    const INLINE: [&str; 10] = [
-        "a", "b", "i", "u", "s", "em", "strong", "span", "code", "font",
-    ];
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('>') else {
-            out.push_str(&rest[start..]);
-            rest = "";
-            break;
-        };
-        let tag = rest[start + 1..start + end].trim_start_matches('/');
-        let name: String = tag
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect();
-        if !INLINE.contains(&name.to_ascii_lowercase().as_str()) {
-            out.push(' ');
-        }
-        rest = &rest[start + end + 1..];
-    }
-    out.push_str(rest);
-    let out = out
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&nbsp;", " ");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Cut to `width` columns (with … when cut) and padded to exactly `width`.
@@ -347,14 +378,5 @@ mod tests {
             8,
             "a joined emoji is one glyph"
         );
-    }
-
-    #[test]
-    fn html_preview_drops_tags() {
-        assert_eq!(
-            strip_tags("<p>Hi <b>there</b>: &amp; you</p><ul><li>a</li><li>b</li></ul>"),
-            "Hi there: & you a b"
-        );
-        assert_eq!(strip_tags("a < b"), "a < b");
     }
 }

@@ -9,7 +9,7 @@ use crate::acs::time::human_span;
 use crate::acs::token::{TokenInfo, decode_token};
 use crate::sanitize::one_line;
 
-use super::super::state::{AppState, Field};
+use super::super::state::{AppState, Field, token_summary};
 use super::super::update::expiry_text;
 use super::{dim, field, long_field};
 
@@ -18,7 +18,8 @@ pub fn lines(state: &AppState, width: u16) -> Vec<Line<'static>> {
     if token.trim().is_empty() {
         return vec![dim("No token: paste one into the Token field.")];
     }
-    let mut lines = minted(state, width);
+    let mut lines = vec![field("Field holds", &token_summary(&token, state.now))];
+    lines.extend(minted(state, width));
     lines.extend(token_lines(state, &token, width));
     lines
 }

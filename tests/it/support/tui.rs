@@ -66,6 +66,7 @@ pub fn exchange(url: &str) -> Arc<Exchange> {
         headers: vec![("MS-CV".into(), "JduJle7LhkONxaJnLYlU7Q.0".into())],
         body: String::new(),
         error: None,
+        failed_attempts: vec![],
     })
 }
 
@@ -359,6 +360,7 @@ pub fn exchange_with(url: &str, status: u16, body: &str, seq: u64) -> Arc<Exchan
         ],
         body: body.into(),
         error: None,
+        failed_attempts: vec![],
     })
 }
 
