@@ -38,10 +38,13 @@ pub fn fit(id: &str, width: usize) -> String {
     if room >= 4 {
         return format!("{head}{}{tail}", cut_end(body, room));
     }
-    // Short of room, the shared end goes first: the distinctive start stays.
-    let room = width.saturating_sub(head.width());
-    if room >= 4 {
-        return format!("{head}{}", cut_end(body, room));
+    // Short of room, the shared end goes first, then a thread's kind: the distinctive start stays.
+    let short = if id.starts_with("19:") { "19:" } else { "" };
+    for head in [head.as_str(), short] {
+        let room = width.saturating_sub(head.width());
+        if room >= 4 && !head.is_empty() {
+            return format!("{head}{}", cut_end(body, room));
+        }
     }
     middle(&id, width)
 }
@@ -173,6 +176,10 @@ mod tests {
             "19:uni01_zbnh3n…",
             "the shared end goes first"
         );
+        assert_eq!(fit(thread, 12), "19:zbnh3nt2…", "then the thread's kind");
+        for width in 0..40 {
+            assert!(fit(thread, width).width() <= width, "{width}");
+        }
     }
 
     #[test]
