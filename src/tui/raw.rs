@@ -10,6 +10,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
 
 use crate::acs::{Exchange, TimeDisplay};
+use crate::sanitize::one_line;
 
 use super::raw_view;
 
@@ -18,7 +19,8 @@ use super::raw_view;
 pub enum RawScope {
     /// The whole exchange: request line, status, headers, the body as received.
     Exchange,
-    /// One message of a page, by id: its own JSON, with the exchange's summary above it.
+    /// One message of a page, by id: its own JSON under the exchange's status and MS-CV, the
+    /// exchange whole below it.
     Message(String),
 }
 
@@ -103,6 +105,13 @@ impl RawView {
         });
     }
 
+    /// Keeps the scroll where the last screen of `rows` lines is full.
+    pub fn clamp(&mut self, rows: usize) {
+        self.scroll = self
+            .scroll
+            .min(super::raw_view::max_scroll(self.lines.len(), rows));
+    }
+
     /// Moves to the next (`forward`) or previous hit, wrapping around.
     pub fn step_search(&mut self, forward: bool) {
         let Some(search) = &mut self.search else {
@@ -133,34 +142,42 @@ fn build(
     now: DateTime<Utc>,
     width: u16,
 ) -> Vec<Line<'static>> {
-    let mut lines = raw_view::exchange_header_lines(ex, time, now);
-    lines.push(Line::default());
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    match scope {
-        RawScope::Message(id) => match message_json(&ex.body, id) {
-            Some(json) => {
-                lines.push(Line::styled(
-                    format!("Message {id}, as the page sent it"),
-                    bold,
-                ));
-                lines.extend(raw_view::json_lines(&json));
-            }
-            None => {
-                lines.push(Line::styled(
-                    format!("Message {id} is not in this body; the whole body follows"),
-                    bold,
-                ));
-                lines.extend(raw_view::json_lines(&ex.body));
-            }
-        },
-        RawScope::Exchange => {
-            lines.push(Line::styled(
-                format!("Body ({} bytes)", ex.body.len()),
-                bold,
-            ));
-            lines.extend(raw_view::json_lines(&ex.body));
-        }
+    let json = match scope {
+        RawScope::Message(id) => message_json(&ex.body, id).map(|json| (id, json)),
+        RawScope::Exchange => None,
+    };
+    let mut lines = Vec::new();
+    // A message's own JSON first: it is what was asked for; the page's status and MS-CV (what a
+    // ticket needs) above it, the whole exchange it came in below.
+    if let Some((id, json)) = json {
+        lines.push(Line::styled(
+            format!("Message {}, as the page sent it", one_line(id)),
+            bold,
+        ));
+        lines.push(raw_view::exchange_summary_line(ex));
+        lines.extend(raw_view::json_lines(&json));
+        lines.push(Line::default());
+        lines.push(Line::styled("The page it came in", bold));
+        lines.extend(raw_view::exchange_header_lines(ex, time, now));
+        return raw_view::wrap(&lines, width);
     }
+    lines.extend(raw_view::exchange_header_lines(ex, time, now));
+    lines.push(Line::default());
+    if let RawScope::Message(id) = scope {
+        lines.push(Line::styled(
+            format!(
+                "Message {} is not in this body; the whole body follows",
+                one_line(id)
+            ),
+            bold,
+        ));
+    }
+    lines.push(Line::styled(
+        format!("Body ({} bytes)", ex.body.len()),
+        bold,
+    ));
+    lines.extend(raw_view::json_lines(&ex.body));
     raw_view::wrap(&lines, width)
 }
 

@@ -306,6 +306,22 @@ pub fn exchange_header_lines(
     lines
 }
 
+/// One line naming an exchange for a ticket: its status and `MS-CV` (and retries, if any).
+pub fn exchange_summary_line(ex: &Exchange) -> Line<'static> {
+    let mut spans = vec![Span::styled(status_text(ex), status_style(ex.status))];
+    if let Some(cv) = ex.ms_cv() {
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(
+            format!("MS-CV: {}", one_line(cv)),
+            KEY_HEADER_STYLE,
+        ));
+    }
+    if ex.retries() > 0 {
+        spans.push(Span::raw(format!(" · attempts {}", attempts_text(ex))));
+    }
+    Line::from(spans)
+}
+
 fn field(label: &str, value: String, style: Style) -> Line<'static> {
     Line::from(vec![
         Span::styled(format!("{label:<9}"), LABEL_STYLE),

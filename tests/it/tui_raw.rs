@@ -57,6 +57,13 @@ fn r_on_a_timeline_row_shows_that_message_and_p_the_whole_page() {
     assert_eq!(view.scope, RawScope::Message("1591768450000".into()));
     let text = raw_text(&s);
     assert!(text.contains("\"participantRemoved\""), "{text}");
+    // The message first, with the page's status and MS-CV (for a ticket) above it.
+    let top: Vec<&str> = text.lines().take(3).collect();
+    assert!(top[0].contains("Message 1591768450000"), "{text}");
+    assert!(
+        top[1].contains("200 OK") && top[1].contains("MS-CV: JduJle7LhkONxaJnLYlU7Q.0"),
+        "{text}"
+    );
     assert!(
         !text.contains("Photos from the place"),
         "another message: {text}"
@@ -134,4 +141,49 @@ fn a_retried_request_lists_its_failed_attempts_in_the_raw_view_and_the_log() {
         text.contains("503 Service Unavailable · MS-CV SecondTry7LhkONxaJnLY.0"),
         "{text}"
     );
+}
+
+#[test]
+fn a_search_near_the_end_never_scrolls_to_a_blank_page_and_counts_one_line_as_one() {
+    let mut s = with_page_body();
+    press(&mut s, KeyCode::Char('r'));
+    press(&mut s, KeyCode::Char('p'));
+    // The page body's last key: its only hit is on the last line but one.
+    press(&mut s, KeyCode::Char('/'));
+    for c in "nextLink".chars() {
+        press(&mut s, KeyCode::Char(c));
+    }
+    let raw = s.overlays.raw().unwrap();
+    let rows = usize::from(s.size.1 - 4);
+    assert_eq!(raw.search.as_ref().unwrap().hits.len(), 1);
+    assert_eq!(
+        raw.scroll,
+        raw.lines.len() - rows,
+        "the last screen is full"
+    );
+    press(&mut s, KeyCode::Enter);
+    let notice = &s.notice.as_ref().unwrap().text;
+    assert!(notice.starts_with("1 line holds \"nextLink\""), "{notice}");
+    press(&mut s, KeyCode::Char('n'));
+    let raw = s.overlays.raw().unwrap();
+    assert_eq!(raw.scroll, raw.lines.len() - rows);
+}
+
+#[test]
+fn the_raw_view_pages_by_its_own_height_and_its_hints_fit_a_narrow_window() {
+    let mut s = with_page_body();
+    press(&mut s, KeyCode::Char('r'));
+    press(&mut s, KeyCode::Char('p'));
+    press(&mut s, KeyCode::PageDown);
+    assert_eq!(s.overlays.raw().unwrap().scroll, usize::from(s.size.1 - 4));
+    update(
+        &mut s,
+        Action::Resize {
+            width: 50,
+            height: 20,
+        },
+    );
+    let screen = render(&s);
+    let bottom = screen.lines().nth(usize::from(s.size.1) - 2).unwrap();
+    assert!(bottom.contains("r or Esc closes ┛"), "{screen}");
 }

@@ -19,8 +19,10 @@ pub(super) fn live(state: &mut AppState) -> Vec<Effect> {
             Err(_) => vec![],
         },
         PromptKind::RawSearch => {
+            let rows = super::navigate::overlay_rows(state);
             if let Some(raw) = state.overlays.raw_mut() {
                 raw.search(&text);
+                raw.clamp(rows);
             }
             vec![]
         }

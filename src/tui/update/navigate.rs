@@ -127,12 +127,23 @@ fn open_selected_thread(state: &mut AppState) -> Vec<Effect> {
     }
 }
 
+/// One screen: of the overlay on top, else of the timeline.
 pub(super) fn page(state: &AppState) -> isize {
-    layout::timeline_rows(state).max(1) as isize
+    let rows = if state.overlays.is_empty() {
+        layout::timeline_rows(state)
+    } else {
+        overlay_rows(state)
+    };
+    rows.max(1) as isize
+}
+
+/// Text rows inside a full-screen overlay.
+pub(super) fn overlay_rows(state: &AppState) -> usize {
+    usize::from(state.size.1.saturating_sub(4))
 }
 
 pub(super) fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
-    let rows = usize::from(state.size.1.saturating_sub(4));
+    let rows = overlay_rows(state);
     let (exchanges, recent) = (state.exchanges.len(), state.recent.ids.len());
     // The last line stops at the bottom of the box: never a blank page.
     let help_max = help::line_count(state).saturating_sub(help::rows(state.size));
@@ -283,10 +294,15 @@ pub(super) fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
                 .map(|s| s.hits.len());
             if let Some(hits) = found {
                 let next = keymap::label(Context::Raw, &Action::SearchStep(true));
+                let lines = if hits == 1 {
+                    "line holds"
+                } else {
+                    "lines hold"
+                };
                 state.notify(
                     Level::Info,
                     format!(
-                        "{hits} lines hold \"{}\" ({next} goes to the next)",
+                        "{hits} {lines} \"{}\" ({next} goes to the next)",
                         text.trim()
                     ),
                 );

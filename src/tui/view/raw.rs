@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::super::action::Action;
 use super::super::keymap::{self, Context};
@@ -21,48 +22,22 @@ pub fn render(raw: &RawView, frame: &mut Frame, area: Rect) {
         RawScope::Exchange => "Raw response".to_string(),
         RawScope::Message(id) => format!("Message {} in its page", one_line(id)),
     };
-    let title = format!(
-        "{what} · {} · {}",
-        raw_view::status_text(e),
-        one_line(&raw_view::compact_path(
-            &e.path_and_query(),
-            usize::from(popup.width / 2)
-        ))
-    );
-    let key = |action: Action| keymap::key(Context::Raw, &action);
-    let found = match &raw.search {
-        Some(search) if search.hits.is_empty() => {
-            format!("\"{}\" not found · ", one_line(&search.text))
-        }
-        Some(search) => format!(
-            "match {}/{} · {}/{} next/previous · ",
-            search.current + 1,
-            search.hits.len(),
-            key(Action::SearchStep(true)),
-            key(Action::SearchStep(false)),
-        ),
-        None => String::new(),
+    let status = raw_view::status_text(e);
+    let room = usize::from(popup.width).saturating_sub(what.width() + status.width() + 10);
+    // The path without its query, where it fits (the first line has the whole URL).
+    let path = e.path_and_query();
+    let path = raw_view::compact_path(path.split('?').next().unwrap_or(""), room);
+    let path = one_line(&path);
+    let title = if path.width() <= room {
+        format!("{what} · {status} · {path}")
+    } else {
+        format!("{what} · {status}")
     };
-    let scope = match (&raw.scope, raw.is_page) {
-        (RawScope::Message(_), _) => format!("{} whole page · ", key(Action::ToggleRawScope)),
-        (RawScope::Exchange, true) => format!("{} one message · ", key(Action::ToggleRawScope)),
-        (RawScope::Exchange, false) => String::new(),
-    };
-    let block = panel_block(&title, true).title_bottom(
-        Line::from(Span::styled(
-            format!(
-                " line {}/{} · {found}{} search · {scope}{} copy · {} or {} closes ",
-                raw.scroll + 1,
-                raw.lines.len(),
-                key(Action::StartSearch),
-                key(Action::OpenCopy),
-                key(Action::ToggleRaw),
-                key(Action::Cancel),
-            ),
-            Style::default().fg(Color::DarkGray),
-        ))
-        .right_aligned(),
-    );
+    let hints = Line::from(Span::styled(
+        hints(raw, usize::from(popup.width).saturating_sub(4)),
+        Style::default().fg(Color::DarkGray),
+    ));
+    let block = panel_block(&title, true).title_bottom(hints.right_aligned());
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
@@ -82,6 +57,48 @@ pub fn render(raw: &RawView, frame: &mut Frame, area: Rect) {
         None => shown.to_vec(),
     };
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The bottom line's hints, the most useful first, as many as fit `width`.
+fn hints(raw: &RawView, width: usize) -> String {
+    let key = |action: Action| keymap::key(Context::Raw, &action);
+    let mut parts = vec![format!(
+        "{} or {} closes",
+        key(Action::ToggleRaw),
+        key(Action::Cancel)
+    )];
+    match &raw.search {
+        Some(search) if search.hits.is_empty() => {
+            parts.push(format!("\"{}\" not found", one_line(&search.text)));
+        }
+        Some(search) => parts.push(format!(
+            "match {}/{} ({}/{})",
+            search.current + 1,
+            search.hits.len(),
+            key(Action::SearchStep(true)),
+            key(Action::SearchStep(false)),
+        )),
+        None => {}
+    }
+    parts.push(format!("line {}/{}", raw.scroll + 1, raw.lines.len()));
+    match (&raw.scope, raw.is_page) {
+        (RawScope::Message(_), _) => {
+            parts.push(format!("{} whole page", key(Action::ToggleRawScope)))
+        }
+        (RawScope::Exchange, true) => {
+            parts.push(format!("{} one message", key(Action::ToggleRawScope)))
+        }
+        (RawScope::Exchange, false) => {}
+    }
+    parts.push(format!("{} search", key(Action::StartSearch)));
+    parts.push(format!("{} copy", key(Action::OpenCopy)));
+    while parts.len() > 1 && parts.join(" · ").width() + 2 > width {
+        parts.pop();
+    }
+    // Closing last, where the eye ends.
+    let close = parts.remove(0);
+    parts.push(close);
+    format!(" {} ", parts.join(" · "))
 }
 
 /// A line with the searched text marked (the current hit's line more strongly).
