@@ -345,6 +345,22 @@ fn the_legend_explains_every_marker() {
 }
 
 #[test]
+fn the_timeline_says_how_many_rows_are_above_and_below_where_the_legend_leaves_room() {
+    let wide = render(&loaded(120, 24, true));
+    let bottom = wide.lines().find(|l| l.contains("more")).unwrap_or("");
+    assert!(bottom.contains("↑ 1 · ↓ 2 more"), "{wide}");
+    assert!(bottom.contains("+ added"), "{wide}");
+    // At 80 columns the markers' legend matters more than the count above.
+    let narrow = render(&loaded(80, 24, true));
+    let bottom = narrow.lines().find(|l| l.contains("more")).unwrap_or("");
+    assert!(
+        bottom.contains("↓ 2 more") && !bottom.contains('↑'),
+        "{narrow}"
+    );
+    assert!(bottom.contains("+added -removed"), "{narrow}");
+}
+
+#[test]
 fn v_and_capital_v_step_both_ways_through_the_api_versions() {
     let mut s = loaded(80, 24, false);
     let first = s.settings.api_version.clone();

@@ -42,11 +42,10 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let inner_width = usize::from(area.width.saturating_sub(2));
     let t = &state.timeline;
     let height = usize::from(area.height.saturating_sub(2));
-    let more = more_text(state, height);
-    let room = inner_width.saturating_sub(more.width() + 2);
+    let (more, legend) = bottom_titles(state, height, inner_width);
     let mut block = panel_block(&title(state), state.focus == Focus::Timeline);
-    if let Some(legend) = LEGENDS.iter().find(|l| l.width() <= room) {
-        block = block.title_bottom(dim(*legend).right_aligned());
+    if let Some(legend) = legend {
+        block = block.title_bottom(dim(legend).right_aligned());
     }
     if !more.is_empty() {
         block = block.title_bottom(dim(more));
@@ -68,15 +67,44 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// ` ↓ 40 more ` below the last row shown (` ↓ more to load ` when only further pages remain).
-fn more_text(state: &AppState, rows: usize) -> String {
+/// The bottom border's texts: rows above and below those shown, and the widest legend that fits
+/// beside them. Every marker explained matters more than the count above, which goes first.
+fn bottom_titles(state: &AppState, rows: usize, width: usize) -> (String, Option<&'static str>) {
+    let legend_beside = |more: &str| {
+        let room = width.saturating_sub(more.width() + 2);
+        LEGENDS
+            .iter()
+            .position(|l| l.width() <= room)
+            .unwrap_or(LEGENDS.len())
+    };
+    let with_above = more_text(state, rows, true);
+    let below_only = more_text(state, rows, false);
+    let (full, short) = (legend_beside(&with_above), legend_beside(&below_only));
+    let (more, legend) = if short < full {
+        (below_only, short)
+    } else {
+        (with_above, full)
+    };
+    (more, LEGENDS.get(legend).copied())
+}
+
+/// ` ↑ 3 · ↓ 40 more `: rows above (when `above`) and below those shown (` ↓ more to load ` when
+/// only further pages remain).
+fn more_text(state: &AppState, rows: usize, above: bool) -> String {
     let t = &state.timeline;
     let range = window(t.data.len(), t.selected, t.offset, rows);
     let below = t.data.len().saturating_sub(range.end);
-    match (below, t.has_more && !t.data.oldest_first) {
+    let below = match (below, t.has_more && !t.data.oldest_first) {
         (0, false) => String::new(),
-        (0, true) => " ↓ more to load ".to_string(),
-        (n, _) => format!(" ↓ {n} more "),
+        (0, true) => "↓ more to load".to_string(),
+        (n, _) => format!("↓ {n} more"),
+    };
+    let above = if above { range.start } else { 0 };
+    match (above, below.is_empty()) {
+        (0, true) => String::new(),
+        (0, false) => format!(" {below} "),
+        (above, true) => format!(" ↑ {above} above "),
+        (above, false) => format!(" ↑ {above} · {below} "),
     }
 }
 
