@@ -810,6 +810,14 @@ fn m_mints_for_the_selected_participant_and_the_token_tab_says_for_whom_and_unti
         !screen.contains(&token()[..20]),
         "token in clear:\n{screen}"
     );
+    // Whatever shows, the identity in use stays on screen (it used to be in one notice only).
+    s.notify(
+        acs_chat_inspector::tui::state::Level::Info,
+        "another notice",
+    );
+    update(&mut s, Action::ShowTab(DetailTab::Thread));
+    let screen = render(&s);
+    assert!(screen.contains("acting as Jane (8:acs:"), "{screen}");
 }
 
 #[test]
