@@ -8,6 +8,7 @@ pub mod identifier;
 pub mod identity;
 mod lenient;
 pub mod models;
+pub mod raw_id;
 pub mod retry;
 pub mod secret;
 pub mod time;
