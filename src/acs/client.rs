@@ -243,7 +243,7 @@ impl ChatClient {
 
     /// The URL of a thread (plus a suffix), with `api-version`.
     pub fn thread_url(&self, thread_id: &str, suffix: &str) -> Result<Url, AcsError> {
-        let tid = encode_segment(validate_thread_id(thread_id)?);
+        let tid = encode_segment(&validate_thread_id(thread_id)?);
         let mut url = self
             .config
             .endpoint
