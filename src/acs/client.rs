@@ -538,6 +538,7 @@ fn service_error(answer: RawAnswer, exchange: &Exchange) -> AcsError {
         code: parsed.code,
         message: parsed.message,
         target: parsed.target,
+        details: parsed.details,
         ms_cv: exchange.ms_cv().map(str::to_string),
         retry_after: super::retry::retry_after(&answer.headers, Utc::now()),
         body: answer.body,
