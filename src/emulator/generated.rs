@@ -5,8 +5,6 @@
 //! some edited, deleted, with attachments, metadata or an empty display name, and now and then a
 //! participant leaving and coming back.
 
-use serde_json::Map;
-
 use super::data::{
     ALEX, BOB, FULL_HISTORY, JANE, PETER, Person, SAMANTHA, body, delete, edit, identifier,
     metadata, participant, receipt, ts,
@@ -211,15 +209,14 @@ impl Generator {
                 name: Some(format!("photo-{i}.png")),
                 url: Some(image_url("original")),
                 preview_url: Some(image_url("small")),
-                extra: Map::new(),
+                ..Default::default()
             },
             ChatAttachment {
                 id: file_id.clone(),
                 attachment_type: ChatAttachmentType::File,
                 name: Some(format!("report-{i}.pdf")),
                 url: Some(format!("{}/files/{file_id}/report-{i}.pdf", self.base_url)),
-                preview_url: None,
-                extra: Map::new(),
+                ..Default::default()
             },
         ]
     }
