@@ -1,5 +1,6 @@
 //! The ACS Chat REST client. It knows HTTP and JSON, nothing of terminals, and is usable on its own.
 
+pub mod api_versions;
 pub mod client;
 pub mod endpoint;
 pub mod error;

@@ -3,14 +3,12 @@
 //! Message ids are epoch milliseconds of creation, unique and increasing with `sequenceId`, as in real
 //! traffic; paging cursors are those milliseconds.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Map, Value, json};
 
 use super::auth::RESOURCE_ID;
 use super::generated::Generator;
-use crate::acs::identifier::{CommunicationUserIdentifierModel, MicrosoftTeamsUserIdentifierModel};
+use super::membership::{Access, History};
 use crate::acs::{
     ChatMessage, ChatMessageContent, ChatMessageReadReceipt, ChatMessageType, ChatParticipant,
     ChatThreadItem, ChatThreadProperties, CommunicationIdentifierModel, Metadata,
@@ -36,8 +34,9 @@ pub struct Person {
 }
 
 impl Person {
+    /// `user` when it is a raw id already (`8:orgid:...`, `4:+1...`), else an ACS user of the resource.
     pub fn raw_id(&self) -> String {
-        if self.user.starts_with("8:") {
+        if self.user.contains(':') {
             self.user.to_string()
         } else {
             format!("8:acs:{RESOURCE_ID}_{}", self.user)
@@ -81,25 +80,10 @@ pub const OUTSIDER: Person = Person {
     name: "Olivia Outsider",
 };
 
-/// An identifier as real traffic sends it: `rawId` plus the sub-object, no `kind`.
+/// An identifier as it is stored: `rawId` plus the sub-object the SDKs read from it, no `kind`
+/// (each api-version's shape is applied when it is served).
 pub fn identifier(raw_id: &str) -> CommunicationIdentifierModel {
-    let mut id = CommunicationIdentifierModel {
-        raw_id: Some(raw_id.to_string()),
-        ..Default::default()
-    };
-    if let Some(user_id) = raw_id.strip_prefix("8:orgid:") {
-        id.microsoft_teams_user = Some(MicrosoftTeamsUserIdentifierModel {
-            user_id: user_id.to_string(),
-            cloud: Some("public".into()),
-            ..Default::default()
-        });
-    } else {
-        id.communication_user = Some(CommunicationUserIdentifierModel {
-            id: raw_id.to_string(),
-            ..Default::default()
-        });
-    }
-    id
+    CommunicationIdentifierModel::from_raw_id(raw_id)
 }
 
 /// A time as the service writes it: second precision, `Z`.
@@ -198,26 +182,30 @@ pub struct Thread {
     pub messages: Messages,
     pub participants: Vec<ChatParticipant>,
     pub receipts: Vec<ChatMessageReadReceipt>,
-    members: HashSet<String>,
+    history: History,
 }
 
 impl Thread {
+    /// The membership history is read from the stored messages' system events; listed participants
+    /// they do not mention are members since the thread's creation.
     pub fn new(
         properties: ChatThreadProperties,
         messages: Messages,
         participants: Vec<ChatParticipant>,
         receipts: Vec<ChatMessageReadReceipt>,
     ) -> Self {
-        let members = participants
-            .iter()
-            .map(|p| p.communication_identifier.raw_id())
-            .collect();
+        let created_ms = properties.created().map_or(0, |t| t.timestamp_millis());
+        let stored: &[ChatMessage] = match &messages {
+            Messages::Stored(items) => items,
+            Messages::Generated(_) => &[],
+        };
+        let history = History::new(stored.iter(), &participants, created_ms);
         Self {
             properties,
             messages,
             participants,
             receipts,
-            members,
+            history,
         }
     }
 
@@ -225,8 +213,22 @@ impl Thread {
         &self.properties.id
     }
 
-    pub fn is_member(&self, raw_id: &str) -> bool {
-        self.members.contains(raw_id)
+    /// Whether `raw_id` was ever a member (so the thread is in their thread list).
+    pub fn knows(&self, raw_id: &str) -> bool {
+        self.history.knows(raw_id)
+    }
+
+    pub fn access(&self, raw_id: &str) -> Access {
+        self.history.access(raw_id)
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// A Teams meeting chat (`19:meeting_...`): its own rules for users who left.
+    pub fn is_teams_meeting(&self) -> bool {
+        self.id().starts_with("19:meeting_")
     }
 
     /// When the last message arrived (epoch ms); the creation time for an empty thread.

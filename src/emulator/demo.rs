@@ -53,13 +53,9 @@ impl Store {
         self.threads.iter().find(|t| t.id() == id)
     }
 
-    /// The threads `raw_id` belongs to, most recent activity first.
+    /// The threads `raw_id` is or was a member of, most recent activity first.
     pub fn threads_of(&self, raw_id: &str) -> Vec<&Thread> {
-        let mut mine: Vec<&Thread> = self
-            .threads
-            .iter()
-            .filter(|t| t.is_member(raw_id))
-            .collect();
+        let mut mine: Vec<&Thread> = self.threads.iter().filter(|t| t.knows(raw_id)).collect();
         mine.sort_by_key(|t| std::cmp::Reverse(t.last_message_ms()));
         mine
     }

@@ -6,8 +6,8 @@
 //! participant leaving and coming back.
 
 use super::data::{
-    ALEX, BOB, FULL_HISTORY, JANE, PETER, Person, SAMANTHA, body, delete, edit, identifier,
-    metadata, participant, receipt, ts,
+    ALEX, BOB, FULL_HISTORY, JANE, PETER, Person, SAMANTHA, body, delete, edit, metadata,
+    participant, receipt, ts,
 };
 use crate::acs::{
     ChatAttachment, ChatAttachmentType, ChatMessage, ChatMessageContent, ChatMessageReadReceipt,
@@ -147,7 +147,7 @@ impl Generator {
         kind: ChatMessageType,
         mut content: ChatMessageContent,
     ) -> ChatMessage {
-        content.initiator_communication_identifier = Some(identifier(&JANE.raw_id()));
+        content.initiator_communication_identifier = Some(JANE.identifier());
         ChatMessage {
             id: ms.to_string(),
             message_type: kind,

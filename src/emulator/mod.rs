@@ -32,6 +32,7 @@ pub mod faults;
 pub mod generated;
 pub mod hostile;
 pub mod identity;
+pub mod membership;
 pub mod paging;
 pub mod render;
 pub mod routes;
