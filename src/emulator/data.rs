@@ -10,8 +10,9 @@ use super::auth::RESOURCE_ID;
 use super::generated::Generator;
 use super::membership::{Access, History};
 use crate::acs::{
-    ChatMessage, ChatMessageContent, ChatMessageReadReceipt, ChatMessageType, ChatParticipant,
-    ChatThreadItem, ChatThreadProperties, CommunicationIdentifierModel, Metadata,
+    ChatAttachment, ChatAttachmentType, ChatMessage, ChatMessageContent, ChatMessageReadReceipt,
+    ChatMessageType, ChatParticipant, ChatThreadItem, ChatThreadProperties,
+    CommunicationIdentifierModel, Metadata,
 };
 
 /// The demo thread every panel has something to show for.
@@ -326,16 +327,52 @@ impl Timeline {
         self.push(ms, kind, None, content)
     }
 
-    /// An image URL on the emulator, shaped like the service's Teams interop image links.
-    pub fn image_url(&self, attachment_id: &str, view: &str) -> String {
-        format!(
-            "{}/chat/threads/{}/images/{attachment_id}/views/{view}?api-version=2023-07-01-preview",
-            self.base_url, self.thread_id
-        )
+    /// An image attachment of message `message_id`, its links shaped like the service's (below).
+    pub fn image(&self, message_id: &str, image_id: &str, name: &str) -> ChatAttachment {
+        teams_image(&self.base_url, &self.thread_id, message_id, image_id, name)
     }
+}
 
-    pub fn file_url(&self, attachment_id: &str, name: &str) -> String {
-        format!("{}/files/{attachment_id}/{name}", self.base_url)
+/// The api-version the service writes into attachment links (spec examples of 2024-03-15-preview
+/// and 2025-03-15, `Messages_ListChatMessagesWithPageSize.json`).
+pub const ATTACHMENT_LINK_API_VERSION: &str = "2023-07-01-preview";
+
+/// An image shared from Teams: `url` is `.../images/{id}/views/original`, `previewUrl`
+/// `.../messages/{messageId}/teamsInterop/images/{id}/views/small`, as in the spec example; both
+/// need the user's token, and the emulator serves them.
+pub fn teams_image(
+    base_url: &str,
+    thread_id: &str,
+    message_id: &str,
+    image_id: &str,
+    name: &str,
+) -> ChatAttachment {
+    let v = ATTACHMENT_LINK_API_VERSION;
+    ChatAttachment {
+        id: image_id.to_string(),
+        attachment_type: ChatAttachmentType::Image,
+        extension: Some("png".into()),
+        name: Some(name.to_string()),
+        url: Some(format!(
+            "{base_url}/chat/threads/{thread_id}/images/{image_id}/views/original?api-version={v}"
+        )),
+        preview_url: Some(format!(
+            "{base_url}/chat/threads/{thread_id}/messages/{message_id}/teamsInterop/images/{image_id}/views/small?api-version={v}"
+        )),
+        ..Default::default()
+    }
+}
+
+/// A file shared from Teams: a GUID id, its name and a SharePoint `previewUrl`, no `url`
+/// (azure-docs `tutorials/chat-interop/meeting-interop-features-file-attachment`).
+pub fn sharepoint_file(id: &str, name: &str, link: &str) -> ChatAttachment {
+    ChatAttachment {
+        id: id.to_string(),
+        attachment_type: ChatAttachmentType::File,
+        extension: name.rsplit_once('.').map(|(_, ext)| ext.to_string()),
+        name: Some(name.to_string()),
+        preview_url: Some(link.to_string()),
+        ..Default::default()
     }
 }
 

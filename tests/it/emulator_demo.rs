@@ -96,9 +96,31 @@ async fn lunch_has_something_for_every_panel() {
         .map(|a| a.attachment_type.as_str())
         .collect();
     assert_eq!(kinds, ["image", "file"]);
-    for a in with_files[0].attachments() {
-        assert!(a.url.as_deref().unwrap().starts_with(&emu.info.endpoint));
-    }
+    // Shared from Teams: the image links to the service (the emulator), the file to SharePoint, no url.
+    let [image, file] = with_files[0].attachments() else {
+        panic!("two attachments")
+    };
+    assert!(
+        image
+            .url
+            .as_deref()
+            .unwrap()
+            .starts_with(&emu.info.endpoint)
+    );
+    assert!(
+        image
+            .preview_url
+            .as_deref()
+            .unwrap()
+            .contains("/teamsInterop/images/")
+    );
+    assert_eq!(file.url, None);
+    assert!(
+        file.preview_url
+            .as_deref()
+            .unwrap()
+            .starts_with("https://contoso.sharepoint.com/")
+    );
     assert!(
         all.iter()
             .any(|m| m.sender_display_name.as_deref() == Some(""))
@@ -155,11 +177,21 @@ async fn support_thread_keeps_messages_until_deleted() {
     assert!(!support.is_empty() && support.len() < lunch.len());
     let threads: Page<ChatThreadItem> = fetch(&emu, "/chat/threads").await;
     let listed: Vec<&str> = threads.value.iter().map(|t| t.id.as_str()).collect();
-    assert_eq!(
-        listed,
-        [SUPPORT, emu.info.thread_id.as_str()],
-        "most recent activity first"
+    let support_at = listed.iter().position(|id| *id == SUPPORT).unwrap();
+    let lunch_at = listed
+        .iter()
+        .position(|id| *id == emu.info.thread_id)
+        .unwrap();
+    assert!(
+        support_at < lunch_at,
+        "most recent activity first: {listed:?}"
     );
+    let times: Vec<&str> = threads
+        .value
+        .iter()
+        .map(|t| t.last_message_received_on.as_deref().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
     assert!(
         threads
             .value

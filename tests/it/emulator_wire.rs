@@ -163,7 +163,11 @@ async fn other_methods_get_405_and_unknown_paths_404() {
 #[tokio::test]
 async fn tokens_look_like_acs_tokens_and_decode_with_standard_base64() {
     let emu = demo().await;
-    for token in [&emu.info.token, &emu.info.outsider_token] {
+    for token in [
+        &emu.info.token,
+        &emu.info.outsider_token,
+        &emu.info.removed_token,
+    ] {
         let payload = token.split('.').nth(1).unwrap();
         assert!(!payload.contains(['-', '_']), "{payload}");
         // The standard alphabet, as the official Python SDK decodes it.
@@ -208,6 +212,7 @@ async fn info_serialises_as_the_contract_says() {
             "endpoint",
             "token",
             "outsiderToken",
+            "removedToken",
             "threadId",
             "messageId",
             "connectionString"
@@ -526,7 +531,19 @@ async fn thread_list_start_time_holds_across_pages() {
     let lunch_last =
         chrono::DateTime::parse_from_rfc3339(lunch["lastMessageReceivedOn"].as_str().unwrap())
             .unwrap();
-    let since = (lunch_last + chrono::Duration::minutes(1)).to_rfc3339();
+    let since_time = lunch_last + chrono::Duration::minutes(1);
+    let since = since_time.to_rfc3339();
+    let later: Vec<&str> = all["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| {
+            let last = t["lastMessageReceivedOn"].as_str().unwrap();
+            chrono::DateTime::parse_from_rfc3339(last).unwrap() > since_time
+        })
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(later.len() >= 2, "{later:?}");
     let mut url = format!(
         "/chat/threads?maxPageSize=1&startTime={}&api-version={V}",
         percent_encoding::utf8_percent_encode(&since, percent_encoding::NON_ALPHANUMERIC)
@@ -542,7 +559,10 @@ async fn thread_list_start_time_holds_across_pages() {
             None => break,
         }
     }
-    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert_eq!(
+        ids, later,
+        "the same threads, most recent first, across one-item pages"
+    );
     assert!(!ids.contains(&LUNCH_RAW.to_string()));
 }
 
