@@ -7,6 +7,7 @@ pub mod error;
 pub mod exchange;
 pub mod identifier;
 pub mod identity;
+pub mod images;
 mod lenient;
 pub mod models;
 pub mod raw_id;

@@ -227,6 +227,22 @@ impl Thread {
         &self.history
     }
 
+    /// When the message sharing image `image_id` was created (epoch ms), if one of this thread's
+    /// stored messages has it.
+    pub fn image_message_ms(&self, image_id: &str) -> Option<i64> {
+        let Messages::Stored(items) = &self.messages else {
+            return None;
+        };
+        items
+            .iter()
+            .find(|m| {
+                m.attachments()
+                    .iter()
+                    .any(|a| a.id == image_id && a.attachment_type.is_image())
+            })
+            .map(message_ms)
+    }
+
     /// A Teams meeting chat (`19:meeting_...`): its own rules for users who left.
     pub fn is_teams_meeting(&self) -> bool {
         self.id().starts_with("19:meeting_")

@@ -5,6 +5,7 @@
 //! - [`data`], [`demo`], [`teams`], [`cases`], [`people`], [`generated`], [`hostile`]: the threads it serves.
 //! - [`membership`]: who was in a thread when, and so what each caller may read.
 //! - [`routes`], [`paging`], [`render`]: the read operations, their paging and per-version shapes.
+//! - [`images`]: Teams interop images (the 2024-03-15-preview image view and the attachment links).
 //! - [`faults`]: latency (with `--latency-jitter-ms`, random), fail-rate and the `--fault` kinds
 //!   (which routes each one touches is listed there).
 //! - [`stats`]: counters of the run (requests per route kind, 429/503 injected, faults applied,
@@ -29,6 +30,7 @@ pub mod faults;
 pub mod generated;
 pub mod hostile;
 pub mod identity;
+pub mod images;
 pub mod membership;
 pub mod paging;
 pub mod people;
@@ -226,6 +228,7 @@ impl EmulatorState {
 /// layer (latency, fail-rate, service headers) over all of them.
 pub fn app(state: EmulatorState, extra: Router) -> Router {
     routes::chat_routes()
+        .merge(images::image_routes())
         .route(stats::STATS_PATH, axum::routing::get(stats_route))
         .with_state(state.clone())
         .merge(identity::router(state.identity()))

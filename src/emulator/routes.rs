@@ -57,13 +57,13 @@ pub struct Call {
 
 /// The messages a caller may read: created at or after `from_ms`, and up to `until_ms` (their removal).
 #[derive(Debug, Clone, Copy)]
-struct Visible {
+pub struct Visible {
     from_ms: i64,
     until_ms: Option<i64>,
 }
 
 impl Visible {
-    fn contains(&self, ms: i64) -> bool {
+    pub fn contains(&self, ms: i64) -> bool {
         ms >= self.from_ms && self.until_ms.is_none_or(|until| ms <= until)
     }
 }
@@ -105,7 +105,7 @@ impl Call {
     }
 
     /// The thread and what of its history the caller may read; a deleted thread has none.
-    fn history<'a>(
+    pub fn history<'a>(
         &self,
         state: &'a EmulatorState,
         id: &str,
