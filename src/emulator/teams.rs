@@ -6,7 +6,7 @@
 //!   join time. Messages sent from Teams are `html` with `<msft-mention>` and inline `<img id>` naming
 //!   an image attachment, files come from SharePoint with no `url` (azure-docs
 //!   `tutorials/chat-interop/meeting-interop-features-file-attachment`), images with the spec example's
-//!   links. A guest, a dial-in phone and a Teams app are in it.
+//!   links. A guest (who left again), a dial-in phone and a Teams app are in it.
 //! - An ACS thread of the newer id form (`19:acsV1_...`) with Teams users and apps of the government
 //!   clouds, a Teams extension user, a government-resource ACS user, a phone number and a raw id of
 //!   an unknown prefix.
@@ -90,6 +90,13 @@ pub fn meeting(t0: i64, base_url: &str) -> Thread {
         &GUEST,
         "<p>Can you share the deck with guests too?</p>",
     );
+    let left = vec![participant(&GUEST, true, &ts(joined_ms), None)];
+    t.membership(
+        t0 + 13 * MINUTE,
+        ChatMessageType::ParticipantRemoved,
+        &MEGAN,
+        left,
+    );
     t.html(
         t0 + 14 * MINUTE,
         &RECAP_BOT,
@@ -99,12 +106,17 @@ pub fn meeting(t0: i64, base_url: &str) -> Thread {
         participant(&MEGAN, true, FULL_HISTORY, None),
         participant(&MEI, true, FULL_HISTORY, None),
     ];
-    participants.extend(joiners(&ts(joined_ms)));
+    let guest = GUEST.raw_id();
+    participants.extend(
+        joiners(&ts(joined_ms))
+            .into_iter()
+            .filter(|p| p.communication_identifier.raw_id() != guest),
+    );
     participants.push(participant(&RECAP_BOT, true, &ts(joined_ms), None));
     let m = &t.messages;
     // Megan's receipt is stored but never listed: Teams users have none.
     let receipts = vec![
-        receipt(&JANE, &m[11], 30_000),
+        receipt(&JANE, &m[12], 30_000),
         receipt(&MEGAN, &m[10], 60_000),
     ];
     let props = properties(

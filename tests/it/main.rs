@@ -17,6 +17,7 @@ mod headless_paging;
 mod identifiers;
 mod identity_mint;
 mod identity_signing;
+mod membership;
 mod models;
 mod properties;
 mod soak;

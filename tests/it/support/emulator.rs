@@ -1,0 +1,66 @@
+//! Plain HTTP against the built-in emulator: status and JSON body of one request.
+#![allow(dead_code)]
+
+use acs_chat_inspector::acs::endpoint::encode_segment;
+use acs_chat_inspector::emulator::{self, EmulatorConfig, RunningEmulator};
+use serde_json::Value;
+
+pub async fn demo() -> RunningEmulator {
+    emulator::start(EmulatorConfig::default()).await.unwrap()
+}
+
+/// The demo with "now" pinned, so times and ids are the same every run.
+pub async fn pinned_demo() -> RunningEmulator {
+    let now = chrono::DateTime::parse_from_rfc3339(PINNED_NOW)
+        .unwrap()
+        .to_utc();
+    emulator::start(EmulatorConfig {
+        now: Some(now),
+        ..Default::default()
+    })
+    .await
+    .unwrap()
+}
+
+pub const PINNED_NOW: &str = "2026-01-15T12:00:00Z";
+
+/// `/chat/threads/<encoded id><rest>`.
+pub fn thread_path(thread_id: &str, rest: &str) -> String {
+    format!("/chat/threads/{}{rest}", encode_segment(thread_id))
+}
+
+/// GETs `path` (with `api-version` added) with `token`; the status and the body as JSON
+/// (`Value::Null` for an empty or non-JSON body).
+pub async fn get_at(emu: &RunningEmulator, path: &str, version: &str, token: &str) -> (u16, Value) {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let url = format!("{}{path}{sep}api-version={version}", emu.info.endpoint);
+    let response = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.bytes().await.unwrap();
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+/// Every item of a list, following nextLinks.
+pub async fn list_all(emu: &RunningEmulator, path: &str, version: &str, token: &str) -> Vec<Value> {
+    let (status, mut page) = get_at(emu, path, version, token).await;
+    assert_eq!(status, 200, "{path}: {page}");
+    let mut items = Vec::new();
+    loop {
+        items.extend(page["value"].as_array().unwrap().iter().cloned());
+        let Some(next) = page["nextLink"].as_str().map(str::to_string) else {
+            return items;
+        };
+        let response = reqwest::Client::new()
+            .get(next)
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        page = response.json().await.unwrap();
+    }
+}
