@@ -2,6 +2,7 @@
 
 mod support;
 
+mod api_versions;
 mod cli_terminal;
 mod cli_token;
 mod client_emulator;
