@@ -8,6 +8,7 @@ mod cli_token;
 mod client_emulator;
 mod config_profiles;
 mod config_state;
+mod demo_cases;
 mod edge_cases;
 mod emulator_demo;
 mod emulator_wire;
