@@ -86,6 +86,9 @@ def check_member(info, api_version):
 
 
 def check_removed(info):
+    if "removedToken" not in info:
+        check(False, "removed member: the emulator's first line has no removedToken")
+        return
     chat, thread_client = clients(info["endpoint"], info["removedToken"])
     topics = [t.topic for t in chat.list_chat_threads(**NO_HTTPS)]
     check(LUNCH_TOPIC in topics, f"removed member: Lunch still in the thread list ({topics})")
