@@ -97,6 +97,19 @@ const IMAGE_AND_FILE: AttachmentShape = AttachmentShape {
     url_required: false,
 };
 
+const PREVIEW_2024_03_15: VersionShape = VersionShape {
+    version: "2024-03-15-preview",
+    identifier_kinds: WITH_TEAMS_APP,
+    identifier_kind_field: true,
+    message_metadata: true,
+    attachments: Some(IMAGE_AND_FILE),
+    thread_metadata: true,
+    participant_metadata: true,
+    retention: RetentionShape::Kind,
+    teams_html_type: "html",
+    image_view_operation: true,
+};
+
 /// Every version the real service lists in `api-supported-versions` (April 2024), plus 2025-03-15,
 /// oldest first.
 pub const VERSIONS: [VersionShape; 11] = [
@@ -177,29 +190,12 @@ pub const VERSIONS: [VersionShape; 11] = [
         teams_html_type: "html",
         ..NO_ATTACHMENTS_2021
     },
-    VersionShape {
-        version: "2024-03-15-preview",
-        identifier_kinds: WITH_TEAMS_APP,
-        identifier_kind_field: true,
-        message_metadata: true,
-        attachments: Some(IMAGE_AND_FILE),
-        thread_metadata: true,
-        participant_metadata: true,
-        retention: RetentionShape::Kind,
-        teams_html_type: "html",
-        image_view_operation: true,
-    },
+    PREVIEW_2024_03_15,
     VersionShape {
         version: "2025-03-15",
         identifier_kinds: WITH_TEAMS_EXTENSION,
-        identifier_kind_field: true,
-        message_metadata: true,
-        attachments: Some(IMAGE_AND_FILE),
-        thread_metadata: true,
-        participant_metadata: true,
-        retention: RetentionShape::Kind,
-        teams_html_type: "html",
         image_view_operation: false,
+        ..PREVIEW_2024_03_15
     },
 ];
 

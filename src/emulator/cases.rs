@@ -15,7 +15,7 @@
 //!   service writes when a thread is created (shared real-payloads §8.7), the emptiest a thread gets.
 
 use super::data::{
-    ALEX, BOB, FULL_HISTORY, JANE, Messages, PETER, SAMANTHA, Thread, Timeline, delete, metadata,
+    ALEX, BOB, FULL_HISTORY, JANE, PETER, SAMANTHA, Thread, Timeline, delete, metadata,
     participant, properties, receipt, ts,
 };
 use crate::acs::{ChatMessageType, ChatParticipant, CommunicationIdentifierModel, RetentionPolicy};
@@ -37,13 +37,7 @@ pub const ALL_HANDS_SIZE: usize = 24;
 pub fn handover(t0: i64, base_url: &str) -> Thread {
     let mut t = Timeline::new(HANDOVER_THREAD_ID, base_url);
     let founders = [&ALEX, &BOB].map(|p| participant(p, true, FULL_HISTORY, None));
-    t.membership(
-        t0,
-        ChatMessageType::ParticipantAdded,
-        &ALEX,
-        founders.to_vec(),
-    );
-    t.topic(t0 + 30, &ALEX, "Release 2.3 handover");
+    t.creation(t0, &ALEX, "Release 2.3 handover", founders.to_vec());
     t.text(
         t0 + 3 * MINUTE,
         &ALEX,
@@ -91,7 +85,7 @@ pub fn handover(t0: i64, base_url: &str) -> Thread {
         receipt(&JANE, &m[8], 30_000),
     ];
     let props = properties(HANDOVER_THREAD_ID, "Release 2.3 handover", t0, &ALEX);
-    Thread::new(props, Messages::Stored(t.messages), participants, receipts)
+    t.into_thread(props, participants, receipts)
 }
 
 /// A crowd of ACS users: Jane, Alex, Bob, Samantha and twenty colleagues.
@@ -115,13 +109,7 @@ fn crowd() -> Vec<ChatParticipant> {
 pub fn all_hands(t0: i64, base_url: &str) -> Thread {
     let mut t = Timeline::new(ALL_HANDS_THREAD_ID, base_url);
     let everyone = crowd();
-    t.membership(
-        t0,
-        ChatMessageType::ParticipantAdded,
-        &SAMANTHA,
-        everyone.clone(),
-    );
-    t.topic(t0 + 20, &SAMANTHA, "All-hands Q&A");
+    t.creation(t0, &SAMANTHA, "All-hands Q&A", everyone.clone());
     t.text(
         t0 + 2 * MINUTE,
         &SAMANTHA,
@@ -137,7 +125,7 @@ pub fn all_hands(t0: i64, base_url: &str) -> Thread {
     // Sent (the POST succeeds) but never listed: the thread has more than 20 participants.
     let receipts = vec![receipt(&JANE, &m[4], 10_000), receipt(&BOB, &m[4], 40_000)];
     let props = properties(ALL_HANDS_THREAD_ID, "All-hands Q&A", t0, &SAMANTHA);
-    Thread::new(props, Messages::Stored(t.messages), everyone, receipts)
+    t.into_thread(props, everyone, receipts)
 }
 
 /// Created 83 days before the demo epoch with a 90-day policy: deleted 7 days after the epoch,
@@ -146,13 +134,7 @@ pub fn outage(epoch: i64, base_url: &str) -> Thread {
     let t0 = epoch - 83 * DAY;
     let mut t = Timeline::new(OUTAGE_THREAD_ID, base_url);
     let people = [&JANE, &PETER].map(|p| participant(p, true, FULL_HISTORY, None));
-    t.membership(
-        t0,
-        ChatMessageType::ParticipantAdded,
-        &JANE,
-        people.to_vec(),
-    );
-    t.topic(t0 + 15, &JANE, "Printer outage (temporary)");
+    t.creation(t0, &JANE, "Printer outage (temporary)", people.to_vec());
     t.text(t0 + 4 * MINUTE, &PETER, "Floor 3 printer is down again.");
     t.text(
         t0 + 30 * MINUTE,
@@ -162,12 +144,7 @@ pub fn outage(epoch: i64, base_url: &str) -> Thread {
     let mut props = properties(OUTAGE_THREAD_ID, "Printer outage (temporary)", t0, &JANE);
     props.retention_policy = Some(RetentionPolicy::thread_creation_date(90));
     let participants = people.to_vec();
-    Thread::new(
-        props,
-        Messages::Stored(t.messages),
-        participants,
-        Vec::new(),
-    )
+    t.into_thread(props, participants, Vec::new())
 }
 
 /// Created 40 days before the demo epoch, deleted the day after it (before now).
@@ -175,41 +152,19 @@ pub fn deleted(epoch: i64, base_url: &str) -> Thread {
     let t0 = epoch - 40 * DAY;
     let mut t = Timeline::new(DELETED_THREAD_ID, base_url);
     let people = [&JANE, &BOB].map(|p| participant(p, true, FULL_HISTORY, None));
-    t.membership(
-        t0,
-        ChatMessageType::ParticipantAdded,
-        &JANE,
-        people.to_vec(),
-    );
-    t.topic(t0 + 18, &JANE, "Old vendor onboarding");
+    t.creation(t0, &JANE, "Old vendor onboarding", people.to_vec());
     t.text(t0 + 6 * MINUTE, &BOB, "Vendor contract signed.");
     let mut props = properties(DELETED_THREAD_ID, "Old vendor onboarding", t0, &JANE);
     props.deleted_on = Some(ts(epoch + DAY));
     props.metadata = Some(metadata(&[("vendor", "northwind")]));
-    Thread::new(
-        props,
-        Messages::Stored(t.messages),
-        people.to_vec(),
-        Vec::new(),
-    )
+    t.into_thread(props, people.to_vec(), Vec::new())
 }
 
 pub fn quiet(t0: i64, base_url: &str) -> Thread {
     let mut t = Timeline::new(QUIET_THREAD_ID, base_url);
     let people = [&JANE, &ALEX].map(|p| participant(p, true, FULL_HISTORY, None));
-    t.membership(
-        t0,
-        ChatMessageType::ParticipantAdded,
-        &JANE,
-        people.to_vec(),
-    );
-    t.topic(t0 + 12, &JANE, "New case 4790");
+    t.creation(t0, &JANE, "New case 4790", people.to_vec());
     let mut props = properties(QUIET_THREAD_ID, "New case 4790", t0, &JANE);
     props.retention_policy = Some(RetentionPolicy::none());
-    Thread::new(
-        props,
-        Messages::Stored(t.messages),
-        people.to_vec(),
-        Vec::new(),
-    )
+    t.into_thread(props, people.to_vec(), Vec::new())
 }

@@ -328,6 +328,34 @@ impl Timeline {
         self.push(ms, ChatMessageType::TopicUpdated, None, content)
     }
 
+    /// What the service writes when a thread is created: participantAdded for its first participants
+    /// (sequenceId 1), then topicUpdated with the topic (shared real-payloads §8.7).
+    pub fn creation(
+        &mut self,
+        ms: i64,
+        creator: &Person,
+        topic: &str,
+        participants: Vec<ChatParticipant>,
+    ) {
+        self.membership(ms, ChatMessageType::ParticipantAdded, creator, participants);
+        self.topic(ms + 32, creator, topic);
+    }
+
+    /// The thread of these messages.
+    pub fn into_thread(
+        self,
+        properties: ChatThreadProperties,
+        participants: Vec<ChatParticipant>,
+        receipts: Vec<ChatMessageReadReceipt>,
+    ) -> Thread {
+        Thread::new(
+            properties,
+            Messages::Stored(self.messages),
+            participants,
+            receipts,
+        )
+    }
+
     pub fn membership(
         &mut self,
         ms: i64,

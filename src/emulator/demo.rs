@@ -80,8 +80,7 @@ fn lunch(t0: i64, options: &DemoOptions) -> (Thread, String) {
     let founders = [&JANE, &ALEX, &BOB]
         .map(|p| participant(p, true, FULL_HISTORY, None))
         .to_vec();
-    t.membership(t0, ChatMessageType::ParticipantAdded, &JANE, founders);
-    t.topic(t0 + 32, &JANE, "Lunch plans");
+    t.creation(t0, &JANE, "Lunch plans", founders);
     let seed = t.text(
         t0 + 5 * MINUTE + 318,
         &JANE,
@@ -167,7 +166,7 @@ fn lunch(t0: i64, options: &DemoOptions) -> (Thread, String) {
         &mut props,
         &mut participants,
     );
-    let thread = Thread::new(props, Messages::Stored(t.messages), participants, receipts);
+    let thread = t.into_thread(props, participants, receipts);
     (thread, seed_id)
 }
 
@@ -195,8 +194,7 @@ fn support(t0: i64, base_url: &str) -> Thread {
     let first = [&ALEX, &JANE, &SAMANTHA]
         .map(|p| participant(p, true, FULL_HISTORY, None))
         .to_vec();
-    t.membership(t0, ChatMessageType::ParticipantAdded, &ALEX, first);
-    t.topic(t0 + 21, &ALEX, "Support case 4711");
+    t.creation(t0, &ALEX, "Support case 4711", first);
     t.text(
         t0 + 2 * MINUTE + 400,
         &SAMANTHA,
@@ -230,7 +228,7 @@ fn support(t0: i64, base_url: &str) -> Thread {
     let mut props = properties(SUPPORT_THREAD_ID, "Support case 4711", t0, &ALEX);
     props.metadata = Some(metadata(&[("ticket", "4711"), ("priority", "high")]));
     props.retention_policy = Some(RetentionPolicy::none());
-    Thread::new(props, Messages::Stored(t.messages), participants, receipts)
+    t.into_thread(props, participants, receipts)
 }
 
 fn large(count: usize, options: &DemoOptions) -> Thread {

@@ -38,7 +38,7 @@ pub fn image_routes() -> Router<EmulatorState> {
         )
         .route(
             "/chat/threads/{id}/messages/{mid}/teamsInterop/images/{image}/views/{view}",
-            get(preview_link),
+            get(attachment_link),
         )
 }
 
@@ -102,24 +102,23 @@ async fn get_chat_image(
     serve(&state, &call, &id, &image, &view)
 }
 
-async fn attachment_link(
-    State(state): State<EmulatorState>,
-    Path((id, image, view)): Path<(String, String, String)>,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, ArmError> {
-    let call = Call::new(&state, &headers, raw.as_deref()).map_err(ArmError)?;
-    serve(&state, &call, &id, &image, &view)
+/// The ids of an attachment link (`.../images/{image}/views/{view}`, with or without
+/// `/messages/{mid}/teamsInterop`); the message id plays no part.
+#[derive(serde::Deserialize)]
+struct LinkIds {
+    id: String,
+    image: String,
+    view: String,
 }
 
-async fn preview_link(
+async fn attachment_link(
     State(state): State<EmulatorState>,
-    Path((id, _mid, image, view)): Path<(String, String, String, String)>,
+    Path(ids): Path<LinkIds>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ArmError> {
     let call = Call::new(&state, &headers, raw.as_deref()).map_err(ArmError)?;
-    serve(&state, &call, &id, &image, &view)
+    serve(&state, &call, &ids.id, &ids.image, &ids.view)
 }
 
 fn serve(

@@ -11,7 +11,6 @@
 //!   clouds, a Teams extension user, a government-resource ACS user, a phone number and a raw id of
 //!   an unknown prefix.
 
-use super::data::Messages;
 use super::data::{
     ALEX, FULL_HISTORY, JANE, Person, Thread, Timeline, metadata, participant, properties, receipt,
     sharepoint_file, ts,
@@ -33,13 +32,12 @@ const MINUTE: i64 = 60_000;
 pub fn meeting(t0: i64, base_url: &str) -> Thread {
     let mut t = Timeline::new(TEAMS_MEETING_THREAD_ID, base_url);
     let founders = [&MEGAN, &MEI].map(|p| participant(p, true, FULL_HISTORY, None));
-    t.membership(
+    t.creation(
         t0,
-        ChatMessageType::ParticipantAdded,
         &MEGAN,
+        "Contoso × Fabrikam weekly sync",
         founders.to_vec(),
     );
-    t.topic(t0 + 40, &MEGAN, "Contoso × Fabrikam weekly sync");
     t.html(
         t0 + 2 * MINUTE,
         &MEGAN,
@@ -125,7 +123,7 @@ pub fn meeting(t0: i64, base_url: &str) -> Thread {
         t0,
         &MEGAN,
     );
-    Thread::new(props, Messages::Stored(t.messages), participants, receipts)
+    t.into_thread(props, participants, receipts)
 }
 
 /// Who joined the meeting five minutes in: they see the chat from then on.
@@ -172,13 +170,7 @@ pub fn interagency(t0: i64, base_url: &str) -> Thread {
         .chain(GOV_PEOPLE)
         .map(|p| participant(p, true, FULL_HISTORY, None))
         .collect();
-    t.membership(
-        t0,
-        ChatMessageType::ParticipantAdded,
-        &JANE,
-        everyone.clone(),
-    );
-    t.topic(t0 + 25, &JANE, "Interagency escalation 5521");
+    t.creation(t0, &JANE, "Interagency escalation 5521", everyone.clone());
     t.text(
         t0 + 4 * MINUTE,
         &JANE,
@@ -218,5 +210,5 @@ pub fn interagency(t0: i64, base_url: &str) -> Thread {
         &JANE,
     );
     props.metadata = Some(metadata(&[("case", "5521"), ("cloud", "gcch")]));
-    Thread::new(props, Messages::Stored(t.messages), everyone, receipts)
+    t.into_thread(props, everyone, receipts)
 }

@@ -126,7 +126,7 @@ async fn check_identifiers(emu: &RunningEmulator, v: &VersionShape) {
             .identifier_kind_field
             .then(|| if known { kind.as_str() } else { "unknown" });
         assert_eq!(sent_kind, expected, "{who} {raw}");
-        assert_eq!(p.get("metadata").is_some(), false, "{who}: none set here");
+        assert!(p.get("metadata").is_none(), "{who}: none set here");
     }
     let jane = list_all(
         emu,

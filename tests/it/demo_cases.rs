@@ -15,7 +15,7 @@ use acs_chat_inspector::emulator::data::{ALEX, JANE, LUNCH_THREAD_ID, OUTSIDER, 
 use acs_chat_inspector::emulator::teams::{INTERAGENCY_THREAD_ID, TEAMS_MEETING_THREAD_ID};
 use serde_json::{Value, json};
 
-use crate::support::emulator::{PINNED_NOW, get_at, pinned_demo, thread_path};
+use crate::support::emulator::{PINNED_NOW, get_at, list_or_error, pinned_demo, thread_path};
 
 const V: &str = "2025-03-15";
 /// Stands in for the emulator's loopback address in the documents.
@@ -103,23 +103,9 @@ fn path(name: &str) -> PathBuf {
 
 /// A list as one identity gets it: every item across pages, or the error of the first page.
 async fn list(emu: &RunningEmulator, rest: &str, thread: &str, token: &str) -> Value {
-    let (status, mut page) = get_at(emu, &thread_path(thread, rest), V, token).await;
-    if status != 200 {
-        return json!({"status": status, "body": page});
-    }
-    let mut items = Vec::new();
-    loop {
-        items.extend(page["value"].as_array().unwrap().iter().cloned());
-        let Some(next) = page["nextLink"].as_str() else {
-            return Value::Array(items);
-        };
-        let response = reqwest::Client::new()
-            .get(next)
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        page = response.json().await.unwrap();
+    match list_or_error(emu, &thread_path(thread, rest), V, token).await {
+        Ok(items) => Value::Array(items),
+        Err((status, body)) => json!({"status": status, "body": body}),
     }
 }
 

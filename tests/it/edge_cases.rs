@@ -99,19 +99,22 @@ fn ids_pasted_encoded_or_as_a_meeting_link_reach_the_thread() {
     assert!(stderr(&not_a_meeting).contains("no thread id in the link"));
 }
 
-fn failing_server(status: u16, body: &'static str) -> Server {
-    Server::start(move |_, _| Reply::json(status, body))
+/// The first stderr line of a subcommand against a server answering every request with `status`
+/// and `body`, after checking it exits 3.
+fn error_line(status: u16, body: &'static str, args: &[&str]) -> String {
+    let server = Server::start(move |_, _| Reply::json(status, body));
+    let out = against(&server.base, &token(), args);
+    assert_eq!(code(&out), 3);
+    stderr(&out).lines().next().unwrap().to_string()
 }
 
 #[test]
 fn a_validation_error_line_names_the_field_at_fault() {
-    let server = failing_server(
+    let first = error_line(
         400,
         r#"{"communicationError":{"code":"BadRequest","message":"One or more validation errors occurred.","details":[{"message":"The input was not valid.","target":"type"}]}}"#,
+        &["messages", "19:a@thread.v2"],
     );
-    let out = against(&server.base, &token(), &["messages", "19:a@thread.v2"]);
-    assert_eq!(code(&out), 3);
-    let first = stderr(&out).lines().next().unwrap().to_string();
     assert!(
         first.starts_with("error: 400 Bad Request (BadRequest): One or more validation errors occurred. [type: The input was not valid.]"),
         "{first}"
@@ -120,13 +123,8 @@ fn a_validation_error_line_names_the_field_at_fault() {
 
 #[test]
 fn a_not_found_without_message_is_one_readable_line() {
-    let server = failing_server(
-        404,
-        r#"{"CommunicationError": {"Code": "NotFound", "Details": []}}"#,
-    );
-    let out = against(&server.base, &token(), &["participants", "19:a@thread.v2"]);
-    assert_eq!(code(&out), 3);
-    let first = stderr(&out).lines().next().unwrap().to_string();
+    let body = r#"{"CommunicationError": {"Code": "NotFound", "Details": []}}"#;
+    let first = error_line(404, body, &["participants", "19:a@thread.v2"]);
     assert!(
         first.starts_with("error: 404 Not Found (NotFound) [MS-CV: "),
         "{first}"

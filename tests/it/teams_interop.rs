@@ -3,7 +3,8 @@
 
 use acs_chat_inspector::acs::images::ImageView;
 use acs_chat_inspector::acs::{
-    AccessToken, AcsError, ChatClient, ClientConfig, Endpoint, IdentifierKind, ListOptions,
+    AccessToken, AcsError, ChatClient, ChatMessageReadReceipt, ClientConfig, Endpoint,
+    IdentifierKind, ListOptions,
 };
 use acs_chat_inspector::emulator::RunningEmulator;
 use acs_chat_inspector::emulator::cases::{ALL_HANDS_SIZE, ALL_HANDS_THREAD_ID};
@@ -27,6 +28,16 @@ fn client(emu: &RunningEmulator, token: &str) -> ChatClient {
 async fn meeting_messages(emu: &RunningEmulator) -> Vec<Value> {
     let path = thread_path(TEAMS_MEETING_THREAD_ID, "/messages");
     list_all(emu, &path, V, &emu.info.token).await
+}
+
+async fn meeting_attachments(emu: &RunningEmulator) -> Vec<Value> {
+    let messages = meeting_messages(emu).await;
+    messages
+        .iter()
+        .filter_map(|m| m["content"]["attachments"].as_array())
+        .flatten()
+        .cloned()
+        .collect()
 }
 
 #[tokio::test]
@@ -92,15 +103,9 @@ async fn messages_from_teams_are_html_with_mentions_and_inline_images() {
 #[tokio::test]
 async fn files_from_teams_link_to_sharepoint_without_a_url() {
     let emu = demo().await;
-    let all = meeting_messages(&emu).await;
-    let file = all
+    let attachments = meeting_attachments(&emu).await;
+    let file = attachments
         .iter()
-        .flat_map(|m| {
-            m["content"]["attachments"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        })
         .find(|a| a["attachmentType"] == "file")
         .unwrap();
     assert_eq!(file.get("url"), None);
@@ -184,16 +189,7 @@ async fn image_errors_are_arm_error_responses() {
 async fn attachment_links_are_fetched_with_the_token_only_on_the_endpoint() {
     let emu = demo().await;
     let c = client(&emu, &emu.info.token);
-    let all = meeting_messages(&emu).await;
-    let attachments: Vec<Value> = all
-        .iter()
-        .flat_map(|m| {
-            m["content"]["attachments"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        })
-        .collect();
+    let attachments = meeting_attachments(&emu).await;
     let image = attachments
         .iter()
         .find(|a| a["attachmentType"] == "image")
@@ -224,6 +220,13 @@ async fn attachment_links_are_fetched_with_the_token_only_on_the_endpoint() {
     );
 }
 
+async fn receipts(c: &ChatClient, thread: &str) -> Vec<ChatMessageReadReceipt> {
+    let pager = c
+        .list_read_receipts(thread, &ListOptions::default())
+        .unwrap();
+    pager.collect_all(None, |_, _| {}).await.unwrap()
+}
+
 #[tokio::test]
 async fn read_receipts_are_empty_over_twenty_participants_and_never_from_teams_users() {
     let emu = demo().await;
@@ -236,26 +239,15 @@ async fn read_receipts_are_empty_over_twenty_participants_and_never_from_teams_u
         .unwrap();
     assert_eq!(participants.len(), ALL_HANDS_SIZE);
     assert!(participants.len() > 20);
-    let receipts = c
-        .list_read_receipts(ALL_HANDS_THREAD_ID, &ListOptions::default())
-        .unwrap()
-        .collect_all(None, |_, _| {})
-        .await
-        .unwrap();
-    assert!(receipts.is_empty());
+    assert!(receipts(&c, ALL_HANDS_THREAD_ID).await.is_empty());
     for thread in [
         TEAMS_MEETING_THREAD_ID,
         LUNCH_THREAD_ID,
         INTERAGENCY_THREAD_ID,
     ] {
-        let receipts = c
-            .list_read_receipts(thread, &ListOptions::default())
-            .unwrap()
-            .collect_all(None, |_, _| {})
-            .await
-            .unwrap();
-        assert!(!receipts.is_empty(), "{thread}");
-        for r in receipts {
+        let listed = receipts(&c, thread).await;
+        assert!(!listed.is_empty(), "{thread}");
+        for r in listed {
             let kind = r.sender_communication_identifier.kind();
             assert_eq!(kind, IdentifierKind::CommunicationUser, "{thread}");
         }

@@ -29,11 +29,9 @@ pub fn thread_path(thread_id: &str, rest: &str) -> String {
     format!("/chat/threads/{}{rest}", encode_segment(thread_id))
 }
 
-/// GETs `path` (with `api-version` added) with `token`; the status and the body as JSON
-/// (`Value::Null` for an empty or non-JSON body).
-pub async fn get_at(emu: &RunningEmulator, path: &str, version: &str, token: &str) -> (u16, Value) {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    let url = format!("{}{path}{sep}api-version={version}", emu.info.endpoint);
+/// GETs an absolute URL with `token`: the status and the body as JSON (`Value::Null` for an empty or
+/// non-JSON body).
+pub async fn get_url(url: &str, token: &str) -> (u16, Value) {
     let response = reqwest::Client::new()
         .get(url)
         .bearer_auth(token)
@@ -45,22 +43,40 @@ pub async fn get_at(emu: &RunningEmulator, path: &str, version: &str, token: &st
     (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
-/// Every item of a list, following nextLinks.
-pub async fn list_all(emu: &RunningEmulator, path: &str, version: &str, token: &str) -> Vec<Value> {
+/// GETs `path` of the emulator with `api-version` added.
+pub async fn get_at(emu: &RunningEmulator, path: &str, version: &str, token: &str) -> (u16, Value) {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    get_url(
+        &format!("{}{path}{sep}api-version={version}", emu.info.endpoint),
+        token,
+    )
+    .await
+}
+
+/// Every item of a list across its nextLinks, or the status and body of the first page's error.
+pub async fn list_or_error(
+    emu: &RunningEmulator,
+    path: &str,
+    version: &str,
+    token: &str,
+) -> Result<Vec<Value>, (u16, Value)> {
     let (status, mut page) = get_at(emu, path, version, token).await;
-    assert_eq!(status, 200, "{path}: {page}");
+    if status != 200 {
+        return Err((status, page));
+    }
     let mut items = Vec::new();
     loop {
         items.extend(page["value"].as_array().unwrap().iter().cloned());
         let Some(next) = page["nextLink"].as_str().map(str::to_string) else {
-            return items;
+            return Ok(items);
         };
-        let response = reqwest::Client::new()
-            .get(next)
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
-        page = response.json().await.unwrap();
+        page = get_url(&next, token).await.1;
     }
+}
+
+/// Every item of a list, which must answer 200.
+pub async fn list_all(emu: &RunningEmulator, path: &str, version: &str, token: &str) -> Vec<Value> {
+    list_or_error(emu, path, version, token)
+        .await
+        .unwrap_or_else(|(status, body)| panic!("{path}: {status} {body}"))
 }
