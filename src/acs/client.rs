@@ -13,7 +13,8 @@ use super::endpoint::{
     DEFAULT_API_VERSION, Endpoint, encode_segment, validate_message_id, validate_thread_id,
 };
 use super::error::{AcsError, ServiceError, TransportKind, parse_error_body};
-use super::exchange::{Exchange, RequestLog};
+use super::exchange::{Exchange, RequestLog, header_value};
+use super::images::BinaryBody;
 use super::models::{
     ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem, ChatThreadProperties,
     Page,
@@ -252,7 +253,7 @@ impl ChatClient {
 
     /// The URL of a thread (plus a suffix), with `api-version`.
     pub fn thread_url(&self, thread_id: &str, suffix: &str) -> Result<Url, AcsError> {
-        let tid = encode_segment(validate_thread_id(thread_id)?);
+        let tid = encode_segment(&validate_thread_id(thread_id)?);
         let mut url = self
             .config
             .endpoint
@@ -309,6 +310,16 @@ impl ChatClient {
 
     /// GETs a URL with retries; a success status gives its exchange, anything else an error.
     pub async fn get(&self, url: Url) -> Result<Arc<Exchange>, AcsError> {
+        self.get_with_binary(url)
+            .await
+            .map(|(exchange, _)| exchange)
+    }
+
+    /// Like [`Self::get`], with the summary of an image body (whose bytes the exchange does not keep).
+    pub(crate) async fn get_with_binary(
+        &self,
+        url: Url,
+    ) -> Result<(Arc<Exchange>, Option<BinaryBody>), AcsError> {
         let started_at = Utc::now();
         let started = Instant::now();
         let max = self.config.retry.max_retries;
@@ -346,7 +357,7 @@ impl ChatClient {
             }
             let exchange = self.record(&url, started_at, started.elapsed(), attempt, &outcome);
             return match outcome {
-                Ok(answer) if (200..300).contains(&answer.status) => Ok(exchange),
+                Ok(answer) if (200..300).contains(&answer.status) => Ok((exchange, answer.binary)),
                 Ok(answer) => Err(service_error(answer, &exchange)),
                 Err(e) => Err(AcsError::Transport {
                     kind: e.kind,
@@ -414,7 +425,7 @@ impl ChatClient {
             .await
             .map_err(TransportError::from_reqwest)?;
         let status = response.status().as_u16();
-        let headers = response
+        let headers: Vec<(String, String)> = response
             .headers()
             .iter()
             .map(|(k, v)| {
@@ -424,12 +435,20 @@ impl ChatClient {
                 )
             })
             .collect();
-        let (body, error) = read_body(response, self.config.max_body).await?;
+        let content_type = header_value(&headers, "content-type").map(str::to_string);
+        let (bytes, error) = read_body(response, self.config.max_body).await?;
+        let binary = BinaryBody::read(&bytes, content_type.as_deref());
+        let body = match &binary {
+            Some(image) => image.placeholder(),
+            None => String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        };
         Ok(RawAnswer {
             status,
             headers,
             body,
             error,
+            binary,
         })
     }
 }
@@ -441,6 +460,8 @@ struct RawAnswer {
     body: String,
     /// Set when the body was cut off at the size limit.
     error: Option<String>,
+    /// An image body: its size and dimensions (`body` then holds a placeholder).
+    binary: Option<BinaryBody>,
 }
 
 struct TransportError {
@@ -515,7 +536,7 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 async fn read_body(
     mut response: reqwest::Response,
     max: usize,
-) -> Result<(String, Option<String>), TransportError> {
+) -> Result<(Vec<u8>, Option<String>), TransportError> {
     let mut body = Vec::new();
     while let Some(chunk) = response
         .chunk()
@@ -523,8 +544,9 @@ async fn read_body(
         .map_err(TransportError::from_reqwest)?
     {
         if body.len() + chunk.len() > max {
+            body.truncate(4096);
             return Ok((
-                String::from_utf8_lossy(&body[..body.len().min(4096)]).into_owned(),
+                body,
                 Some(format!(
                     "the body is larger than {} MiB and was not read",
                     max / (1024 * 1024)
@@ -533,11 +555,7 @@ async fn read_body(
         }
         body.extend_from_slice(&chunk);
     }
-    Ok((
-        String::from_utf8(body)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        None,
-    ))
+    Ok((body, None))
 }
 
 fn service_error(answer: RawAnswer, exchange: &Exchange) -> AcsError {
@@ -547,6 +565,7 @@ fn service_error(answer: RawAnswer, exchange: &Exchange) -> AcsError {
         code: parsed.code,
         message: parsed.message,
         target: parsed.target,
+        details: parsed.details,
         ms_cv: exchange.ms_cv().map(str::to_string),
         retry_after: super::retry::retry_after(&answer.headers, Utc::now()),
         body: answer.body,

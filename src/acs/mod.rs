@@ -1,13 +1,16 @@
 //! The ACS Chat REST client. It knows HTTP and JSON, nothing of terminals, and is usable on its own.
 
+pub mod api_versions;
 pub mod client;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
 pub mod identifier;
 pub mod identity;
+pub mod images;
 mod lenient;
 pub mod models;
+pub mod raw_id;
 pub mod retry;
 pub mod secret;
 pub mod time;

@@ -2,8 +2,10 @@
 //!
 //! - [`wire`]: headers, content types, error bodies, api-versions.
 //! - [`auth`]: the tokens it signs and checks.
-//! - [`data`], [`demo`], [`generated`], [`hostile`]: the threads it serves.
+//! - [`data`], [`demo`], [`teams`], [`cases`], [`people`], [`generated`], [`hostile`]: the threads it serves.
+//! - [`membership`]: who was in a thread when, and so what each caller may read.
 //! - [`routes`], [`paging`], [`render`]: the read operations, their paging and per-version shapes.
+//! - [`images`]: Teams interop images (the 2024-03-15-preview image view and the attachment links).
 //! - [`faults`]: latency (with `--latency-jitter-ms`, random), fail-rate and the `--fault` kinds
 //!   (which routes each one touches is listed there).
 //! - [`stats`]: counters of the run (requests per route kind, 429/503 injected, faults applied,
@@ -15,17 +17,13 @@
 //! signer. More routes can be added with [`start_with`]; they mint tokens with [`EmulatorState::signer`]
 //! and [`auth::TokenSigner::issue_token`].
 //!
-//! Demo data (fixed ids; times are relative to "now", pinnable with [`EmulatorConfig::now`]):
-//! - "Lunch" [`data::LUNCH_THREAD_ID`]: created two days ago at 09:00 UTC by Jane, `threadCreationDate`
-//!   retention of 90 days, thread metadata; 12 messages (participantAdded, topicUpdated, Jane's seed
-//!   message with metadata, HTML with a link and a list, an edited and a deleted message, a second
-//!   participantAdded, topicUpdated "Lunch", an image + file attachment message, participantRemoved,
-//!   a message with an empty display name, one from a Teams user); 4 participants; 4 read receipts.
-//! - "Support case 4711" [`data::SUPPORT_THREAD_ID`]: retention `none`, 5 messages.
-//! - With `--messages N`: "Load test (N messages)" [`data::LARGE_THREAD_ID`], no retention policy.
-//! - Jane ([`data::JANE`]) is in every thread and gets `token`; [`data::OUTSIDER`] is in none.
+//! Demo data (fixed ids; times are relative to "now", pinnable with [`EmulatorConfig::now`]): the
+//! threads of [`demo`], [`teams`] and [`cases`], described in `docs/emulator.md`. Jane ([`data::JANE`])
+//! is in every thread and gets `token`; Peter ([`data::PETER`]) was removed from "Lunch" and gets
+//! `removedToken`; [`data::OUTSIDER`] is in none and gets `outsiderToken`.
 
 pub mod auth;
+pub mod cases;
 pub mod data;
 pub mod demo;
 pub mod faults;
@@ -33,10 +31,14 @@ pub mod flags;
 pub mod generated;
 pub mod hostile;
 pub mod identity;
+pub mod images;
+pub mod membership;
 pub mod paging;
+pub mod people;
 pub mod render;
 pub mod routes;
 pub mod stats;
+pub mod teams;
 pub mod wire;
 
 use std::io::Write;
@@ -51,7 +53,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use auth::TokenSigner;
-use data::{JANE, LARGE_THREAD_ID, LUNCH_THREAD_ID, OUTSIDER};
+use data::{JANE, LARGE_THREAD_ID, LUNCH_THREAD_ID, OUTSIDER, PETER};
 use demo::{DemoOptions, Store};
 use faults::Faults;
 pub use flags::{EmulatorArgs, FaultKind};
@@ -111,6 +113,9 @@ pub struct EmulatorInfo {
     pub endpoint: String,
     pub token: String,
     pub outsider_token: String,
+    /// The token of Peter, removed from the "Lunch" thread: the thread stays in his thread list and
+    /// its history up to his removal readable, its participants and receipts answer 403.
+    pub removed_token: String,
     pub thread_id: String,
     pub message_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -210,6 +215,7 @@ impl EmulatorState {
             endpoint: self.base_url().to_string(),
             token: self.signer().issue_token(&JANE.raw_id(), ttl).0,
             outsider_token: self.signer().issue_token(&OUTSIDER.raw_id(), ttl).0,
+            removed_token: self.signer().issue_token(&PETER.raw_id(), ttl).0,
             thread_id: LUNCH_THREAD_ID.to_string(),
             message_id: self.store().seed_message_id.clone(),
             connection_string: self.connection_string(),
@@ -222,6 +228,7 @@ impl EmulatorState {
 /// layer (latency, fail-rate, service headers) over all of them.
 pub fn app(state: EmulatorState, extra: Router) -> Router {
     routes::chat_routes()
+        .merge(images::image_routes())
         .route(stats::STATS_PATH, axum::routing::get(stats_route))
         .with_state(state.clone())
         .merge(identity::router(state.identity()))

@@ -35,7 +35,7 @@ pub async fn diagnose(
     let mut session = connect(cli).await?;
     session.token.thread_id = Some(thread_id.to_string());
     let token_identity = session.token.info.as_ref().and_then(|i| i.identity.clone());
-    let (data, failures) = fetch(&session, thread_id, token_identity.clone()).await?;
+    let (data, failures) = fetch(&session, &thread_id, token_identity.clone()).await?;
     let options = Options {
         as_identity: as_identity
             .map(|raw| raw.trim().to_string())

@@ -2,17 +2,23 @@
 
 mod support;
 
+mod api_versions;
 mod client;
+mod demo_cases;
 mod diagnose;
+mod edge_cases;
 mod emulator;
 mod export;
 mod faults;
 mod headless;
+mod identifiers;
+mod membership;
 mod minting;
 mod models;
 mod paging;
 mod profiles;
 mod properties;
+mod teams_interop;
 mod terminal;
 mod tokens;
 mod tui_keys;

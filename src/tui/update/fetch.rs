@@ -35,7 +35,7 @@ pub(super) fn validate(state: &AppState) -> Result<Target, String> {
         info.warnings.first().cloned()
     };
     let thread_id = optional(&state.value(Field::Thread), |id| {
-        validate_thread_id(id).map(str::to_string)
+        validate_thread_id(id).map(|id| id.into_owned())
     })?;
     let message = state.value(Field::Message);
     if !message.trim().is_empty() && thread_id.is_none() {
