@@ -90,9 +90,13 @@ impl TokenContext {
     /// The failure for `e`, with what the token says about it first.
     pub fn failure(&self, e: AcsError) -> Failure {
         let specific = self.hint_for(&e);
+        let forbidden = e.status() == Some(403);
         let mut failure = Failure::from(e);
-        if let Some(hint) = specific {
-            failure.hints.insert(0, hint);
+        match specific {
+            // What the token and the thread say replaces the generic "not a participant".
+            Some(hint) if forbidden => failure.hints = vec![hint],
+            Some(hint) => failure.hints.insert(0, hint),
+            None => {}
         }
         failure
     }
