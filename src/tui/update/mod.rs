@@ -20,6 +20,7 @@ use crate::credentials::Plan;
 
 use super::action::Action;
 use super::copy::CopyTarget;
+use super::keymap::{self, Context};
 use super::state::{AppState, Focus, Level, LoggedExchange, MAX_EXCHANGES, RetryNotice, Slot};
 
 pub use profiles::{expiry_text, schedule_refresh};
@@ -251,7 +252,11 @@ fn cycle_api_version(state: &mut AppState) -> Vec<Effect> {
     state.settings.api_version = version.to_string();
     state.notify(
         Level::Info,
-        format!("api-version {version} for the following fetches (Tab to a field, Enter)"),
+        format!(
+            "api-version {version} for the following fetches ({} to a field, {})",
+            keymap::key(Context::Results, &Action::FocusNext),
+            keymap::key(Context::Field, &Action::Fetch)
+        ),
     );
     vec![]
 }

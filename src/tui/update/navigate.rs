@@ -2,6 +2,8 @@
 
 use ratatui_textarea::{Input, Key, TextArea};
 
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
 use super::super::state::{
     AppState, DetailTab, Focus, Level, Listing, MessageSource, Overlay, Prompt, PromptKind, Slot,
     single_line,
@@ -242,7 +244,10 @@ pub(super) fn jump(state: &mut AppState, text: &str) -> Vec<Effect> {
     let Some(row) = t.data.row_of(index) else {
         state.notify(
             Level::Warn,
-            format!("message {text} is hidden by the filter (Esc clears it)"),
+            format!(
+                "message {text} is hidden by the filter ({} clears it)",
+                keymap::key(Context::Results, &Action::Cancel)
+            ),
         );
         return vec![];
     };
@@ -278,7 +283,11 @@ pub(super) fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
         state.fields.area_mut(field).insert_str(&text);
         state.input_error = None;
     } else {
-        state.notify(Level::Info, "focus a field (Tab) to paste into it");
+        let tab = keymap::key(Context::Results, &Action::FocusNext);
+        state.notify(
+            Level::Info,
+            format!("focus a field ({tab}) to paste into it"),
+        );
     }
     vec![]
 }

@@ -9,7 +9,9 @@ use crate::acs::time::human_span;
 use crate::config::{Config, Profile};
 use crate::credentials::describe_profile;
 
+use super::super::action::Action;
 use super::super::action::Credentials;
+use super::super::keymap;
 use super::super::keymap::Context;
 use super::super::state::{
     AppState, DetailTab, Field, Level, LoadStatus, MintSource, Minted, Overlay, PickerStage,
@@ -193,14 +195,18 @@ pub(super) fn credentials_resolved(
     }
     let threads = match state.recent.ids.len() {
         0 => "no recent threads yet".to_string(),
-        n => format!("{n} recent threads (R cycles them)"),
+        n => format!(
+            "{n} recent threads ({} cycles them)",
+            keymap::key(Context::Results, &Action::OpenRecent)
+        ),
     };
     let next = match (no_token, &state.identity.mint_source) {
-        (true, Some(_)) => {
-            "; add user = \"8:acs:...\" to the profile, or paste a member's token and press m on a participant"
-        }
-        (true, None) => "; paste a token into the Token field",
-        _ => "",
+        (true, Some(_)) => format!(
+            "; add user = \"8:acs:...\" to the profile, or paste a member's token and press {} on a participant",
+            keymap::key(Context::Results, &Action::MintForParticipant)
+        ),
+        (true, None) => "; paste a token into the Token field".to_string(),
+        _ => String::new(),
     };
     let source = plan.describe();
     let text = match &state.profile {
@@ -217,9 +223,11 @@ pub(super) fn credentials_resolved(
 /// `m` on the Participants tab: a token for the selected participant, to read as them.
 pub(super) fn mint_for_participant(state: &mut AppState) -> Vec<Effect> {
     if state.tab != DetailTab::Participants {
+        let mint = keymap::key(Context::Results, &Action::MintForParticipant);
+        let tab = keymap::key(Context::Results, &Action::ShowTab(DetailTab::Participants));
         state.notify(
             Level::Info,
-            "m mints a token for a participant: pick one in the Participants tab (3) first",
+            format!("{mint} mints a token for a participant: pick one in the Participants tab ({tab}) first"),
         );
         return vec![];
     }
@@ -230,9 +238,10 @@ pub(super) fn mint_for_participant(state: &mut AppState) -> Vec<Effect> {
     let user = participant.communication_identifier.raw_id();
     let name = participant.display_name.clone();
     let Some(source) = state.identity.mint_source.clone() else {
+        let picker = keymap::key(Context::Results, &Action::OpenProfiles);
         state.notify(
             Level::Warn,
-            "cannot mint: no connection string (start with --connection-string-env VAR, or apply a profile with connection_string_env: P)",
+            format!("cannot mint: no connection string (start with --connection-string-env VAR, or apply a profile with connection_string_env: {picker})"),
         );
         return vec![];
     };
@@ -275,9 +284,10 @@ pub(super) fn token_minted(
             let effects = accept_minted(state, minted, name);
             let text = match &state.identity.minted {
                 Some(m) => format!(
-                    "acting as {}: token minted, {}; Enter fetches as them (read-only)",
+                    "acting as {}: token minted, {}; {} fetches as them (read-only)",
                     m.who(),
-                    expiry_text(state, m.expires_on)
+                    expiry_text(state, m.expires_on),
+                    keymap::key(Context::Results, &Action::Activate)
                 ),
                 None => "token minted".into(),
             };

@@ -8,6 +8,8 @@ use ratatui::widgets::Paragraph;
 
 use crate::sanitize::one_line;
 
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
 use super::super::state::{AppState, Field, Focus};
 use super::panel_block;
 
@@ -19,7 +21,12 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     };
     let mut block = panel_block(&title, focused).title(
         Line::from(Span::styled(
-            " Enter fetch · Tab next · Esc to results ",
+            format!(
+                " {} fetch · {} next · {} to results ",
+                keymap::key(Context::Field, &Action::Fetch),
+                keymap::key(Context::Field, &Action::FocusNext),
+                keymap::key(Context::Field, &Action::LeaveField)
+            ),
             Style::default().fg(Color::DarkGray),
         ))
         .right_aligned(),

@@ -29,6 +29,8 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
 use crate::sanitize::one_line;
 
+use super::action::Action;
+use super::keymap;
 use super::state::{AppState, DetailTab, Focus, LoadStatus, Overlay};
 
 /// Draws the whole screen.
@@ -281,7 +283,8 @@ pub fn status_lines(
     match status {
         LoadStatus::Loaded => None,
         LoadStatus::Idle => Some(vec![dim(format!(
-            "No {what} yet: fill in the fields and press Enter."
+            "No {what} yet: fill in the fields and press {}.",
+            keymap::key(keymap::Context::Field, &Action::Fetch)
         ))]),
         LoadStatus::Loading { started, .. } => Some(vec![Line::from(format!(
             "{} loading {what}… {}",
@@ -289,7 +292,8 @@ pub fn status_lines(
             elapsed(state, *started)
         ))]),
         LoadStatus::Cancelled => Some(vec![dim(format!(
-            "Loading {what} was cancelled; Enter fetches again."
+            "Loading {what} was cancelled; {} fetches again.",
+            keymap::key(keymap::Context::Results, &Action::Activate)
         ))]),
         LoadStatus::Failed(e) => {
             let mut lines = error::lines(e);

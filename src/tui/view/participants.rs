@@ -7,6 +7,8 @@ use ratatui::text::Line;
 use crate::acs::ChatParticipant;
 use crate::sanitize::one_line;
 
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
 use super::super::state::{AppState, Slot};
 use super::{dim, field, list, metadata, time};
 
@@ -56,9 +58,10 @@ fn detail(state: &AppState, p: &ChatParticipant) -> Vec<Line<'static>> {
     ];
     lines.extend(metadata::pairs(p.metadata.as_ref()));
     if state.identity.mint_source.is_some() && id.raw_id().starts_with("8:acs:") {
-        lines.push(dim(
-            "m mints a token to read the thread as this participant",
-        ));
+        lines.push(dim(format!(
+            "{} mints a token to read the thread as this participant",
+            keymap::key(Context::Results, &Action::MintForParticipant)
+        )));
     }
     lines
 }

@@ -7,6 +7,8 @@ use ratatui::text::Line;
 use crate::acs::ChatThreadItem;
 use crate::sanitize::one_line;
 
+use super::super::action::Action;
+use super::super::keymap::{self, Context};
 use super::super::state::{AppState, Slot};
 use super::{field, list, time};
 
@@ -48,6 +50,9 @@ fn detail(state: &AppState, t: &ChatThreadItem) -> Vec<Line<'static>> {
     if let Some(deleted) = &t.deleted_on {
         lines.push(field("Deleted", &time(state, deleted)));
     }
-    lines.push(super::dim("Enter opens this thread"));
+    lines.push(super::dim(format!(
+        "{} opens this thread",
+        keymap::key(Context::Results, &Action::Activate)
+    )));
     lines
 }
