@@ -4,6 +4,8 @@
 //! - [`emulator`]: a local ACS Chat service for the demo, tests and benchmarks.
 //! - [`tui`]: the interactive inspector.
 //! - [`cli`], [`headless`], [`export`]: arguments, the JSON subcommands, bundles.
+//! - [`bundle`] (the bundle format and its reader), [`diff`], [`watch`], [`har`]: a case over time.
+//! - [`scrub`]: secrets kept out of every file written.
 
 pub mod acs;
 pub mod cli;
@@ -15,6 +17,7 @@ pub mod export;
 pub mod headless;
 pub mod logging;
 pub mod sanitize;
+pub mod scrub;
 pub mod tui;
 
 use std::process::ExitCode;
