@@ -8,6 +8,7 @@
 //! - [`scrub`]: secrets kept out of every file written.
 
 pub mod acs;
+pub mod bundle;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
