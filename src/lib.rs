@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod curl;
+pub mod diff;
 pub mod emulator;
 pub mod export;
 pub mod headless;
