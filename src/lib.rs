@@ -16,6 +16,7 @@ pub mod curl;
 pub mod diff;
 pub mod emulator;
 pub mod export;
+pub mod har;
 pub mod headless;
 pub mod logging;
 pub mod sanitize;
