@@ -22,6 +22,7 @@ pub mod logging;
 pub mod sanitize;
 pub mod scrub;
 pub mod tui;
+pub mod watch;
 
 use std::process::ExitCode;
 
