@@ -368,7 +368,8 @@ async fn resolve_addr(addr: &str) -> Option<SocketAddr> {
     tokio::net::lookup_host(addr.trim()).await.ok()?.next()
 }
 
-async fn wait_for_stop_signal() {
+/// Waits for Ctrl-C (SIGINT) or SIGTERM.
+pub async fn wait_for_stop_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -47,7 +47,7 @@ pub async fn connect(cli: &Cli) -> Result<Session, Failure> {
     let config = args.client_config(endpoint, token)?;
     tracing::info!(endpoint = %config.endpoint, api_version = %config.api_version, demo = cli.demo, "headless session");
     Ok(Session {
-        client: report_retries(ChatClient::new(config)?),
+        client: super::recorded(report_retries(ChatClient::new(config)?)),
         token: TokenContext {
             info: Some(info),
             thread_id: None,
