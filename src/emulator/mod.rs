@@ -25,6 +25,7 @@
 //! - With `--messages N`: "Load test (N messages)" [`data::LARGE_THREAD_ID`], no retention policy.
 //! - Jane ([`data::JANE`]) is in every thread and gets `token`; [`data::OUTSIDER`] is in none.
 
+pub mod activity;
 pub mod auth;
 pub mod data;
 pub mod demo;
@@ -74,6 +75,8 @@ pub struct EmulatorConfig {
     pub expire_after: Duration,
     /// The "now" the demo data is built around; the clock when `None` (pin it for reproducible output).
     pub now: Option<DateTime<Utc>>,
+    /// `--activity`: the demo thread changes this often ([`activity`]).
+    pub activity: Option<Duration>,
 }
 
 impl Default for EmulatorConfig {
@@ -87,6 +90,7 @@ impl Default for EmulatorConfig {
             faults: Vec::new(),
             expire_after: Duration::from_secs(3),
             now: None,
+            activity: None,
         }
     }
 }
@@ -99,6 +103,7 @@ impl From<&EmulatorArgs> for EmulatorConfig {
             latency_jitter: Duration::from_millis(args.latency_jitter_ms),
             fail_rate: args.fail_rate,
             faults: args.faults.clone(),
+            activity: args.activity.and_then(|secs| activity::interval(secs).ok()),
             ..Self::default()
         }
     }
@@ -134,6 +139,7 @@ struct Inner {
     expire_after: Duration,
     /// The Identity API's HMAC key (in the connection string).
     access_key: Vec<u8>,
+    activity: activity::Activity,
 }
 
 impl EmulatorState {
@@ -156,6 +162,7 @@ impl EmulatorState {
             extra_messages: config.extra_messages,
             expire_after: config.expire_after,
             access_key: identity::random_access_key(),
+            activity: activity::Activity::default(),
         }))
     }
 
@@ -170,6 +177,11 @@ impl EmulatorState {
 
     pub fn faults(&self) -> &Faults {
         &self.0.faults
+    }
+
+    /// The changes `--activity` makes (tests can make them one at a time with `step`).
+    pub fn activity(&self) -> &activity::Activity {
+        &self.0.activity
     }
 
     /// Cancelled when the emulator stops (stalled requests end then).
@@ -223,6 +235,7 @@ impl EmulatorState {
 pub fn app(state: EmulatorState, extra: Router) -> Router {
     routes::chat_routes()
         .route(stats::STATS_PATH, axum::routing::get(stats_route))
+        .route(activity::ACTIVITY_PATH, axum::routing::get(activity::route))
         .with_state(state.clone())
         .merge(identity::router(state.identity()))
         .merge(extra)
@@ -236,14 +249,19 @@ async fn stats_route(
     request: axum::extract::Request,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    if !from_loopback(&request) {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(state.faults().stats().snapshot()).into_response()
+}
+
+/// Whether a request came from a loopback address (the emulator's own routes serve only those).
+fn from_loopback(request: &axum::extract::Request) -> bool {
     let peer = request
         .extensions()
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
         .map(|info| info.0);
-    if !peer.is_some_and(|p| p.ip().is_loopback()) {
-        return axum::http::StatusCode::NOT_FOUND.into_response();
-    }
-    axum::Json(state.faults().stats().snapshot()).into_response()
+    peer.is_some_and(|p| p.ip().is_loopback())
 }
 
 /// The chat service alone.
@@ -309,6 +327,9 @@ pub async fn start_with(
     let state = EmulatorState::new(&config, &format!("http://{addr}"));
     let service = app(state.clone(), extra(&state));
     let stop = state.stop_token().clone();
+    if let Some(every) = config.activity {
+        tokio::spawn(activity::run(state.clone(), every));
+    }
     let task = tokio::spawn(async move {
         let service = service.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service)
@@ -334,6 +355,10 @@ pub async fn serve_cli(addr: &str, args: &EmulatorArgs) -> i32 {
         eprintln!("error: invalid --addr {addr:?}: expected IP:PORT, e.g. 127.0.0.1:0");
         return 2;
     };
+    if let Some(Err(e)) = args.activity.map(activity::interval) {
+        eprintln!("error: {e}");
+        return 2;
+    }
     let config = EmulatorConfig {
         addr,
         ..EmulatorConfig::from(args)

@@ -4,6 +4,8 @@
 //! membership (403), then the item (404). Thread ids are accepted percent-encoded (`19%3A...%40thread.v2`,
 //! as clients send them) and raw (`19:...@thread.v2`, as nextLinks carry them).
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -75,7 +77,7 @@ impl Call {
         })
     }
 
-    fn thread<'a>(&self, state: &'a EmulatorState, id: &str) -> Result<&'a Thread, Refusal> {
+    fn thread(&self, state: &EmulatorState, id: &str) -> Result<Arc<Thread>, Refusal> {
         let thread = state.store().thread(id).ok_or(Refusal::ThreadNotFound)?;
         if thread.is_member(&self.user) {
             Ok(thread)
@@ -180,7 +182,7 @@ async fn list_participants(
     let thread = call.thread(&state, &id)?;
     let items = offset_page(&thread.participants, skip(&call)?, call.page_size()?);
     let value = items.iter().map(|p| call.shape.participant(p)).collect();
-    offset_answer(&call, thread, "participants", value)
+    offset_answer(&call, &thread, "participants", value)
 }
 
 async fn list_receipts(
@@ -193,7 +195,7 @@ async fn list_receipts(
     let thread = call.thread(&state, &id)?;
     let items = offset_page(&thread.receipts, skip(&call)?, call.page_size()?);
     let value = items.iter().map(|r| call.shape.plain(r)).collect();
-    offset_answer(&call, thread, "readReceipts", value)
+    offset_answer(&call, &thread, "readReceipts", value)
 }
 
 fn skip(call: &Call) -> Result<usize, Refusal> {
@@ -223,7 +225,7 @@ async fn list_threads(
     let call = Call::new(&state, &headers, raw.as_deref())?;
     let size = call.page_size()?;
     let (start, before) = thread_window(&call.query)?;
-    let threads: Vec<&Thread> = state
+    let threads: Vec<Arc<Thread>> = state
         .store()
         .threads_of(&call.user)
         .into_iter()
