@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use super::EmulatorState;
 use super::data::{
-    ALEX, BOB, FULL_HISTORY, JANE, LUNCH_THREAD_ID, Messages, Person, Thread, Timeline,
-    delete, edit, participant, receipt, ts,
+    ALEX, BOB, FULL_HISTORY, JANE, LUNCH_THREAD_ID, Messages, Person, Thread, Timeline, delete,
+    edit, participant, receipt, ts,
 };
 use super::demo::Store;
 use crate::acs::{ChatMessage, ChatMessageType};
@@ -221,7 +221,10 @@ impl Editable {
         participants.retain(|p| p.communication_identifier.raw_id() != raw);
         participants.push(dana.clone());
         let kind = ChatMessageType::ParticipantAdded;
-        self.timeline.membership(at, kind, &JANE, vec![dana]).id.clone()
+        self.timeline
+            .membership(at, kind, &JANE, vec![dana])
+            .id
+            .clone()
     }
 
     fn leave(&mut self, at: i64) -> String {
@@ -234,7 +237,10 @@ impl Editable {
             .retain(|r| r.sender_communication_identifier.raw_id() != raw);
         let dana = participant(&DANA, true, FULL_HISTORY, None);
         let kind = ChatMessageType::ParticipantRemoved;
-        self.timeline.membership(at, kind, &JANE, vec![dana]).id.clone()
+        self.timeline
+            .membership(at, kind, &JANE, vec![dana])
+            .id
+            .clone()
     }
 
     fn retopic(&mut self, at: i64, topic: &str) -> String {

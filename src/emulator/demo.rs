@@ -46,7 +46,10 @@ impl Store {
             threads.push(large(count, options));
         }
         Self {
-            threads: threads.into_iter().map(|t| RwLock::new(Arc::new(t))).collect(),
+            threads: threads
+                .into_iter()
+                .map(|t| RwLock::new(Arc::new(t)))
+                .collect(),
             seed_message_id,
         }
     }
@@ -57,7 +60,10 @@ impl Store {
 
     /// Puts `thread` in place of the thread with its id (no-op for an unknown id).
     pub fn replace(&self, thread: Thread) {
-        let slot = self.threads.iter().find(|slot| read(slot).id() == thread.id());
+        let slot = self
+            .threads
+            .iter()
+            .find(|slot| read(slot).id() == thread.id());
         if let Some(slot) = slot {
             *slot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(thread);
         }

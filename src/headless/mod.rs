@@ -32,7 +32,11 @@ pub async fn run(cli: &Cli) -> i32 {
     if let Err(failure) = validate(command) {
         return failure.report();
     }
-    if let Some(Err(e)) = cli.emulator.activity.map(crate::emulator::activity::interval) {
+    if let Some(Err(e)) = cli
+        .emulator
+        .activity
+        .map(crate::emulator::activity::interval)
+    {
         return Failure::bad_input(e).report();
     }
     let recorder = match har_recorder(cli) {

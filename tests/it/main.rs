@@ -2,6 +2,11 @@
 
 mod support;
 
+mod cases_bundle;
+mod cases_diff;
+mod cases_har;
+mod cases_safety;
+mod cases_watch;
 mod cli_terminal;
 mod cli_token;
 mod client_emulator;

@@ -40,7 +40,10 @@ fn a_cycle_makes_every_kind_of_change_in_order() {
     );
     let log = activity.changes();
     assert_eq!(log.len(), 10);
-    assert_eq!(log.iter().map(|c| c.step).collect::<Vec<_>>(), (1..=10).collect::<Vec<_>>());
+    assert_eq!(
+        log.iter().map(|c| c.step).collect::<Vec<_>>(),
+        (1..=10).collect::<Vec<_>>()
+    );
     let versions: Vec<i64> = log.iter().map(|c| c.version.parse().unwrap()).collect();
     assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
     // Edits and deletes change existing messages; the other eight steps add one each.
@@ -54,7 +57,10 @@ fn changes_carry_the_service_fields() {
     let thread = lunch(&store);
     let find = |id: &str| thread.messages.find(id).unwrap();
     let edited = find(&changes[2].message_id);
-    assert_eq!(edited.id, changes[1].message_id, "the newest message sent is edited");
+    assert_eq!(
+        edited.id, changes[1].message_id,
+        "the newest message sent is edited"
+    );
     assert_eq!(edited.version, changes[2].version);
     assert_eq!(edited.edited_on.as_deref(), Some(changes[2].at.as_str()));
     assert!(edited.text().ends_with("(edited)"));
@@ -64,7 +70,10 @@ fn changes_carry_the_service_fields() {
     let joined = find(&changes[3].message_id);
     assert_eq!(joined.message_type, ChatMessageType::ParticipantAdded);
     assert_eq!(thread.properties.topic, "Lunch at 12:30");
-    assert!(thread.is_member(&DANA.raw_id()), "Dana is in the thread until step 9");
+    assert!(
+        thread.is_member(&DANA.raw_id()),
+        "Dana is in the thread until step 9"
+    );
     let sequences: Vec<u64> = (0..thread.messages.len())
         .map(|i| thread.messages.get(i).sequence().unwrap())
         .collect();
@@ -84,7 +93,10 @@ fn leaving_removes_the_member_and_a_sender_receipt_moves() {
         .iter()
         .find(|r| r.sender_communication_identifier.raw_id() == JANE.raw_id())
         .unwrap();
-    assert_eq!(jane.chat_message_id, changes[7].message_id, "Jane read what she sent");
+    assert_eq!(
+        jane.chat_message_id, changes[7].message_id,
+        "Jane read what she sent"
+    );
 }
 
 #[test]
