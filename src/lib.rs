@@ -7,20 +7,27 @@
 //! - [`cli`], [`headless`], [`export`]: arguments, the JSON subcommands, bundles.
 //! - [`credentials`]: flags, profiles and the environment turned into an endpoint and a token, for
 //!   every mode; [`config`]: the profiles file and remembered state.
+//! - [`bundle`] (the bundle format and its reader), [`diff`], [`watch`], [`har`]: a case over time.
+//! - [`scrub`]: secrets kept out of every file written.
 
 pub mod acs;
+pub mod bundle;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod credentials;
 pub mod curl;
 pub mod diagnose;
+pub mod diff;
 pub mod emulator;
 pub mod export;
+pub mod har;
 pub mod headless;
 pub mod logging;
 pub mod sanitize;
+pub mod scrub;
 pub mod tui;
+pub mod watch;
 
 use std::process::ExitCode;
 

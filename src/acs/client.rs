@@ -25,6 +25,13 @@ use super::secret::AccessToken;
 /// Bodies larger than this are refused rather than held in memory.
 pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
 
+/// The `User-Agent` of every request.
+pub const USER_AGENT: &str = concat!("acs-chat-inspector/", env!("CARGO_PKG_VERSION"));
+
+/// The headers every request carries besides `Authorization` (HAR files list them with it).
+pub const REQUEST_HEADERS: [(&str, &str); 2] =
+    [("Accept", "application/json"), ("User-Agent", USER_AGENT)];
+
 /// Something the client reports while it works (the TUI shows these).
 #[derive(Debug, Clone)]
 pub enum ClientEvent {
@@ -105,7 +112,7 @@ impl ChatClient {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("acs-chat-inspector/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| AcsError::BadInput(format!("cannot build the HTTP client: {e}")))?;
@@ -136,6 +143,30 @@ impl ChatClient {
     pub fn with_own_log(&self) -> Self {
         Self {
             log: RequestLog::default(),
+            ..self.clone()
+        }
+    }
+
+    /// The same client, reporting to `observer` as well as to the observer it already has.
+    pub fn with_added_observer(
+        &self,
+        observer: impl Fn(ClientEvent) + Send + Sync + 'static,
+    ) -> Self {
+        let Some(first) = self.observer.clone() else {
+            return self.with_observer(observer);
+        };
+        self.with_observer(move |event| {
+            first(event.clone());
+            observer(event);
+        })
+    }
+
+    /// The same client and log with another retry policy (a poller that paces itself wants none).
+    pub fn with_retry(&self, retry: RetryPolicy) -> Self {
+        let mut config = (*self.config).clone();
+        config.retry = retry;
+        Self {
+            config: Arc::new(config),
             ..self.clone()
         }
     }
@@ -420,7 +451,7 @@ impl ChatClient {
             .http
             .get(url.clone())
             .bearer_auth(self.config.token.expose())
-            .header(reqwest::header::ACCEPT, "application/json")
+            .header(REQUEST_HEADERS[0].0, REQUEST_HEADERS[0].1)
             .send()
             .await
             .map_err(TransportError::from_reqwest)?;

@@ -4,6 +4,7 @@
 //! `huge`) add their messages to "Lunch", after the ordinary ones.
 
 use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
 
@@ -29,9 +30,10 @@ pub struct DemoOptions {
     pub faults: HashSet<FaultKind>,
 }
 
-/// Every thread of a run.
+/// Every thread of a run. A thread is replaced whole when it changes (`--activity`); a request keeps
+/// the version it started with.
 pub struct Store {
-    threads: Vec<Thread>,
+    threads: Vec<RwLock<Arc<Thread>>>,
     /// The id of Jane's "Let's head out for lunch in 15 minutes." message.
     pub seed_message_id: String,
 }
@@ -58,21 +60,44 @@ impl Store {
             threads.push(large(count, options));
         }
         Self {
-            threads,
+            threads: threads
+                .into_iter()
+                .map(|t| RwLock::new(Arc::new(t)))
+                .collect(),
             seed_message_id,
         }
     }
 
-    pub fn thread(&self, id: &str) -> Option<&Thread> {
-        self.threads.iter().find(|t| t.id() == id)
+    pub fn thread(&self, id: &str) -> Option<Arc<Thread>> {
+        self.all().into_iter().find(|t| t.id() == id)
+    }
+
+    /// Puts `thread` in place of the thread with its id (no-op for an unknown id).
+    pub fn replace(&self, thread: Thread) {
+        let slot = self
+            .threads
+            .iter()
+            .find(|slot| read(slot).id() == thread.id());
+        if let Some(slot) = slot {
+            *slot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(thread);
+        }
+    }
+
+    fn all(&self) -> Vec<Arc<Thread>> {
+        self.threads.iter().map(read).collect()
     }
 
     /// The threads `raw_id` is or was a member of, most recent activity first.
-    pub fn threads_of(&self, raw_id: &str) -> Vec<&Thread> {
-        let mut mine: Vec<&Thread> = self.threads.iter().filter(|t| t.knows(raw_id)).collect();
+    pub fn threads_of(&self, raw_id: &str) -> Vec<Arc<Thread>> {
+        let mut mine: Vec<Arc<Thread>> =
+            self.all().into_iter().filter(|t| t.knows(raw_id)).collect();
         mine.sort_by_key(|t| std::cmp::Reverse(t.last_message_ms()));
         mine
     }
+}
+
+fn read(slot: &RwLock<Arc<Thread>>) -> Arc<Thread> {
+    slot.read().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
 fn lunch(t0: i64, options: &DemoOptions) -> (Thread, String) {

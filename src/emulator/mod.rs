@@ -22,6 +22,7 @@
 //! is in every thread and gets `token`; Peter ([`data::PETER`]) was removed from "Lunch" and gets
 //! `removedToken`; [`data::OUTSIDER`] is in none and gets `outsiderToken`.
 
+pub mod activity;
 pub mod auth;
 pub mod cases;
 pub mod data;
@@ -76,6 +77,8 @@ pub struct EmulatorConfig {
     pub expire_after: Duration,
     /// The "now" the demo data is built around; the clock when `None` (pin it for reproducible output).
     pub now: Option<DateTime<Utc>>,
+    /// `--activity`: the demo thread changes this often ([`activity`]).
+    pub activity: Option<Duration>,
 }
 
 impl Default for EmulatorConfig {
@@ -89,6 +92,7 @@ impl Default for EmulatorConfig {
             faults: Vec::new(),
             expire_after: Duration::from_secs(3),
             now: None,
+            activity: None,
         }
     }
 }
@@ -101,6 +105,7 @@ impl From<&EmulatorArgs> for EmulatorConfig {
             latency_jitter: Duration::from_millis(args.latency_jitter_ms),
             fail_rate: args.fail_rate,
             faults: args.faults.clone(),
+            activity: args.activity.and_then(|secs| activity::interval(secs).ok()),
             ..Self::default()
         }
     }
@@ -139,6 +144,7 @@ struct Inner {
     expire_after: Duration,
     /// The Identity API's HMAC key (in the connection string).
     access_key: Vec<u8>,
+    activity: activity::Activity,
 }
 
 impl EmulatorState {
@@ -161,6 +167,7 @@ impl EmulatorState {
             extra_messages: config.extra_messages,
             expire_after: config.expire_after,
             access_key: identity::random_access_key(),
+            activity: activity::Activity::default(),
         }))
     }
 
@@ -175,6 +182,11 @@ impl EmulatorState {
 
     pub fn faults(&self) -> &Faults {
         &self.0.faults
+    }
+
+    /// The changes `--activity` makes (tests can make them one at a time with `step`).
+    pub fn activity(&self) -> &activity::Activity {
+        &self.0.activity
     }
 
     /// Cancelled when the emulator stops (stalled requests end then).
@@ -230,6 +242,7 @@ pub fn app(state: EmulatorState, extra: Router) -> Router {
     routes::chat_routes()
         .merge(images::image_routes())
         .route(stats::STATS_PATH, axum::routing::get(stats_route))
+        .route(activity::ACTIVITY_PATH, axum::routing::get(activity::route))
         .with_state(state.clone())
         .merge(identity::router(state.identity()))
         .merge(extra)
@@ -243,14 +256,19 @@ async fn stats_route(
     request: axum::extract::Request,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    if !from_loopback(&request) {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(state.faults().stats().snapshot()).into_response()
+}
+
+/// Whether a request came from a loopback address (the emulator's own routes serve only those).
+fn from_loopback(request: &axum::extract::Request) -> bool {
     let peer = request
         .extensions()
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
         .map(|info| info.0);
-    if !peer.is_some_and(|p| p.ip().is_loopback()) {
-        return axum::http::StatusCode::NOT_FOUND.into_response();
-    }
-    axum::Json(state.faults().stats().snapshot()).into_response()
+    peer.is_some_and(|p| p.ip().is_loopback())
 }
 
 /// The chat service alone.
@@ -316,6 +334,9 @@ pub async fn start_with(
     let state = EmulatorState::new(&config, &format!("http://{addr}"));
     let service = app(state.clone(), extra(&state));
     let stop = state.stop_token().clone();
+    if let Some(every) = config.activity {
+        tokio::spawn(activity::run(state.clone(), every));
+    }
     let task = tokio::spawn(async move {
         let service = service.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service)
@@ -341,6 +362,10 @@ pub async fn serve_cli(addr: &str, args: &EmulatorArgs) -> i32 {
         eprintln!("error: invalid --addr {addr:?}: expected IP:PORT, e.g. 127.0.0.1:0");
         return 2;
     };
+    if let Some(Err(e)) = args.activity.map(activity::interval) {
+        eprintln!("error: {e}");
+        return 2;
+    }
     let config = EmulatorConfig {
         addr,
         ..EmulatorConfig::from(args)
@@ -375,7 +400,8 @@ async fn resolve_addr(addr: &str) -> Option<SocketAddr> {
     tokio::net::lookup_host(addr.trim()).await.ok()?.next()
 }
 
-async fn wait_for_stop_signal() {
+/// Waits for Ctrl-C (SIGINT) or SIGTERM.
+pub async fn wait_for_stop_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -7,6 +7,8 @@
 //! is deleted" (concepts/chat/concepts.md), so messages, participants and receipts answer 404. Thread ids are accepted percent-encoded (`19%3A...%40thread.v2`,
 //! as clients send them) and raw (`19:...@thread.v2`, as nextLinks carry them).
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -95,7 +97,7 @@ impl Call {
     }
 
     /// The thread, for its properties: members and removed users (except from a Teams meeting).
-    pub fn thread<'a>(&self, state: &'a EmulatorState, id: &str) -> Result<&'a Thread, Refusal> {
+    pub fn thread(&self, state: &EmulatorState, id: &str) -> Result<Arc<Thread>, Refusal> {
         let thread = state.store().thread(id).ok_or(Refusal::ThreadNotFound)?;
         match thread.access(&self.user) {
             Access::Stranger => Err(Refusal::Forbidden),
@@ -105,11 +107,11 @@ impl Call {
     }
 
     /// The thread and what of its history the caller may read; a deleted thread has none.
-    pub fn history<'a>(
+    pub fn history(
         &self,
-        state: &'a EmulatorState,
+        state: &EmulatorState,
         id: &str,
-    ) -> Result<(&'a Thread, Visible), Refusal> {
+    ) -> Result<(Arc<Thread>, Visible), Refusal> {
         let thread = self.thread(state, id)?;
         let visible = match thread.access(&self.user) {
             Access::Member { from_ms } => Visible {
@@ -129,7 +131,7 @@ impl Call {
     }
 
     /// The thread, for its roster and receipts: current members only.
-    fn roster<'a>(&self, state: &'a EmulatorState, id: &str) -> Result<&'a Thread, Refusal> {
+    fn roster(&self, state: &EmulatorState, id: &str) -> Result<Arc<Thread>, Refusal> {
         let (thread, visible) = self.history(state, id)?;
         match visible.until_ms {
             Some(_) => Err(Refusal::Forbidden),
@@ -242,7 +244,7 @@ async fn list_participants(
     let size = call.page_size(None)?;
     let items = offset_page(&thread.participants, skip(&call)?, size);
     let value = items.iter().map(|p| call.shape.participant(p)).collect();
-    offset_answer(&call, thread, "participants", value, size)
+    offset_answer(&call, &thread, "participants", value, size)
 }
 
 /// Read receipts "are not supported on chat threads with more than 20 participants" (service-limits)
@@ -270,7 +272,7 @@ async fn list_receipts(
         };
     let items = offset_page(&listed, skip(&call)?, size);
     let value = items.iter().map(|r| call.shape.plain(r)).collect();
-    offset_answer(&call, thread, "readReceipts", value, size)
+    offset_answer(&call, &thread, "readReceipts", value, size)
 }
 
 /// More participants than this and a thread has no read receipts.
@@ -316,7 +318,7 @@ async fn list_threads(
     let call = Call::new(&state, &headers, raw.as_deref())?;
     let size = call.page_size(None)?;
     let (start, before) = thread_window(&call.query)?;
-    let threads: Vec<&Thread> = state
+    let threads: Vec<Arc<Thread>> = state
         .store()
         .threads_of(&call.user)
         .into_iter()

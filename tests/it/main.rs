@@ -3,15 +3,19 @@
 mod support;
 
 mod api_versions;
+mod bundle_read;
 mod client;
 mod demo_cases;
 mod diagnose;
+mod diff;
 mod edge_cases;
 mod emulator;
 mod export;
 mod faults;
+mod har;
 mod headless;
 mod identifiers;
+mod leak_scan;
 mod membership;
 mod minting;
 mod models;
@@ -25,3 +29,4 @@ mod tui_keys;
 mod tui_loop;
 mod tui_snapshots;
 mod tui_update;
+mod watch;
