@@ -46,9 +46,14 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     // Headless commands make one request at a time: one thread keeps their memory small. The TUI
     // keeps its loop apart from request tasks on a multi-threaded runtime.
-    let mut builder = match cli.command {
-        None => tokio::runtime::Builder::new_multi_thread(),
-        Some(_) => tokio::runtime::Builder::new_current_thread(),
+    let interactive = matches!(
+        cli.command,
+        None | Some(cli::Command::Open { check: false, .. })
+    );
+    let mut builder = if interactive {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
     };
     let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
@@ -60,6 +65,11 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = runtime.block_on(async {
         match &cli.command {
             None => tui::run(&cli).await,
+            Some(cli::Command::Open {
+                file,
+                diff,
+                check: false,
+            }) => tui::open(file, diff.as_deref()).await,
             Some(_) => headless::run(&cli).await,
         }
     });

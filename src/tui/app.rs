@@ -56,6 +56,34 @@ pub async fn run(cli: &Cli) -> i32 {
             return 4;
         }
     };
+    run_terminal(state, effects).await
+}
+
+/// `open FILE [--diff OLDER]`: the bundle (and what changed since the older one) shown offline.
+pub async fn open(file: &std::path::Path, older: Option<&std::path::Path>) -> i32 {
+    let opened = match crate::headless::cases::read_bundle(file) {
+        Ok(opened) => opened,
+        Err(failure) => return failure.report(),
+    };
+    let diff = match older {
+        Some(path) => {
+            let compared = crate::headless::cases::read_bundle(path).and_then(|older| {
+                let diff = crate::headless::cases::compare(&older, &opened)?;
+                Ok((older, diff))
+            });
+            match compared {
+                Ok(pair) => Some(pair),
+                Err(failure) => return failure.report(),
+            }
+        }
+        None => None,
+    };
+    let state = super::offline::state_of(&opened, diff.as_ref().map(|(o, d)| (o, d.clone())));
+    run_terminal(state, vec![]).await
+}
+
+/// Sets up the terminal, runs the loop, and puts the terminal back whatever happens.
+async fn run_terminal(state: AppState, effects: Vec<Effect>) -> i32 {
     if !io::stdout().is_terminal() {
         eprintln!(
             "error: the interactive inspector needs a terminal; use a subcommand for JSON output"

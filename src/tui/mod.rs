@@ -11,6 +11,7 @@ pub mod action;
 pub mod app;
 pub mod copy;
 pub mod keymap;
+pub mod offline;
 pub mod raw;
 pub mod raw_view;
 pub mod state;
@@ -25,4 +26,9 @@ use crate::cli::Cli;
 /// Runs the TUI until the user quits; returns the process exit code.
 pub async fn run(cli: &Cli) -> i32 {
     app::run(cli).await
+}
+
+/// Shows a saved bundle (`open FILE [--diff OLDER]`) until the user quits; returns the exit code.
+pub async fn open(file: &std::path::Path, older: Option<&std::path::Path>) -> i32 {
+    app::open(file, older).await
 }

@@ -19,6 +19,7 @@ mod leak_scan;
 mod membership;
 mod minting;
 mod models;
+mod open_offline;
 mod paging;
 mod profiles;
 mod properties;

@@ -203,6 +203,8 @@ pub struct AppState {
     /// The profile applied last, by name.
     pub profile: Option<String>,
     pub identity: Identity,
+    /// Set when a saved bundle is shown (`open FILE`): nothing is fetched.
+    pub offline: Option<super::offline::Offline>,
 }
 
 impl AppState {
@@ -237,6 +239,7 @@ impl AppState {
             recent: RecentThreads::default(),
             profile: None,
             identity: Identity::default(),
+            offline: None,
         };
         state.sync_field_styles();
         state

@@ -23,6 +23,12 @@ pub(super) struct Target {
 }
 
 pub(super) fn validate(state: &AppState) -> Result<Target, String> {
+    if let Some(offline) = &state.offline {
+        return Err(format!(
+            "{}: nothing is fetched here; run the inspector without `open` to fetch",
+            offline.title
+        ));
+    }
     let endpoint = Endpoint::parse(&state.value(Field::Endpoint)).map_err(|e| e.to_string())?;
     let token = state.value(Field::Token);
     if token.trim().is_empty() {

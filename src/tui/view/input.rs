@@ -15,9 +15,13 @@ use super::panel_block;
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let focused = state.focus.is_field();
-    let title = match &state.thread {
-        Some(thread) => format!("Connection · thread \"{}\"", one_line(&thread.value.topic)),
+    let place = match &state.offline {
+        Some(offline) => one_line(&offline.title).into_owned(),
         None => "Connection".to_string(),
+    };
+    let title = match &state.thread {
+        Some(thread) => format!("{place} · thread \"{}\"", one_line(&thread.value.topic)),
+        None => place,
     };
     let mut block = panel_block(&title, focused).title(
         Line::from(Span::styled(

@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::acs::time::relative;
 use crate::acs::{ChatMessage, ChatMessageType, TimeDisplay};
+use crate::diff::MessageChange;
 use crate::sanitize::one_line;
 
 use super::super::action::Action;
@@ -203,7 +204,13 @@ fn sender(state: &AppState, m: &ChatMessage) -> String {
 
 /// ✎ ✗ ⧉N ✓N in fixed columns.
 fn flags(state: &AppState, entry: &Entry, m: &ChatMessage) -> String {
-    let edited = if m.is_edited() { '✎' } else { ' ' };
+    let edited = match state.offline.as_ref().and_then(|o| o.change(&m.id)) {
+        // Since the older bundle: added, or changed in place.
+        Some(MessageChange::Added) => '+',
+        Some(MessageChange::Edited) => '~',
+        _ if m.is_edited() => '✎',
+        _ => ' ',
+    };
     let deleted = if m.is_deleted() { '✗' } else { ' ' };
     let attachments = match m.attachments().len() {
         0 => String::new(),
