@@ -185,6 +185,35 @@ impl HarRecorder {
     }
 }
 
+/// A new file for the HAR of a session in `dir`: `acs-http-<thread>-<time>.har`, with `-2`, `-3`, ...
+/// when that name is taken (an export never replaces another).
+pub fn new_file_in(
+    dir: &Path,
+    thread_id: Option<&str>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> PathBuf {
+    let thread: String = thread_id
+        .unwrap_or("no-thread")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    let stem = format!("acs-http-{thread}-{}", at.format("%Y%m%dT%H%M%SZ"));
+    (1..)
+        .map(|n| match n {
+            1 => dir.join(format!("{stem}.har")),
+            n => dir.join(format!("{stem}-{n}.har")),
+        })
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .unwrap_or_else(|| dir.join(format!("{stem}.har")))
+}
+
 /// Writes a HAR file atomically (a temporary file in the same directory, then renamed), readable by
 /// its owner only: it can hold customer content.
 pub fn write_har<'a>(

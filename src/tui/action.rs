@@ -130,6 +130,8 @@ pub enum Action {
     ShowTab(DetailTab),
     /// Write the current thread's bundle (as the `bundle` subcommand does) to a file.
     Export { redacted: bool },
+    /// Write every HTTP exchange of the session as a HAR 1.2 file (tokens and keys redacted).
+    ExportHar,
     /// Open the profile picker, or close it.
     OpenProfiles,
     /// The config file was read: its profiles, `None` when there is no file, or why it cannot be used.

@@ -56,7 +56,31 @@ pub async fn run(cli: &Cli) -> i32 {
             return 4;
         }
     };
-    run_terminal(state, effects).await
+    let recorder = match har_recorder(cli) {
+        Ok(recorder) => recorder,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let code = run_terminal(state, effects, recorder.clone()).await;
+    if let Some(recorder) = recorder
+        && let Err(e) = recorder.write()
+    {
+        eprintln!("error: cannot write {}: {e}", recorder.path().display());
+        return 4;
+    }
+    code
+}
+
+/// `--har FILE`: the file checked before anything is drawn, and a recorder for the session.
+fn har_recorder(cli: &Cli) -> Result<Option<crate::har::HarRecorder>, String> {
+    let Some(path) = &cli.connection.har else {
+        return Ok(None);
+    };
+    crate::har::check_target(path, cli.force)?;
+    let scrubber = crate::scrub::cli_secrets(&cli.connection);
+    Ok(Some(crate::har::HarRecorder::new(path, scrubber)))
 }
 
 /// `open FILE [--diff OLDER]`: the bundle (and what changed since the older one) shown offline.
@@ -79,11 +103,15 @@ pub async fn open(file: &std::path::Path, older: Option<&std::path::Path>) -> i3
         None => None,
     };
     let state = super::offline::state_of(&opened, diff.as_ref().map(|(o, d)| (o, d.clone())));
-    run_terminal(state, vec![]).await
+    run_terminal(state, vec![], None).await
 }
 
 /// Sets up the terminal, runs the loop, and puts the terminal back whatever happens.
-async fn run_terminal(state: AppState, effects: Vec<Effect>) -> i32 {
+async fn run_terminal(
+    state: AppState,
+    effects: Vec<Effect>,
+    recorder: Option<crate::har::HarRecorder>,
+) -> i32 {
     if !io::stdout().is_terminal() {
         eprintln!(
             "error: the interactive inspector needs a terminal; use a subcommand for JSON output"
@@ -103,7 +131,10 @@ async fn run_terminal(state: AppState, effects: Vec<Effect>) -> i32 {
         Ok(shutdown) => {
             let events = EventStream::new();
             let clipboard = Box::new(io::stdout());
-            run_loop(terminal, events, shutdown, state, effects, clipboard).await
+            run_loop(
+                terminal, events, shutdown, state, effects, clipboard, recorder,
+            )
+            .await
         }
         Err(e) => Err(e),
     };
@@ -265,13 +296,16 @@ pub async fn run_loop<B, E>(
     state: AppState,
     first: Vec<Effect>,
     clipboard: Box<dyn Write>,
+    recorder: Option<crate::har::HarRecorder>,
 ) -> io::Result<AppState>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
-    let mut event_loop = EventLoop::new(terminal, events, shutdown, state, first, clipboard)?;
+    let mut event_loop = EventLoop::recording(
+        terminal, events, shutdown, state, first, clipboard, recorder,
+    )?;
     let mut drill = CrashDrill::from_env();
     while event_loop.step().await? {
         drill.frame_drawn();
@@ -303,14 +337,30 @@ where
         terminal: Terminal<B>,
         events: E,
         shutdown: impl Future<Output = ()> + 'static,
+        state: AppState,
+        first: Vec<Effect>,
+        clipboard: Box<dyn Write>,
+    ) -> io::Result<Self> {
+        Self::recording(terminal, events, shutdown, state, first, clipboard, None)
+    }
+
+    /// [`EventLoop::new`], every exchange of the session heard by `recorder` (`--har`).
+    pub fn recording(
+        terminal: Terminal<B>,
+        events: E,
+        shutdown: impl Future<Output = ()> + 'static,
         mut state: AppState,
         first: Vec<Effect>,
         clipboard: Box<dyn Write>,
+        recorder: Option<crate::har::HarRecorder>,
     ) -> io::Result<Self> {
         let size = terminal.size().map_err(io::Error::other)?;
         state.size = (size.width, size.height);
         let (tx, rx) = tasks::channel();
         let mut tasks = Tasks::new(tx);
+        if let Some(recorder) = recorder {
+            tasks.record_to(recorder);
+        }
         tasks.run(first);
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

@@ -38,6 +38,8 @@ pub struct Tasks {
     /// The client of the last connection settings, keyed by a digest (never the token itself).
     client: Option<([u8; 32], ChatClient)>,
     running: HashMap<u64, Running>,
+    /// Hears every exchange of the session for `--har`.
+    recorder: Option<crate::har::HarRecorder>,
 }
 
 impl Tasks {
@@ -46,7 +48,33 @@ impl Tasks {
             tx,
             client: None,
             running: HashMap::new(),
+            recorder: None,
         }
+    }
+
+    /// Every client started from now on reports its exchanges to `recorder` too.
+    pub fn record_to(&mut self, recorder: crate::har::HarRecorder) {
+        self.recorder = Some(recorder);
+    }
+
+    /// The client of `config` reporting to the loop (and to the recorder).
+    fn observed_client(
+        &mut self,
+        config: ClientConfig,
+        request_id: u64,
+        own_log: bool,
+    ) -> Result<ChatClient, crate::acs::AcsError> {
+        let client = self.client(config)?;
+        let client = if own_log {
+            client.with_own_log()
+        } else {
+            client
+        };
+        let client = client.with_observer(observer(request_id, &self.tx));
+        Ok(match &self.recorder {
+            Some(recorder) => recorder.attach(&client),
+            None => client,
+        })
     }
 
     /// Runs effects; returns `true` when the program should quit.
@@ -91,9 +119,7 @@ impl Tasks {
                 config,
                 request,
             } => {
-                let client = self
-                    .client(*config)
-                    .map(|c| c.with_observer(observer(request_id, &tx)));
+                let client = self.observed_client(*config, request_id, false);
                 let (more_tx, more_rx) = mpsc::unbounded_channel();
                 let more = matches!(request, Request::Messages { .. }).then_some(more_tx);
                 let work = perform(client, request_id, request, tx, more_rx);
@@ -107,9 +133,7 @@ impl Tasks {
                 redacted,
             } => {
                 // Its own log: the bundle's `requests` are the export's, not the panels' meanwhile.
-                let client = self
-                    .client(*config)
-                    .map(|c| c.with_own_log().with_observer(observer(request_id, &tx)));
+                let client = self.observed_client(*config, request_id, true);
                 let work = async move {
                     let result = match client {
                         Ok(client) => {
@@ -117,6 +141,27 @@ impl Tasks {
                         }
                         Err(e) => Err(e.to_string()),
                     };
+                    answer(&tx, request_id, Answer::Exported(result)).await;
+                };
+                self.spawn(request_id, None, work);
+            }
+            Effect::WriteHar {
+                request_id,
+                path,
+                exchanges,
+                secrets,
+            } => {
+                let work = async move {
+                    let written = path.clone();
+                    let count = exchanges.len();
+                    let result = tokio::task::spawn_blocking(move || {
+                        let scrubber = crate::scrub::Scrubber::with_literals(secrets);
+                        crate::har::write_har(&written, exchanges.iter().map(|e| &**e), &scrubber)
+                    })
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r.map_err(|e| format!("cannot write {}: {e}", path.display())))
+                    .map(|()| (path, format!("{count} exchanges, HAR 1.2")));
                     answer(&tx, request_id, Answer::Exported(result)).await;
                 };
                 self.spawn(request_id, None, work);

@@ -105,3 +105,62 @@ fn commands_without_requests_write_an_empty_log() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(read_har(&path)["log"]["entries"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn capital_h_in_the_inspector_writes_the_sessions_exchanges_as_har() {
+    use crate::support::tui::Emulated;
+    use acs_chat_inspector::emulator::EmulatorConfig;
+    use acs_chat_inspector::tui::app;
+    use acs_chat_inspector::tui::state::{LoadStatus, Slot};
+    use ratatui::crossterm::event::KeyCode;
+
+    let mut h = Emulated::starting(EmulatorConfig::default(), |s, _| app::start(s)).await;
+    h.until("everything", |s| !s.is_loading()).await;
+    let logged = h.lp.state.exchanges.len();
+    h.key(KeyCode::Char('H')).await;
+    h.until("the HAR file", |s| {
+        matches!(s.status(Slot::Export), LoadStatus::Loaded)
+    })
+    .await;
+    let notice = h.lp.state.notice.clone().unwrap().text;
+    let path = notice
+        .strip_prefix("exported to ")
+        .and_then(|rest| rest.split(" (").next())
+        .unwrap_or_else(|| panic!("{notice}"))
+        .to_string();
+    assert!(path.ends_with(".har"), "{path}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let har = read_har(std::path::Path::new(&path));
+    assert_eq!(har["log"]["entries"].as_array().unwrap().len(), logged);
+    assert_no_secrets("the HAR of H", &text, &[&h.info().token], None);
+
+    // A second export in the same second gets a name of its own.
+    h.lp.state.loads.set(Slot::Export, LoadStatus::Idle);
+    h.key(KeyCode::Char('H')).await;
+    h.until("the second HAR file", |s| {
+        matches!(s.status(Slot::Export), LoadStatus::Loaded)
+    })
+    .await;
+    let second = h.lp.state.notice.clone().unwrap().text;
+    assert!(!second.contains(&format!("{path} ")), "{second}");
+}
+
+#[test]
+fn the_inspector_with_har_writes_every_exchange_of_the_session_at_exit() {
+    use crate::support::pty::{PtySession, SEED};
+    let (_dir, path) = temp_file("session.har");
+    let mut tty = PtySession::spawn(&["--demo", "--har", path_str(&path)], 100, 30);
+    tty.wait_for(SEED);
+    tty.send("q");
+    tty.assert_exits_restored(true);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let har = read_har(&path);
+    let entries = har["log"]["entries"].as_array().unwrap();
+    assert!(
+        entries.len() >= 6,
+        "thread, message, pages, lists: {}",
+        entries.len()
+    );
+    assert!(!text.contains("eyJ"), "a token-shaped string in the HAR");
+    assert!(!text.contains("Bearer "));
+}

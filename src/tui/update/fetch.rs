@@ -257,6 +257,34 @@ pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
     }]
 }
 
+/// `H`: the session's exchanges (those the request log still holds) as a HAR file.
+pub(super) fn export_har(state: &mut AppState) -> Vec<Effect> {
+    if state.exchanges.is_empty() {
+        state.notify(Level::Info, "no request yet: nothing to put in a HAR file");
+        return vec![];
+    }
+    if state.status(Slot::Export).is_loading() {
+        let cancel = keymap::label(Context::Results, &Action::Cancel);
+        state.notify(
+            Level::Info,
+            format!("an export is already being written ({cancel} cancels it)"),
+        );
+        return vec![];
+    }
+    let thread = state.thread.as_ref().map(|t| t.value.id.clone());
+    let path = crate::har::new_file_in(&state.settings.export_dir, thread.as_deref(), state.now);
+    let request_id = state.start(Slot::Export);
+    let exchanges = state.exchanges.iter().map(|l| l.exchange.clone()).collect();
+    let token = state.value(Field::Token);
+    let secrets = Some(token.trim().to_string()).filter(|t| !t.is_empty());
+    vec![Effect::WriteHar {
+        request_id,
+        path,
+        exchanges,
+        secrets: secrets.into_iter().collect(),
+    }]
+}
+
 /// A message id that is not loaded is fetched by id into the message tab; a sequence id cannot be.
 pub(super) fn fetch_one_message(state: &mut AppState, text: &str) -> Vec<Effect> {
     let loaded = state.timeline.data.loaded();

@@ -100,6 +100,14 @@ pub enum Effect {
         path: std::path::PathBuf,
         redacted: bool,
     },
+    /// Write `exchanges` as a HAR file at `path`, scrubbing `secrets` (the tokens in use) and
+    /// anything shaped like a token or key.
+    WriteHar {
+        request_id: u64,
+        path: std::path::PathBuf,
+        exchanges: Vec<Arc<crate::acs::Exchange>>,
+        secrets: Vec<String>,
+    },
     /// Put text on the clipboard (OSC 52, so it works over SSH) unless it holds the token;
     /// the outcome comes back as [`Action::Copied`].
     Copy { target: CopyTarget, text: String },
@@ -192,6 +200,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::PrevTab => navigate::show_tab(state, state.tab.prev()),
         Action::ShowTab(tab) => navigate::show_tab(state, tab),
         Action::Export { redacted } => fetch::export(state, redacted),
+        Action::ExportHar => fetch::export_har(state),
         Action::OpenProfiles => profiles::open_profiles(state),
         Action::ProfilesLoaded { path, result } => profiles::profiles_loaded(state, path, result),
         Action::MintForParticipant => profiles::mint_for_participant(state),
