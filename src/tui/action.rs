@@ -61,6 +61,10 @@ pub enum Answer {
     Minted(Result<MintedToken, AcsError>),
     /// The minted token was refreshed before it expired (the refresh timer is not a slot).
     Refreshed(Result<MintedToken, AcsError>),
+    /// A poll of live mode: the changes it saw (none after a quiet poll), when it was answered.
+    Watched(Vec<crate::watch::WatchEvent>, chrono::DateTime<chrono::Utc>),
+    /// Live mode stopped by itself: the thread can no longer be read (401, 403, 404, ...).
+    WatchEnded(AcsError),
 }
 
 /// Plain data: the only way the state changes.
@@ -132,6 +136,8 @@ pub enum Action {
     Export { redacted: bool },
     /// Write every HTTP exchange of the session as a HAR 1.2 file (tokens and keys redacted).
     ExportHar,
+    /// Live mode on or off: watch the open thread for new, edited and deleted messages.
+    ToggleLive,
     /// Open the profile picker, or close it.
     OpenProfiles,
     /// The config file was read: its profiles, `None` when there is no file, or why it cannot be used.

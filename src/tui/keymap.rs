@@ -180,6 +180,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('y')], "y", Action::OpenCopy, "copy: id, MS-CV, panel JSON, raw body, curl"),
     bind(Results, &[ch('e')], "e", Action::Export { redacted: false }, "export the thread's bundle to a file"),
     bind(Results, &[ch('E')], "E", Action::Export { redacted: true }, "export it redacted (no text, names, metadata values)"),
+    bind(Results, &[ch('w')], "w", Action::ToggleLive, "live mode: watch the thread for new, edited and deleted messages"),
     bind(Results, &[ch('H')], "H", Action::ExportHar, "export the session's HTTP exchanges as HAR (tokens redacted)"),
     bind(Prompt, &[plain(K::Enter)], "Enter", Action::PromptSubmit, "apply"),
     bind(Prompt, &[plain(K::Esc)], "Esc", Action::Cancel, "close the prompt"),

@@ -145,6 +145,26 @@ impl Tasks {
                 };
                 self.spawn(request_id, None, work);
             }
+            Effect::Watch {
+                request_id,
+                config,
+                thread_id,
+                baseline,
+                interval,
+            } => {
+                let client = self.observed_client(*config, request_id, false);
+                let work = async move {
+                    let watching = (thread_id, baseline, interval);
+                    let result = match client {
+                        Ok(client) => watch(client, request_id, watching, &tx).await,
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = result {
+                        answer(&tx, request_id, Answer::WatchEnded(e)).await;
+                    }
+                };
+                self.spawn(request_id, None, work);
+            }
             Effect::WriteHar {
                 request_id,
                 path,
@@ -323,6 +343,34 @@ fn observer(id: u64, tx: &Sender<Action>) -> impl Fn(ClientEvent) + Send + Sync 
             });
         }
     }
+}
+
+/// Live mode: polls until cancelled (the task is dropped), sending each poll's changes.
+async fn watch(
+    client: ChatClient,
+    request_id: u64,
+    (thread_id, baseline, interval): (String, Vec<serde_json::Value>, std::time::Duration),
+    tx: &Sender<Action>,
+) -> Result<(), crate::acs::AcsError> {
+    let options = crate::watch::WatchOptions {
+        interval,
+        ..crate::watch::WatchOptions::default()
+    };
+    let watcher = crate::watch::Watcher::new(&client, &thread_id, options).with_baseline(&baseline);
+    // Cancelling the task drops this future; the watcher's own stop is never needed.
+    let never = CancellationToken::new();
+    watcher
+        .run(&never, |events| {
+            let answer = Answer::Watched(events.to_vec(), chrono::Utc::now());
+            let action = Action::Answered { request_id, answer };
+            if let Err(mpsc::error::TrySendError::Full(action)) = tx.try_send(action) {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(action).await;
+                });
+            }
+        })
+        .await
 }
 
 /// Reads the config file for the picker: `None` when there is none yet.

@@ -76,6 +76,49 @@ impl Timeline {
         shown
     }
 
+    /// Puts messages that arrived after the first page (live mode; newest first) before every
+    /// loaded one. Returns how many of them the filter shows.
+    pub fn prepend(&mut self, messages: Vec<ChatMessage>, exchange: Arc<Exchange>) -> usize {
+        let page = self.pages.len() as u32;
+        self.pages.push(exchange);
+        let added = messages.len() as u32;
+        // Every loaded message moves down by as many places.
+        for index in self.by_id.values_mut() {
+            *index += added;
+        }
+        for (i, message) in messages.iter().enumerate() {
+            self.by_id.insert(message.id.clone(), i as u32);
+        }
+        let mut entries: Vec<Entry> = messages.iter().map(|m| Entry::new(m, page)).collect();
+        entries.append(&mut self.entries);
+        self.entries = entries;
+        let shown = match &self.filter {
+            Some(filter) => messages.iter().filter(|m| matches(m, filter)).count(),
+            None => messages.len(),
+        };
+        self.refilter();
+        shown
+    }
+
+    /// Puts a newer version of a loaded message (an edit or a delete seen live) in its place;
+    /// `false` when it is not loaded.
+    pub fn replace(&mut self, message: &ChatMessage) -> bool {
+        let Some(&index) = self.by_id.get(&message.id) else {
+            return false;
+        };
+        let entry = &mut self.entries[index as usize];
+        *entry = Entry::new(message, entry.page);
+        self.refilter();
+        true
+    }
+
+    /// The filter's rows again, after entries changed.
+    fn refilter(&mut self) {
+        if let Some(filter) = self.filter.clone() {
+            self.set_filter(&filter);
+        }
+    }
+
     /// Messages loaded (whatever the filter).
     pub fn loaded(&self) -> usize {
         self.entries.len()

@@ -16,6 +16,7 @@ mod har;
 mod headless;
 mod identifiers;
 mod leak_scan;
+mod live;
 mod membership;
 mod minting;
 mod models;

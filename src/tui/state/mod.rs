@@ -137,6 +137,8 @@ pub struct Settings {
     pub config_file: Option<std::path::PathBuf>,
     /// The state file recent threads are remembered in (`None`: remember nothing).
     pub state_file: Option<std::path::PathBuf>,
+    /// Live mode's wait between polls while the thread changes (it grows while nothing does).
+    pub live_interval: Duration,
 }
 
 impl Default for Settings {
@@ -150,6 +152,7 @@ impl Default for Settings {
             remember_as: None,
             config_file: None,
             state_file: None,
+            live_interval: crate::watch::DEFAULT_INTERVAL,
         }
     }
 }
@@ -205,6 +208,20 @@ pub struct AppState {
     pub identity: Identity,
     /// Set when a saved bundle is shown (`open FILE`): nothing is fetched.
     pub offline: Option<super::offline::Offline>,
+    /// Live mode (`w`): the thread watched for changes.
+    pub live: Option<Live>,
+}
+
+/// Live mode: the watch running on the open thread and what it has brought.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// The watch task.
+    pub request_id: u64,
+    /// When the last poll got its answer.
+    pub checked_at: Option<DateTime<Utc>>,
+    /// Messages that arrived or changed since live mode began, marked in the timeline.
+    pub new: std::collections::HashSet<String>,
+    pub changed: std::collections::HashSet<String>,
 }
 
 impl AppState {
@@ -240,6 +257,7 @@ impl AppState {
             profile: None,
             identity: Identity::default(),
             offline: None,
+            live: None,
         };
         state.sync_field_styles();
         state

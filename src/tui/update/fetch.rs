@@ -103,6 +103,13 @@ fn fetch_fields(state: &mut AppState) -> Vec<Effect> {
         text,
     });
     let mut effects = cancel_fetched(state);
+    // Live mode watched the thread shown until now.
+    effects.extend(
+        state
+            .live
+            .take()
+            .map(|live| Effect::Cancel(live.request_id)),
+    );
     clear_fetched(state);
     let config = target.config;
     let mut start = |state: &mut AppState, request: Request| {

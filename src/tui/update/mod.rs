@@ -8,6 +8,7 @@
 
 mod answers;
 mod fetch;
+mod live;
 mod navigate;
 mod overlay;
 mod profiles;
@@ -108,6 +109,15 @@ pub enum Effect {
         exchanges: Vec<Arc<crate::acs::Exchange>>,
         secrets: Vec<String>,
     },
+    /// Watch a thread (live mode): polls answer with [`super::action::Answer::Watched`] until
+    /// cancelled. `baseline` is the newest messages shown, as the service sent them.
+    Watch {
+        request_id: u64,
+        config: Box<ClientConfig>,
+        thread_id: String,
+        baseline: Vec<serde_json::Value>,
+        interval: std::time::Duration,
+    },
     /// Put text on the clipboard (OSC 52, so it works over SSH) unless it holds the token;
     /// the outcome comes back as [`Action::Copied`].
     Copy { target: CopyTarget, text: String },
@@ -201,6 +211,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ShowTab(tab) => navigate::show_tab(state, tab),
         Action::Export { redacted } => fetch::export(state, redacted),
         Action::ExportHar => fetch::export_har(state),
+        Action::ToggleLive => live::toggle(state),
         Action::OpenProfiles => profiles::open_profiles(state),
         Action::ProfilesLoaded { path, result } => profiles::profiles_loaded(state, path, result),
         Action::MintForParticipant => profiles::mint_for_participant(state),

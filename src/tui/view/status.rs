@@ -14,8 +14,19 @@ use super::super::state::{AppState, Level, Overlay, PromptKind, Slot};
 use super::{elapsed, spinner};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
+    let live = match &state.live {
+        Some(live) => match live.checked_at {
+            Some(at) => format!(
+                "live · checked {} ago · {} new · ",
+                crate::acs::time::human_span((state.now - at).num_seconds().max(0) as u64),
+                live.new.len()
+            ),
+            None => "live · starting · ".to_string(),
+        },
+        None => String::new(),
+    };
     let hints = format!(
-        " {} help · {} · api {} ",
+        " {live}{} help · {} · api {} ",
         keymap::label(Context::Results, &Action::ToggleHelp),
         state.time_display.label(),
         state.settings.api_version

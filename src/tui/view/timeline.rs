@@ -208,6 +208,8 @@ fn flags(state: &AppState, entry: &Entry, m: &ChatMessage) -> String {
         // Since the older bundle: added, or changed in place.
         Some(MessageChange::Added) => '+',
         Some(MessageChange::Edited) => '~',
+        // Arrived in live mode.
+        _ if state.live.as_ref().is_some_and(|l| l.new.contains(&m.id)) => '●',
         _ if m.is_edited() => '✎',
         _ => ' ',
     };
