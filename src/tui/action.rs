@@ -138,6 +138,8 @@ pub enum Action {
     ExportHar,
     /// Live mode on or off: watch the open thread for new, edited and deleted messages.
     ToggleLive,
+    /// Take the selected participant's view (dim what they cannot see), or back to the token's.
+    ViewAs,
     /// Open the profile picker, or close it.
     OpenProfiles,
     /// The config file was read: its profiles, `None` when there is no file, or why it cannot be used.

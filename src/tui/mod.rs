@@ -10,6 +10,7 @@
 pub mod action;
 pub mod app;
 pub mod copy;
+pub mod findings;
 pub mod keymap;
 pub mod offline;
 pub mod raw;

@@ -12,6 +12,7 @@ mod edge_cases;
 mod emulator;
 mod export;
 mod faults;
+mod findings;
 mod har;
 mod headless;
 mod identifiers;

@@ -42,16 +42,18 @@ pub enum DetailTab {
     Receipts,
     Threads,
     Token,
+    Findings,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 6] = [
+    pub const ALL: [DetailTab; 7] = [
         DetailTab::Thread,
         DetailTab::Message,
         DetailTab::Participants,
         DetailTab::Receipts,
         DetailTab::Threads,
         DetailTab::Token,
+        DetailTab::Findings,
     ];
 
     pub fn title(self) -> &'static str {
@@ -62,6 +64,7 @@ impl DetailTab {
             DetailTab::Receipts => "Receipts",
             DetailTab::Threads => "Threads",
             DetailTab::Token => "Token",
+            DetailTab::Findings => "Findings",
         }
     }
 
@@ -81,7 +84,10 @@ impl DetailTab {
     pub fn is_list(self) -> bool {
         matches!(
             self,
-            DetailTab::Participants | DetailTab::Receipts | DetailTab::Threads
+            DetailTab::Participants
+                | DetailTab::Receipts
+                | DetailTab::Threads
+                | DetailTab::Findings
         )
     }
 }
@@ -210,6 +216,10 @@ pub struct AppState {
     pub offline: Option<super::offline::Offline>,
     /// Live mode (`w`): the thread watched for changes.
     pub live: Option<Live>,
+    /// The diagnosis of the open thread (the Findings tab, the timeline's marks, the "as" view).
+    pub findings: Option<super::findings::Findings>,
+    /// Whose view the diagnosis and the timeline take (`a` on a participant); else the token's.
+    pub as_identity: Option<String>,
 }
 
 /// Live mode: the watch running on the open thread and what it has brought.
@@ -258,6 +268,8 @@ impl AppState {
             identity: Identity::default(),
             offline: None,
             live: None,
+            findings: None,
+            as_identity: None,
         };
         state.sync_field_styles();
         state

@@ -25,6 +25,20 @@ pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Ve
         return vec![];
     }
     state.retry = None;
+    let effects = take(state, slot, answer);
+    // The diagnosis follows the panels once they have settled (and while its tab is shown).
+    if matches!(
+        slot,
+        Slot::Thread | Slot::Timeline | Slot::Participants | Slot::Receipts
+    ) && crate::tui::findings::settled(state)
+    {
+        crate::tui::findings::refresh(state);
+    }
+    effects
+}
+
+/// The slot that awaited the answer takes it.
+fn take(state: &mut AppState, slot: Slot, answer: Answer) -> Vec<Effect> {
     match answer {
         Answer::Thread(result) => thread_loaded(state, result),
         Answer::Message(result) => {

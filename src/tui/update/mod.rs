@@ -212,6 +212,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Export { redacted } => fetch::export(state, redacted),
         Action::ExportHar => fetch::export_har(state),
         Action::ToggleLive => live::toggle(state),
+        Action::ViewAs => navigate::view_as(state),
         Action::OpenProfiles => profiles::open_profiles(state),
         Action::ProfilesLoaded { path, result } => profiles::profiles_loaded(state, path, result),
         Action::MintForParticipant => profiles::mint_for_participant(state),

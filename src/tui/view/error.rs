@@ -11,6 +11,44 @@ use crate::sanitize::one_line;
 use super::super::state::AppState;
 use super::field;
 
+/// An error in a panel: [`lines`], then what the token (and the thread's history) say about it;
+/// a 403 whose reason the history shows gets that reason as its hint instead of the generic one.
+pub fn panel(state: &AppState, error: &AcsError) -> Vec<Line<'static>> {
+    let known = (error.status() == Some(403))
+        .then(|| known_refusal(state))
+        .flatten();
+    let mut lines = match &known {
+        Some(reason) => {
+            let mut lines = lines(error);
+            lines.pop();
+            lines.push(hint_line(&format!(
+                "{reason}: a removed user keeps reading the history up to the removal; the participants list and read receipts answer 403"
+            )));
+            lines
+        }
+        None => lines(error),
+    };
+    lines.extend(token_context(state, error));
+    lines
+}
+
+/// Why the service refuses the token's identity, when the thread's history shows it (removed on
+/// ... by ...).
+fn known_refusal(state: &AppState) -> Option<String> {
+    let identity = state.token.as_ref()?.identity.as_deref()?;
+    let d = &state.findings.as_ref()?.diagnosis;
+    d.identity(identity)
+        .filter(|i| i.status == Some(crate::diagnose::MembershipStatus::Removed))
+        .map(|i| crate::diagnose::removal_sentence(d, i))
+}
+
+fn hint_line(text: &str) -> Line<'static> {
+    Line::from(Span::styled(
+        format!("→ {}", one_line(text)),
+        Style::default().fg(Color::Yellow),
+    ))
+}
+
 pub fn lines(error: &AcsError) -> Vec<Line<'static>> {
     let red = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
     let mut lines = vec![Line::from(Span::styled(headline(error), red))];
@@ -52,10 +90,7 @@ pub fn lines(error: &AcsError) -> Vec<Line<'static>> {
         AcsError::Cancelled => {}
     }
     lines.push(field("MS-CV", error.ms_cv().unwrap_or("(none)")));
-    lines.push(Line::from(Span::styled(
-        format!("→ {}", one_line(&error.hint())),
-        Style::default().fg(Color::Yellow),
-    )));
+    lines.push(hint_line(&error.hint()));
     lines
 }
 
@@ -90,6 +125,7 @@ pub fn token_context(state: &AppState, error: &AcsError) -> Vec<Line<'static>> {
     };
     let identity = token.identity.as_deref().unwrap_or("(no skypeid claim)");
     match status {
+        403 if known_refusal(state).is_some() => vec![field("Token is", identity)],
         403 => vec![field(
             "Token is",
             &format!("{identity}: not a participant of this thread, or without chat scope"),

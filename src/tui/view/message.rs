@@ -94,6 +94,31 @@ fn header(state: &AppState, m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
     if let Some(deleted) = &m.deleted_on {
         lines.push(marked("Deleted", &time(state, deleted), Color::Red));
     }
+    lines.extend(diagnosed(state, m));
+    lines
+}
+
+/// What the diagnosis says of this message: who has read up to it, whose history starts at it,
+/// and whether the "as" identity sees it.
+fn diagnosed(state: &AppState, m: &ChatMessage) -> Vec<Line<'static>> {
+    let Some(findings) = &state.findings else {
+        return vec![];
+    };
+    let mut lines: Vec<Line<'static>> = findings
+        .marks_of(&m.id)
+        .unwrap_or_default()
+        .iter()
+        .map(|mark| marked("Readers", mark, Color::Green))
+        .collect();
+    if state.as_identity.is_some()
+        && let Some(why) = findings.hidden(&m.id)
+    {
+        lines.push(marked(
+            "Hidden",
+            &format!("from the \"as\" identity: {why}"),
+            Color::DarkGray,
+        ));
+    }
     lines
 }
 

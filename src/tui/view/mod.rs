@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod copy;
 pub mod error;
+pub mod findings;
 pub mod help;
 pub mod input;
 pub mod layout;
@@ -109,6 +110,7 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
         DetailTab::Participants => return participants::render(state, frame, inner),
         DetailTab::Receipts => return receipts::render(state, frame, inner),
         DetailTab::Threads => return threads::render(state, frame, inner),
+        DetailTab::Findings => return findings::render(state, frame, inner),
         DetailTab::Token => {
             let full = if wide {
                 inner.width.saturating_sub(2)
@@ -295,11 +297,7 @@ pub fn status_lines(
             "Loading {what} was cancelled; {} fetches again.",
             keymap::key(keymap::Context::Results, &Action::Activate)
         ))]),
-        LoadStatus::Failed(e) => {
-            let mut lines = error::lines(e);
-            lines.extend(error::token_context(state, e));
-            Some(lines)
-        }
+        LoadStatus::Failed(e) => Some(error::panel(state, e)),
     }
 }
 

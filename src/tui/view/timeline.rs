@@ -67,6 +67,18 @@ fn title(state: &AppState) -> String {
     } else {
         " · newest first"
     });
+    let as_view = state
+        .findings
+        .as_ref()
+        .filter(|_| state.as_identity.is_some());
+    if let Some((findings, v)) = as_view.and_then(|f| f.diagnosis.view.as_ref().map(|v| (f, v))) {
+        title.push_str(&format!(
+            " · as {}: {} of {} visible",
+            one_line(&short_label(&findings.diagnosis, &v.raw_id)),
+            v.visible_count(),
+            v.messages.len()
+        ));
+    }
     if let Some(filter) = t.data.filter() {
         title.push_str(&format!(
             " · filter \"{}\": {} shown",
@@ -75,6 +87,14 @@ fn title(state: &AppState) -> String {
         ));
     }
     title
+}
+
+/// A display name when the diagnosis knows one, else the raw id.
+fn short_label(d: &crate::diagnose::Diagnosis, raw_id: &str) -> String {
+    d.identity(raw_id)
+        .and_then(|i| i.display_name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| raw_id.to_string())
 }
 
 fn empty_lines(state: &AppState) -> Vec<Line<'static>> {
@@ -138,6 +158,18 @@ fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Li
         Style::default()
     };
     let marker = if selected { "▶ " } else { "  " };
+    let (text, mark) = with_marks(state, m, preview_width);
+    // In the "as" view, what that identity cannot see is dimmed.
+    let hidden = state.as_identity.is_some()
+        && state
+            .findings
+            .as_ref()
+            .is_some_and(|f| f.hidden(&m.id).is_some());
+    let base = if hidden {
+        base.fg(Color::DarkGray).add_modifier(Modifier::DIM)
+    } else {
+        base
+    };
     let line = Line::from(vec![
         Span::raw(marker),
         Span::styled(
@@ -154,7 +186,8 @@ fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Li
             format!("{} ", type_marker(&m.message_type)),
             Style::default().fg(Color::Magenta),
         ),
-        Span::styled(fit(&preview(m), preview_width), base),
+        Span::styled(text, base),
+        Span::styled(mark, Style::default().fg(Color::Green)),
         Span::raw(" "),
         Span::styled(flags, Style::default().fg(Color::Yellow)),
     ]);
@@ -163,6 +196,36 @@ fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Li
     } else {
         line
     }
+}
+
+/// Columns of preview a row keeps before it gives room to marks.
+const PREVIEW_KEPT: usize = 24;
+
+/// The preview, and where room allows, the marks of the diagnosis ("◂ Jane, Bob read up to here",
+/// "┄ Sam sees from here", "⊘ hidden"): what each reader has read and where histories start.
+fn with_marks(state: &AppState, m: &ChatMessage, width: usize) -> (String, String) {
+    let preview = preview(m);
+    let mut marks: Vec<String> = Vec::new();
+    if let Some(findings) = &state.findings {
+        if state.as_identity.is_some() && findings.hidden(&m.id).is_some() {
+            marks.push("⊘ hidden".into());
+        }
+        marks.extend(findings.marks_of(&m.id).unwrap_or_default().iter().cloned());
+    }
+    if marks.is_empty() || width < PREVIEW_KEPT + 16 {
+        return (fit(&preview, width), String::new());
+    }
+    // The preview keeps what it needs (at least PREVIEW_KEPT columns); the marks take the rest.
+    let mark = format!(" ◂ {}", marks.join(" · "));
+    let room = width
+        .saturating_sub(mark.width())
+        .clamp(PREVIEW_KEPT.min(width), width);
+    let text = fit(
+        preview.trim_end(),
+        room.min(preview.width().max(PREVIEW_KEPT)),
+    );
+    let mark = fit(&mark, width - text.width());
+    (text, mark)
 }
 
 fn short_time(state: &AppState, m: &ChatMessage) -> String {
