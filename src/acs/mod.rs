@@ -21,6 +21,7 @@ pub use endpoint::{DEFAULT_API_VERSION, Endpoint, KNOWN_API_VERSIONS};
 pub use error::{AcsError, ServiceError, TransportKind};
 pub use exchange::{Exchange, ExchangeSummary, RequestLog};
 pub use identifier::{CommunicationIdentifierModel, IdentifierKind};
+pub use images::{ChatImage, ImageView};
 pub use models::*;
 pub use retry::RetryPolicy;
 pub use secret::AccessToken;

@@ -172,6 +172,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('5'), ch('T')], "5 / T", Action::ShowTab(DetailTab::Threads), "the token user's threads"),
     bind(Results, &[ch('6')], "6", Action::ShowTab(DetailTab::Token), "the token, decoded offline (never shown in clear)"),
     bind(Results, &[ch('7'), ch('F')], "7 / F", Action::ShowTab(DetailTab::Findings), "findings: who sees what, and why (Enter shows the evidence)"),
+    bind(Results, &[ch('i')], "i", Action::FetchImages, "the shown message's image attachments: type, size, dimensions (with the token)"),
     bind(Results, &[ch('a')], "a", Action::ViewAs, "on a participant: the timeline as they see it (again: the token's view)"),
     bind(Results, &[ch('R')], "R", Action::OpenRecent, "open the next recently opened thread"),
     bind(Results, &[ch('P')], "P", Action::OpenProfiles, "profiles of the config file: apply one, open its recent threads"),

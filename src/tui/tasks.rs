@@ -495,6 +495,14 @@ async fn perform(
             let pager = Ok(client.list_threads(&ListOptions::default()));
             stream(pager, id, &tx, None, Answer::ThreadsPage).await;
         }
+        Request::Images { links } => {
+            let mut found = Vec::new();
+            for (attachment, link) in links {
+                let image = client.get_attachment_image(&link).await;
+                found.push((attachment, image.map_err(|e| e.to_string())));
+            }
+            answer(&tx, id, Answer::Images(found)).await;
+        }
     }
 }
 
@@ -550,5 +558,11 @@ fn failed(request: &Request, e: crate::acs::AcsError) -> Answer {
         Request::Participants { .. } => Answer::ParticipantsPage(page(e)),
         Request::Receipts { .. } => Answer::ReceiptsPage(page(e)),
         Request::Threads => Answer::ThreadsPage(page(e)),
+        Request::Images { links } => Answer::Images(
+            links
+                .iter()
+                .map(|(attachment, _)| (attachment.clone(), Err(e.to_string())))
+                .collect(),
+        ),
     }
 }

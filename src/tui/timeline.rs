@@ -261,7 +261,7 @@ fn contains_ci(haystack: &str, lower_needle: &str) -> bool {
 pub fn type_marker(kind: &ChatMessageType) -> &'static str {
     match kind {
         ChatMessageType::Text => " ",
-        ChatMessageType::Html => "H",
+        ChatMessageType::Html | ChatMessageType::RichtextHtml => "H",
         ChatMessageType::TopicUpdated => "T",
         ChatMessageType::ParticipantAdded => "+",
         ChatMessageType::ParticipantRemoved => "-",

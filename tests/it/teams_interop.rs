@@ -253,3 +253,65 @@ async fn read_receipts_are_empty_over_twenty_participants_and_never_from_teams_u
         }
     }
 }
+
+/// The TUI on the meeting thread, showing the message with the inline image.
+async fn tui_on_the_inline_image() -> crate::support::tui::Emulated {
+    use acs_chat_inspector::tui::state::Field;
+    let emu = demo().await;
+    let messages = meeting_messages(&emu).await;
+    let with_image = messages
+        .iter()
+        .find(|m| {
+            m["content"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("<img")
+        })
+        .expect("the meeting has a message with an inline image");
+    let id = with_image["id"].as_str().unwrap().to_string();
+    drop(emu);
+    let mut h = crate::support::tui::Emulated::starting(Default::default(), |s, _| {
+        s.set_value(Field::Thread, TEAMS_MEETING_THREAD_ID);
+        s.set_value(Field::Message, &id);
+        acs_chat_inspector::tui::app::start(s)
+    })
+    .await;
+    h.until("everything", |s| !s.is_loading()).await;
+    h
+}
+
+#[tokio::test]
+async fn the_tui_shows_teams_html_with_mentions_and_inline_images_as_text() {
+    use ratatui::crossterm::event::KeyCode;
+    let mut h = tui_on_the_inline_image().await;
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!("[image {MEETING_IMAGE_ID}]")),
+        "{screen}"
+    );
+    assert!(!screen.contains("<img"), "{screen}");
+    // The welcome in the timeline reads as a mention.
+    assert!(screen.contains("Welcome @Jane, the deck"), "{screen}");
+    h.key(KeyCode::Char('2')).await;
+    let tall = crate::support::tui::render_at(&h.lp.state, 120, 60);
+    assert!(tall.contains("i fetches the image"), "{tall}");
+}
+
+#[tokio::test]
+async fn i_fetches_the_shown_messages_images_with_the_token() {
+    use ratatui::crossterm::event::KeyCode;
+    let mut h = tui_on_the_inline_image().await;
+    h.key(KeyCode::Char('i')).await;
+    h.until("the image", |s| s.images.contains_key(MEETING_IMAGE_ID))
+        .await;
+    let image = h.lp.state.images[MEETING_IMAGE_ID]
+        .clone()
+        .expect("fetched");
+    assert!(image.content_type.as_deref().unwrap().starts_with("image/"));
+    assert!(image.size > 0);
+    h.key(KeyCode::Char('2')).await;
+    let screen = crate::support::tui::render_at(&h.lp.state, 120, 60);
+    assert!(screen.contains("bytes"), "{screen}");
+    let (w, hgt) = image.dimensions.expect("the emulator serves a PNG");
+    assert!(screen.contains(&format!("{w}x{hgt}")), "{screen}");
+}

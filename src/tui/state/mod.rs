@@ -220,6 +220,8 @@ pub struct AppState {
     pub findings: Option<super::findings::Findings>,
     /// Whose view the diagnosis and the timeline take (`a` on a participant); else the token's.
     pub as_identity: Option<String>,
+    /// What fetching image attachments found, by attachment id.
+    pub images: super::view::attachments::FetchedImages,
 }
 
 /// Live mode: the watch running on the open thread and what it has brought.
@@ -270,6 +272,7 @@ impl AppState {
             live: None,
             findings: None,
             as_identity: None,
+            images: Default::default(),
         };
         state.sync_field_styles();
         state

@@ -72,6 +72,11 @@ fn take(state: &mut AppState, slot: Slot, answer: Answer) -> Vec<Effect> {
             vec![]
         }
         Answer::Credentials(result) => credentials_resolved(state, result),
+        Answer::Images(found) => {
+            state.loads.set(Slot::Images, LoadStatus::Loaded);
+            state.images.extend(found);
+            vec![]
+        }
         Answer::Minted(result) => token_minted(state, result),
         Answer::ExportProgress(_)
         | Answer::Refreshed(_)

@@ -264,6 +264,52 @@ pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
     }]
 }
 
+/// `i`: the image attachments of the shown message, fetched with the token for their type, size
+/// and dimensions. Only links on the endpoint are fetched (a SharePoint link never gets the token).
+pub(super) fn fetch_images(state: &mut AppState) -> Vec<Effect> {
+    let Some(message) = state.shown_message().map(|m| m.into_owned()) else {
+        state.notify(Level::Info, "no message shown: select one in the timeline");
+        return vec![];
+    };
+    let links: Vec<(String, String)> = message
+        .attachments()
+        .iter()
+        .filter(|a| a.attachment_type.is_image())
+        .filter_map(|a| {
+            let link = a.url.clone().or_else(|| a.preview_url.clone())?;
+            Some((a.id.clone(), link))
+        })
+        .collect();
+    if links.is_empty() {
+        state.notify(
+            Level::Info,
+            "the shown message has no image attachment with a link",
+        );
+        return vec![];
+    }
+    let target = match validate(state) {
+        Ok(target) => target,
+        Err(message) => {
+            state.input_error = Some(message);
+            return vec![];
+        }
+    };
+    let mut effects: Vec<Effect> = state
+        .loads
+        .cancel(|s| s == Slot::Images)
+        .into_iter()
+        .map(Effect::Cancel)
+        .collect();
+    let request_id = state.start(Slot::Images);
+    show_tab(state, DetailTab::Message);
+    effects.push(Effect::Fetch {
+        request_id,
+        config: Box::new(target.config),
+        request: Request::Images { links },
+    });
+    effects
+}
+
 /// `H`: the session's exchanges (those the request log still holds) as a HAR file.
 pub(super) fn export_har(state: &mut AppState) -> Vec<Effect> {
     if state.exchanges.is_empty() {

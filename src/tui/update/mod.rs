@@ -48,6 +48,10 @@ pub enum Request {
         thread_id: String,
     },
     Threads,
+    /// Each image attachment's type, size and dimensions: `(attachment id, link)` pairs.
+    Images {
+        links: Vec<(String, String)>,
+    },
 }
 
 impl Request {
@@ -60,6 +64,7 @@ impl Request {
             Request::Participants { .. } => Slot::Participants,
             Request::Receipts { .. } => Slot::Receipts,
             Request::Threads => Slot::Threads,
+            Request::Images { .. } => Slot::Images,
         }
     }
 }
@@ -213,6 +218,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ExportHar => fetch::export_har(state),
         Action::ToggleLive => live::toggle(state),
         Action::ViewAs => navigate::view_as(state),
+        Action::FetchImages => fetch::fetch_images(state),
         Action::OpenProfiles => profiles::open_profiles(state),
         Action::ProfilesLoaded { path, result } => profiles::profiles_loaded(state, path, result),
         Action::MintForParticipant => profiles::mint_for_participant(state),

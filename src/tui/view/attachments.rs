@@ -1,11 +1,23 @@
-//! Attachments of the shown message: type, name, id, url, preview url.
+//! Attachments of the shown message: type, name, id, url, preview url, and what fetching an
+//! image (`i`) found.
+
+use std::collections::HashMap;
 
 use ratatui::text::Line;
 
 use super::{dim, field, long_field};
-use crate::acs::ChatMessage;
+use crate::acs::{ChatImage, ChatMessage};
+use crate::tui::action::Action;
+use crate::tui::keymap::{self, Context};
 
-pub fn lines(message: Option<&ChatMessage>, width: u16) -> Vec<Line<'static>> {
+/// What `i` found for each image attachment, by attachment id.
+pub type FetchedImages = HashMap<String, Result<ChatImage, String>>;
+
+pub fn lines(
+    message: Option<&ChatMessage>,
+    images: &FetchedImages,
+    width: u16,
+) -> Vec<Line<'static>> {
     let Some(message) = message else {
         return vec![];
     };
@@ -28,6 +40,29 @@ pub fn lines(message: Option<&ChatMessage>, width: u16) -> Vec<Line<'static>> {
             a.preview_url.as_deref().unwrap_or("(none)"),
             width,
         ));
+        if let Some(found) = images.get(&a.id) {
+            lines.push(field("  image", &image_summary(found)));
+        } else if a.attachment_type.is_image() {
+            let key = keymap::key(Context::Results, &Action::FetchImages);
+            lines.push(dim(format!(
+                "  {key} fetches the image: type, size and dimensions"
+            )));
+        }
     }
     lines
+}
+
+/// One line on a fetched image: what the service answered, or why it could not.
+fn image_summary(found: &Result<ChatImage, String>) -> String {
+    match found {
+        Ok(image) => {
+            let kind = image.content_type.as_deref().unwrap_or("no content type");
+            let size = format!("{} bytes", image.size);
+            match image.dimensions {
+                Some((w, h)) => format!("{kind}, {size}, {w}x{h}"),
+                None => format!("{kind}, {size}"),
+            }
+        }
+        Err(reason) => format!("not fetched: {reason}"),
+    }
 }

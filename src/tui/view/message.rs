@@ -150,9 +150,10 @@ fn body(m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
                 "(cut at {kib} KiB of {total} KiB: r shows the whole body)"
             )));
         }
-        lines.extend(match m.message_type {
-            ChatMessageType::Html => html(shown, width),
-            _ => text_lines(shown),
+        lines.extend(if m.message_type.is_html() {
+            html(shown, width)
+        } else {
+            text_lines(shown)
         });
     } else {
         lines.push(dim("(no text)"));
@@ -189,7 +190,8 @@ fn head(text: &str) -> &str {
 /// HTML shown as readable text (links, lists), sanitized after rendering.
 fn html(source: &str, width: u16) -> Vec<Line<'static>> {
     let width = usize::from(width.max(20));
-    let mut lines = match html2text::from_read(source.as_bytes(), width) {
+    let readable = super::html::teams_markup(source);
+    let mut lines = match html2text::from_read(readable.as_bytes(), width) {
         Ok(text) => text_lines(text.trim_end()),
         Err(e) => {
             let mut lines = vec![dim(format!(

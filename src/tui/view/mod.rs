@@ -5,6 +5,7 @@ pub mod copy;
 pub mod error;
 pub mod findings;
 pub mod help;
+pub mod html;
 pub mod input;
 pub mod layout;
 pub mod list;
@@ -101,7 +102,10 @@ fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: bool) {
         ],
         DetailTab::Message => vec![
             ("Message", message::lines(state, shown.as_deref(), first)),
-            ("Attachments", attachments::lines(shown.as_deref(), rest)),
+            (
+                "Attachments",
+                attachments::lines(shown.as_deref(), &state.images, rest),
+            ),
             (
                 "Message metadata",
                 metadata::message_lines(shown.as_deref()),

@@ -313,7 +313,7 @@ pub fn preview(m: &ChatMessage) -> String {
                 .unwrap_or_default();
             format!("{verb} {}", names.join(", "))
         }
-        ChatMessageType::Html => strip_tags(head(m.text())),
+        kind if kind.is_html() => strip_tags(&super::html::teams_markup(head(m.text()))),
         _ => head(m.text()).to_string(),
     };
     let text = one_line(text.trim()).into_owned();
