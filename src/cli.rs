@@ -32,8 +32,12 @@ pub struct Cli {
     pub message: Option<String>,
 
     /// Leave the mouse to the terminal (text selection) instead of clicks and the wheel in the TUI.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub no_mouse: bool,
+
+    /// Replace an existing output file (--har).
+    #[arg(long, global = true)]
+    pub force: bool,
 
     #[command(flatten)]
     pub emulator: EmulatorArgs,
@@ -102,6 +106,10 @@ pub struct ConnectionArgs {
     /// Write a debug log here (never holds a secret).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+
+    /// Write every HTTP exchange of the run to this HAR 1.2 file (tokens and keys redacted).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub har: Option<PathBuf>,
 }
 
 /// Paging flags of the list subcommands.
@@ -168,6 +176,31 @@ pub enum Command {
         #[arg(long = "as", value_name = "RAWID")]
         as_identity: Option<String>,
     },
+    /// Changes to a thread as they happen, one JSON object per line, until interrupted.
+    Watch {
+        thread_id: String,
+        /// Seconds between polls while the thread changes (longer while it does not).
+        #[arg(long, default_value_t = 2.0, value_name = "SECS")]
+        interval: f64,
+    },
+    /// A saved bundle, offline: no endpoint, token or network.
+    Open {
+        #[arg(value_name = "BUNDLE_FILE")]
+        file: PathBuf,
+        /// Mark what changed since this older bundle of the same thread.
+        #[arg(long, value_name = "BUNDLE_FILE")]
+        diff: Option<PathBuf>,
+        /// Check the bundle and print what it holds (JSON) instead of showing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// What changed between two bundles of one thread, as JSON (exit 1 when they differ).
+    Diff {
+        #[arg(value_name = "BUNDLE_A")]
+        a: PathBuf,
+        #[arg(value_name = "BUNDLE_B")]
+        b: PathBuf,
+    },
     /// Decode an access token offline, or mint one.
     #[command(args_conflicts_with_subcommands = true)]
     Token {
@@ -216,6 +249,7 @@ impl std::fmt::Debug for ConnectionArgs {
             .field("connection_string_env", &self.connection_string_env)
             .field("user", &self.user)
             .field("log_file", &self.log_file)
+            .field("har", &self.har)
             .finish()
     }
 }
@@ -261,6 +295,14 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn no_mouse_applies_to_the_offline_inspector_too() {
+        let cli =
+            Cli::try_parse_from(["acs-chat-inspector", "open", "case.json", "--no-mouse"]).unwrap();
+        assert!(cli.no_mouse);
+        assert!(matches!(cli.command, Some(Command::Open { .. })));
     }
 
     #[test]

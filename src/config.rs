@@ -307,6 +307,7 @@ impl State {
     /// Puts `thread_id` first in `profile`'s recent threads (deduplicated, at most 20).
     pub fn remember_thread(&self, profile: &str, thread_id: &str) -> Result<(), AcsError> {
         let thread_id = validate_thread_id(thread_id)?;
+        let thread_id = thread_id.as_ref();
         if looks_like_secret(thread_id) {
             return Err(AcsError::BadInput(
                 "refusing to remember a token as a thread id".into(),

@@ -11,7 +11,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::acs::{AcsError, ChatClient, ExchangeSummary, ListOptions, Pager};
+use crate::acs::{AcsError, ChatClient, ListOptions, Pager};
+use crate::bundle::{FORMAT_VERSION, REDACTED_FIELDS, RecordedExchange};
 
 /// The parts of a bundle that are fetched as lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,10 +75,12 @@ impl BundleError {
 
 /// Everything about one thread. Serialises to the contract's
 /// `{"generatedAt","endpoint","apiVersion","thread","messages","participants","readReceipts","requests"}`,
-/// plus `errors` when a part failed.
+/// after `formatVersion`, plus `errors` when a part failed. Each of `requests` carries the whole
+/// answer (headers and body) since format 2; see [`crate::bundle`].
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Bundle {
+    pub format_version: u32,
     #[serde(serialize_with = "rfc3339_millis")]
     pub generated_at: DateTime<Utc>,
     pub endpoint: String,
@@ -86,7 +89,7 @@ pub struct Bundle {
     pub messages: Vec<Value>,
     pub participants: Vec<Value>,
     pub read_receipts: Vec<Value>,
-    pub requests: Vec<ExchangeSummary>,
+    pub requests: Vec<RecordedExchange>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<BundleError>,
 }
@@ -164,9 +167,10 @@ pub async fn build_bundle(
         .entries()
         .iter()
         .filter(|e| e.seq >= first_seq)
-        .map(|e| e.summary())
+        .map(|e| RecordedExchange::from_exchange(e))
         .collect();
     Ok(Bundle {
+        format_version: FORMAT_VERSION,
         generated_at,
         endpoint: client.config().endpoint.display(),
         api_version: client.config().api_version.clone(),
@@ -213,7 +217,8 @@ const EVIDENCE_FIELDS: [&str; 2] = ["requests", "errors"];
 /// Blanks customer content in a bundle (or in any item of one): message text (`content.message`),
 /// topics, display names (system messages' participants included), metadata values (keys stay),
 /// attachment names and URLs. Ids, types, times, sequence ids, raw ids and MS-CVs stay, so the
-/// bundle still shows what happened. A whole bundle is marked `"redacted": true`.
+/// bundle still shows what happened. A whole bundle is marked `"redacted": true` and lists what was
+/// blanked under `"redaction"`; the response bodies of its `requests` are redacted alike.
 pub fn redact(bundle: &mut Value) {
     let is_bundle = bundle.get("requests").is_some() && bundle.get("generatedAt").is_some();
     if let Value::Object(map) = bundle {
@@ -223,8 +228,31 @@ pub fn redact(bundle: &mut Value) {
             }
         }
         if is_bundle {
+            if let Some(requests) = map.get_mut("requests") {
+                redact_response_bodies(requests);
+            }
             map.insert("redacted".into(), Value::Bool(true));
+            map.insert(
+                "redaction".into(),
+                serde_json::json!({ "fields": REDACTED_FIELDS }),
+            );
         }
+    }
+}
+
+/// A JSON body gets the items' redaction; any other non-empty body is blanked whole.
+fn redact_response_bodies(requests: &mut Value) {
+    for request in requests.as_array_mut().into_iter().flatten() {
+        let Some(Value::String(body)) = request.get_mut("responseBody") else {
+            continue;
+        };
+        *body = match serde_json::from_str::<Value>(body) {
+            Ok(mut parsed) => {
+                redact(&mut parsed);
+                parsed.to_string()
+            }
+            Err(_) => String::new(),
+        };
     }
 }
 

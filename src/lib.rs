@@ -7,22 +7,29 @@
 //! - [`cli`], [`headless`], [`export`]: arguments, the JSON subcommands, bundles.
 //! - [`credentials`]: flags, profiles and the environment turned into an endpoint and a token, for
 //!   every mode; [`config`]: the profiles file and remembered state.
+//! - [`bundle`] (the bundle format and its reader), [`diff`], [`watch`], [`har`]: a case over time.
+//! - [`scrub`]: secrets kept out of every file written.
 
 pub mod acs;
+pub mod bundle;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod credentials;
 pub mod curl;
 pub mod diagnose;
+pub mod diff;
 pub mod emulator;
 pub mod export;
+pub mod har;
 pub mod headless;
 pub mod logging;
 pub mod sanitize;
+pub mod scrub;
 pub mod shell;
 pub mod system_clipboard;
 pub mod tui;
+pub mod watch;
 
 use std::process::ExitCode;
 
@@ -44,9 +51,14 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     // Headless commands make one request at a time: one thread keeps their memory small. The TUI
     // keeps its loop apart from request tasks on a multi-threaded runtime.
-    let mut builder = match cli.command {
-        None => tokio::runtime::Builder::new_multi_thread(),
-        Some(_) => tokio::runtime::Builder::new_current_thread(),
+    let interactive = matches!(
+        cli.command,
+        None | Some(cli::Command::Open { check: false, .. })
+    );
+    let mut builder = if interactive {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
     };
     let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
@@ -58,6 +70,11 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = runtime.block_on(async {
         match &cli.command {
             None => tui::run(&cli).await,
+            Some(cli::Command::Open {
+                file,
+                diff,
+                check: false,
+            }) => tui::open(&cli, file, diff.as_deref()).await,
             Some(_) => headless::run(&cli).await,
         }
     });

@@ -1,6 +1,5 @@
 //! The ACS Chat REST client: read operations, retries, timeouts, paging, and an exchange log.
 
-use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -14,15 +13,23 @@ use super::endpoint::{
 };
 use super::error::{AcsError, ServiceError, TransportKind, parse_error_body};
 use super::exchange::{Exchange, FailedAttempt, RequestLog, header_value};
+use super::images::BinaryBody;
 use super::models::{
     ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem, ChatThreadProperties,
-    Page,
 };
+pub use super::pager::Pager;
 use super::retry::{RetryPolicy, is_retryable_status};
 use super::secret::AccessToken;
 
 /// Bodies larger than this are refused rather than held in memory.
 pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// The `User-Agent` of every request.
+pub const USER_AGENT: &str = concat!("acs-chat-inspector/", env!("CARGO_PKG_VERSION"));
+
+/// The headers every request carries besides `Authorization` (HAR files list them with it).
+pub const REQUEST_HEADERS: [(&str, &str); 2] =
+    [("Accept", "application/json"), ("User-Agent", USER_AGENT)];
 
 /// Something the client reports while it works (the TUI shows these).
 #[derive(Debug, Clone)]
@@ -104,7 +111,7 @@ impl ChatClient {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("acs-chat-inspector/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| AcsError::BadInput(format!("cannot build the HTTP client: {e}")))?;
@@ -135,6 +142,30 @@ impl ChatClient {
     pub fn with_own_log(&self) -> Self {
         Self {
             log: RequestLog::default(),
+            ..self.clone()
+        }
+    }
+
+    /// The same client, reporting to `observer` as well as to the observer it already has.
+    pub fn with_added_observer(
+        &self,
+        observer: impl Fn(ClientEvent) + Send + Sync + 'static,
+    ) -> Self {
+        let Some(first) = self.observer.clone() else {
+            return self.with_observer(observer);
+        };
+        self.with_observer(move |event| {
+            first(event.clone());
+            observer(event);
+        })
+    }
+
+    /// The same client and log with another retry policy (a poller that paces itself wants none).
+    pub fn with_retry(&self, retry: RetryPolicy) -> Self {
+        let mut config = (*self.config).clone();
+        config.retry = retry;
+        Self {
+            config: Arc::new(config),
             ..self.clone()
         }
     }
@@ -252,7 +283,7 @@ impl ChatClient {
 
     /// The URL of a thread (plus a suffix), with `api-version`.
     pub fn thread_url(&self, thread_id: &str, suffix: &str) -> Result<Url, AcsError> {
-        let tid = encode_segment(validate_thread_id(thread_id)?);
+        let tid = encode_segment(&validate_thread_id(thread_id)?);
         let mut url = self
             .config
             .endpoint
@@ -309,6 +340,16 @@ impl ChatClient {
 
     /// GETs a URL with retries; a success status gives its exchange, anything else an error.
     pub async fn get(&self, url: Url) -> Result<Arc<Exchange>, AcsError> {
+        self.get_with_binary(url)
+            .await
+            .map(|(exchange, _)| exchange)
+    }
+
+    /// Like [`Self::get`], with the summary of an image body (whose bytes the exchange does not keep).
+    pub(crate) async fn get_with_binary(
+        &self,
+        url: Url,
+    ) -> Result<(Arc<Exchange>, Option<BinaryBody>), AcsError> {
         let started_at = Utc::now();
         let started = Instant::now();
         let max = self.config.retry.max_retries;
@@ -354,7 +395,7 @@ impl ChatClient {
             let elapsed = started.elapsed();
             let exchange = self.record(&url, (started_at, elapsed), attempt, failed, &outcome);
             return match outcome {
-                Ok(answer) if (200..300).contains(&answer.status) => Ok(exchange),
+                Ok(answer) if (200..300).contains(&answer.status) => Ok((exchange, answer.binary)),
                 Ok(answer) => Err(service_error(answer, &exchange)),
                 Err(e) => Err(AcsError::Transport {
                     kind: e.kind,
@@ -418,12 +459,12 @@ impl ChatClient {
             .http
             .get(url.clone())
             .bearer_auth(self.config.token.expose())
-            .header(reqwest::header::ACCEPT, "application/json")
+            .header(REQUEST_HEADERS[0].0, REQUEST_HEADERS[0].1)
             .send()
             .await
             .map_err(TransportError::from_reqwest)?;
         let status = response.status().as_u16();
-        let headers = response
+        let headers: Vec<(String, String)> = response
             .headers()
             .iter()
             .map(|(k, v)| {
@@ -433,12 +474,20 @@ impl ChatClient {
                 )
             })
             .collect();
-        let (body, error) = read_body(response, self.config.max_body).await?;
+        let content_type = header_value(&headers, "content-type").map(str::to_string);
+        let (bytes, error) = read_body(response, self.config.max_body).await?;
+        let binary = BinaryBody::read(&bytes, content_type.as_deref());
+        let body = match &binary {
+            Some(image) => image.placeholder(),
+            None => String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        };
         Ok(RawAnswer {
             status,
             headers,
             body,
             error,
+            binary,
         })
     }
 }
@@ -450,6 +499,8 @@ struct RawAnswer {
     body: String,
     /// Set when the body was cut off at the size limit.
     error: Option<String>,
+    /// An image body: its size and dimensions (`body` then holds a placeholder).
+    binary: Option<BinaryBody>,
 }
 
 struct TransportError {
@@ -524,7 +575,7 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 async fn read_body(
     mut response: reqwest::Response,
     max: usize,
-) -> Result<(String, Option<String>), TransportError> {
+) -> Result<(Vec<u8>, Option<String>), TransportError> {
     let mut body = Vec::new();
     while let Some(chunk) = response
         .chunk()
@@ -532,8 +583,9 @@ async fn read_body(
         .map_err(TransportError::from_reqwest)?
     {
         if body.len() + chunk.len() > max {
+            body.truncate(4096);
             return Ok((
-                String::from_utf8_lossy(&body[..body.len().min(4096)]).into_owned(),
+                body,
                 Some(format!(
                     "the body is larger than {} MiB and was not read",
                     max / (1024 * 1024)
@@ -542,11 +594,7 @@ async fn read_body(
         }
         body.extend_from_slice(&chunk);
     }
-    Ok((
-        String::from_utf8(body)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        None,
-    ))
+    Ok((body, None))
 }
 
 fn service_error(answer: RawAnswer, exchange: &Exchange) -> AcsError {
@@ -556,6 +604,7 @@ fn service_error(answer: RawAnswer, exchange: &Exchange) -> AcsError {
         code: parsed.code,
         message: parsed.message,
         target: parsed.target,
+        details: parsed.details,
         ms_cv: exchange.ms_cv().map(str::to_string),
         retry_after: super::retry::retry_after(&answer.headers, Utc::now()),
         body: answer.body,
@@ -592,82 +641,4 @@ pub fn decode_body<T: DeserializeOwned>(exchange: &Exchange) -> Result<T, AcsErr
             exchange.body.len()
         ))
     })
-}
-
-/// Pages of a list, fetched one at a time as the caller asks, so the first page shows before the last arrives.
-/// Stops at a missing `nextLink`, at an empty page (the service's usual last page), or at a link that repeats.
-pub struct Pager<T> {
-    client: ChatClient,
-    next: Option<Url>,
-    last: Option<Url>,
-    pages: usize,
-    _item: PhantomData<fn() -> T>,
-}
-
-impl<T: DeserializeOwned> Pager<T> {
-    fn new(client: ChatClient, first: Url) -> Self {
-        Self {
-            client,
-            next: Some(first),
-            last: None,
-            pages: 0,
-            _item: PhantomData,
-        }
-    }
-
-    /// Pages fetched so far.
-    pub fn pages(&self) -> usize {
-        self.pages
-    }
-
-    /// Whether another page may exist.
-    pub fn has_more(&self) -> bool {
-        self.next.is_some()
-    }
-
-    /// The URL the next page will come from.
-    pub fn next_url(&self) -> Option<&Url> {
-        self.next.as_ref()
-    }
-
-    /// Fetches the next page; `None` once the list is complete. After an error the pager can be retried.
-    pub async fn next_page(&mut self) -> Option<Result<Fetched<Page<T>>, AcsError>> {
-        let url = self.next.clone()?;
-        match self.client.get_json::<Page<T>>(url.clone()).await {
-            Ok(page) => {
-                self.pages += 1;
-                self.next = page
-                    .value
-                    .next_link
-                    .as_deref()
-                    .filter(|_| !page.value.value.is_empty())
-                    .and_then(|link| self.client.resolve_next_link(link))
-                    .filter(|next| Some(next) != self.last.as_ref() && *next != url);
-                self.last = Some(url);
-                Some(Ok(page))
-            }
-            Err(e) => Some(Err(e)),
-        }
-    }
-
-    /// Every item, up to `max`, calling `on_page(pages, items)` after each page.
-    pub async fn collect_all(
-        mut self,
-        max: Option<usize>,
-        mut on_page: impl FnMut(usize, usize),
-    ) -> Result<Vec<T>, AcsError> {
-        let mut items = Vec::new();
-        while let Some(page) = self.next_page().await {
-            items.extend(page?.value.value);
-            let full = max.is_some_and(|max| items.len() >= max);
-            if let Some(max) = max {
-                items.truncate(max);
-            }
-            on_page(self.pages, items.len());
-            if full {
-                break;
-            }
-        }
-        Ok(items)
-    }
 }

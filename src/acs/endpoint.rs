@@ -1,6 +1,8 @@
 //! Endpoints, ids and api-versions, validated before any request is made.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use url::Url;
 
 use super::error::AcsError;
@@ -123,8 +125,63 @@ pub fn connection_string_part(s: &str, key: &str) -> Option<String> {
 }
 
 /// Validates a thread id: `19:...@thread.v2` is usual, but any id without spaces or control characters is sent.
-pub fn validate_thread_id(id: &str) -> Result<&str, AcsError> {
-    validate_id(id, "thread id", "19:...@thread.v2")
+///
+/// Ids are accepted as people paste them and decoded once here, so they are not encoded a second
+/// time in the request path (which would ask for a thread that does not exist: a misleading 404):
+/// - percent-encoded, as the SDKs put them in paths and logs show them: `19%3Ameeting_...%40thread.v2`;
+/// - a Teams meeting join link, `https://teams.microsoft.com/l/meetup-join/19%3ameeting_...%40thread.v2/0?context=...`,
+///   whose path holds the meeting chat's thread id (the ACS quickstart "Join your chat app to a Teams
+///   meeting" parses it from the link; communication-ui-library's `getChatThreadFromTeamsLink`
+///   decodes it the same way), or any URL with a `19:` path segment (an ACS request URL).
+pub fn validate_thread_id(id: &str) -> Result<Cow<'_, str>, AcsError> {
+    let trimmed = id.trim();
+    let decoded = match thread_id_in_url(trimmed)? {
+        Some(from_link) => Cow::Owned(from_link),
+        None => percent_decoded(trimmed),
+    };
+    const EXAMPLE: &str = "19:...@thread.v2";
+    match decoded {
+        Cow::Borrowed(s) => validate_id(s, "thread id", EXAMPLE).map(Cow::Borrowed),
+        Cow::Owned(s) => validate_id(&s, "thread id", EXAMPLE).map(|v| Cow::Owned(v.to_string())),
+    }
+}
+
+/// The thread id in a pasted URL; `None` when the input is not a URL.
+fn thread_id_in_url(input: &str) -> Result<Option<String>, AcsError> {
+    let lower = input.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Ok(None);
+    }
+    let url = Url::parse(input).map_err(|e| {
+        AcsError::BadInput(format!("malformed link {input:?}: {e}; expected a thread id such as 19:...@thread.v2 or a Teams meeting link"))
+    })?;
+    url.path_segments()
+        .into_iter()
+        .flatten()
+        .map(|segment| percent_decoded(segment).into_owned())
+        .find(|segment| segment.starts_with("19:"))
+        .map(Some)
+        .ok_or_else(|| {
+            AcsError::BadInput(format!(
+                "no thread id in the link {input:?}: expected a Teams meeting link (https://teams.microsoft.com/l/meetup-join/19%3ameeting_...%40thread.v2/...) or a thread id"
+            ))
+        })
+}
+
+/// Undoes percent-encoding (once, or twice for an id encoded twice in a log); text that does not
+/// decode to UTF-8 is kept as given.
+fn percent_decoded(s: &str) -> Cow<'_, str> {
+    let mut out = Cow::Borrowed(s);
+    for _ in 0..2 {
+        if !out.contains('%') {
+            break;
+        }
+        match percent_decode_str(&out).decode_utf8() {
+            Ok(Cow::Owned(decoded)) => out = Cow::Owned(decoded),
+            _ => break,
+        }
+    }
+    out
 }
 
 /// Validates a message id (real ones are epoch-millisecond numbers).
@@ -136,6 +193,11 @@ fn validate_id<'a>(id: &'a str, what: &str, example: &str) -> Result<&'a str, Ac
     let id = id.trim();
     if id.is_empty() {
         return Err(AcsError::BadInput(format!("no {what}: expected {example}")));
+    }
+    if id == "." || id == ".." {
+        return Err(AcsError::BadInput(format!(
+            "malformed {what} {id:?}: expected {example}"
+        )));
     }
     if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(AcsError::BadInput(format!(
@@ -193,9 +255,28 @@ mod tests {
     }
 
     #[test]
+    fn pasted_ids_are_decoded_once() {
+        let id = "19:meeting_NjA5YTAyMmYtMTA0Ny00ZjQ1LWI2ZDEtZDIxYzA5NDFh@thread.v2";
+        assert_eq!(validate_thread_id(id).unwrap(), id);
+        let encoded = "19%3Ameeting_NjA5YTAyMmYtMTA0Ny00ZjQ1LWI2ZDEtZDIxYzA5NDFh%40thread.v2";
+        assert_eq!(validate_thread_id(encoded).unwrap(), id);
+        let twice = "19%253Ameeting_NjA5YTAyMmYtMTA0Ny00ZjQ1LWI2ZDEtZDIxYzA5NDFh%2540thread.v2";
+        assert_eq!(validate_thread_id(twice).unwrap(), id);
+        let link = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjA5YTAyMmYtMTA0Ny00ZjQ1LWI2ZDEtZDIxYzA5NDFh%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf%22%7d";
+        assert_eq!(validate_thread_id(link).unwrap(), id);
+        assert_eq!(
+            encode_segment(&validate_thread_id(encoded).unwrap()),
+            "19%3Ameeting_NjA5YTAyMmYtMTA0Ny00ZjQ1LWI2ZDEtZDIxYzA5NDFh%40thread.v2"
+        );
+    }
+
+    #[test]
     fn bad_ids_and_versions_are_rejected() {
         assert!(validate_thread_id("  ").is_err());
         assert!(validate_thread_id("19:a b@thread.v2").is_err());
+        assert!(validate_thread_id("%2E%2E").is_err());
+        assert!(validate_thread_id("19%3Aa%0Ab%40thread.v2").is_err());
+        assert!(validate_thread_id("https://teams.microsoft.com/l/chat/0/0").is_err());
         assert!(validate_api_version("2024-03-15-preview").is_ok());
         assert!(validate_api_version("latest").is_err());
     }

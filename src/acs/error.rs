@@ -14,6 +14,8 @@ pub struct ServiceError {
     pub code: Option<String>,
     pub message: Option<String>,
     pub target: Option<String>,
+    /// `details[]`: what a validation error found wrong, and where (`target`).
+    pub details: Vec<ErrorDetail>,
     /// The `MS-CV` correlation vector the service team needs.
     pub ms_cv: Option<String>,
     /// How long the service asked to wait (429/503).
@@ -34,6 +36,10 @@ impl ServiceError {
             Some(m) if !m.trim().is_empty() => line.push_str(&format!(": {}", m.trim())),
             _ if self.body.trim().is_empty() => line.push_str(": (empty body)"),
             _ => {}
+        }
+        let details: Vec<String> = self.details.iter().filter_map(ErrorDetail::shown).collect();
+        if !details.is_empty() {
+            line.push_str(&format!(" [{}]", details.join("; ")));
         }
         if let Some(cv) = &self.ms_cv {
             line.push_str(&format!(" [MS-CV: {cv}]"));
@@ -88,6 +94,27 @@ pub struct ErrorBody {
     pub code: Option<String>,
     pub message: Option<String>,
     pub target: Option<String>,
+    pub details: Vec<ErrorDetail>,
+}
+
+/// One entry of `details[]` (`CommunicationError` nests itself; ARM's `ErrorDetail` has code and message).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ErrorDetail {
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub target: Option<String>,
+}
+
+impl ErrorDetail {
+    /// `target: message` (or whichever of the two is there); `None` for an empty detail.
+    pub fn shown(&self) -> Option<String> {
+        let text = self.message.as_deref().or(self.code.as_deref());
+        match (self.target.as_deref(), text) {
+            (Some(target), Some(text)) => Some(format!("{target}: {text}")),
+            (Some(only), None) | (None, Some(only)) => Some(only.to_string()),
+            (None, None) => None,
+        }
+    }
 }
 
 /// Parses every error envelope the service is known to send; an empty or non-JSON body gives nothing.
@@ -104,11 +131,27 @@ pub fn parse_error_body(body: &[u8]) -> ErrorBody {
         .and_then(Value::as_object)
         .unwrap_or(obj);
     let field = |name: &str| get_ci(inner, name).and_then(scalar_string);
+    let details = get_ci(inner, "details")
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(detail).collect())
+        .unwrap_or_default();
     ErrorBody {
         code: field("code"),
         message: field("message"),
         target: field("target"),
+        details,
     }
+}
+
+/// A detail of any case (`target`/`Target`); non-objects are skipped.
+fn detail(item: &Value) -> Option<ErrorDetail> {
+    let obj = item.as_object()?;
+    let field = |name: &str| get_ci(obj, name).and_then(scalar_string);
+    Some(ErrorDetail {
+        code: field("code"),
+        message: field("message"),
+        target: field("target"),
+    })
 }
 
 fn get_ci<'a>(obj: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a Value> {
@@ -248,6 +291,50 @@ mod tests {
             assert_eq!(parsed.code.as_deref(), code, "{body}");
             assert_eq!(parsed.message.as_deref(), message, "{body}");
         }
+    }
+
+    #[test]
+    fn validation_details_name_their_target() {
+        let body = br#"{"communicationError":{"code":"BadRequest","message":"One or more validation errors occurred.","details":[{"message":"The input was not valid.","target":"type"}]}}"#;
+        let parsed = parse_error_body(body);
+        assert_eq!(parsed.code.as_deref(), Some("BadRequest"));
+        assert_eq!(parsed.details[0].target.as_deref(), Some("type"));
+        let e = ServiceError {
+            status: 400,
+            code: parsed.code,
+            message: parsed.message,
+            details: parsed.details,
+            body: String::from_utf8_lossy(body).into_owned(),
+            ..Default::default()
+        };
+        assert_eq!(
+            e.summary(),
+            "400 Bad Request (BadRequest): One or more validation errors occurred. [type: The input was not valid.]"
+        );
+        let pascal = parse_error_body(
+            br#"{"CommunicationError":{"Code":"BadRequest","Details":[{"Target":"maxPageSize"},{}, 3]}}"#,
+        );
+        let shown: Vec<_> = pascal
+            .details
+            .iter()
+            .filter_map(ErrorDetail::shown)
+            .collect();
+        assert_eq!(shown, ["maxPageSize"]);
+    }
+
+    #[test]
+    fn a_not_found_without_message_is_still_one_readable_line() {
+        let body = r#"{"CommunicationError": {"Code": "NotFound", "Details": []}}"#;
+        let parsed = parse_error_body(body.as_bytes());
+        let e = ServiceError {
+            status: 404,
+            code: parsed.code,
+            message: parsed.message,
+            details: parsed.details,
+            body: body.into(),
+            ..Default::default()
+        };
+        assert_eq!(e.summary(), "404 Not Found (NotFound)");
     }
 
     #[test]

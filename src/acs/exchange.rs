@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 /// One logical request (with its retries) and the answer it finally got.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Exchange {
     /// Increasing number, unique within one client and its clones.
     pub seq: u64,

@@ -1,12 +1,16 @@
 //! `CommunicationIdentifierModel`: who sent, created, initiated or read something.
 //!
 //! The spec says `kind` is required in responses, but real traffic up to api-version 2024-03-07 never
-//! carries it, so the kind is inferred from the sub-object present and then from the `rawId` prefix.
+//! carries it, so the kind is inferred from the sub-object present and then from the `rawId`, read
+//! as the SDKs read it ([`super::raw_id`]). Identifier shapes and raw ids: MicrosoftDocs/azure-docs
+//! `articles/communication-services/concepts/includes/identifiers/identifiers-rest.md`.
 
 use serde::Serialize;
 
-use super::lenient::deserialize_keeping_unknown;
 use serde_json::{Map, Value};
+
+use super::lenient::deserialize_keeping_unknown;
+use super::raw_id::{Cloud, PHONE_PREFIX, RawId, TEAMS_VISITOR_PREFIX};
 
 /// The wire model, kept whole: unknown kinds and fields survive a decode/encode round trip.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -128,21 +132,15 @@ impl IdentifierKind {
         }
     }
 
-    /// Infers the kind from a raw id prefix, as the SDKs do (`8:acs:`, `4:`, `8:orgid:`, `28:orgid:` ...).
+    /// Infers the kind from a raw id, as the SDKs do (see [`CommunicationIdentifierModel::from_raw_id`]).
     pub fn from_raw_id(raw_id: &str) -> Self {
-        const USER_PREFIXES: [&str; 4] = ["8:acs:", "8:gcch-acs:", "8:dod-acs:", "8:spool:"];
-        const TEAMS_USER_PREFIXES: [&str; 4] = ["8:orgid:", "8:teamsvisitor:", "8:gcch:", "8:dod:"];
-        const TEAMS_APP_PREFIXES: [&str; 3] = ["28:orgid:", "28:gcch:", "28:dod:"];
-        if USER_PREFIXES.iter().any(|p| raw_id.starts_with(p)) {
-            Self::CommunicationUser
-        } else if raw_id.starts_with("4:") {
-            Self::PhoneNumber
-        } else if TEAMS_USER_PREFIXES.iter().any(|p| raw_id.starts_with(p)) {
-            Self::MicrosoftTeamsUser
-        } else if TEAMS_APP_PREFIXES.iter().any(|p| raw_id.starts_with(p)) {
-            Self::MicrosoftTeamsApp
-        } else {
-            Self::Unknown("unknown".to_string())
+        match RawId::parse(raw_id) {
+            RawId::Phone(_) => Self::PhoneNumber,
+            RawId::CommunicationUser => Self::CommunicationUser,
+            RawId::TeamsUser { .. } => Self::MicrosoftTeamsUser,
+            RawId::TeamsApp { .. } => Self::MicrosoftTeamsApp,
+            RawId::TeamsExtensionUser { .. } => Self::TeamsExtensionUser,
+            RawId::Unknown => Self::Unknown("unknown".to_string()),
         }
     }
 }
@@ -191,42 +189,97 @@ impl CommunicationIdentifierModel {
 
     /// The raw id as sent, else rebuilt from the sub-object the way the SDKs do.
     pub fn raw_id(&self) -> String {
-        if let Some(raw) = self.raw_id.as_deref().filter(|r| !r.is_empty()) {
-            return raw.to_string();
+        match self.raw_id.as_deref().filter(|r| !r.is_empty()) {
+            Some(raw) => raw.to_string(),
+            None => self.rebuilt_raw_id().unwrap_or_default(),
         }
+    }
+
+    /// The raw id rebuilt from the sub-object alone (ignoring `rawId`), as the SDKs build it.
+    pub fn rebuilt_raw_id(&self) -> Option<String> {
         if let Some(user) = &self.communication_user {
-            return user.id.clone();
+            return Some(user.id.clone());
         }
         if let Some(phone) = &self.phone_number {
-            return format!("4:{}", phone.value);
+            return Some(format!("{PHONE_PREFIX}{}", phone.value));
         }
         if let Some(teams) = &self.microsoft_teams_user {
             let prefix = if teams.is_anonymous == Some(true) {
-                "8:teamsvisitor:"
+                TEAMS_VISITOR_PREFIX
             } else {
-                match teams.cloud.as_deref() {
-                    Some("gcch") => "8:gcch:",
-                    Some("dod") => "8:dod:",
-                    _ => "8:orgid:",
-                }
+                Cloud::from_wire(teams.cloud.as_deref()).teams_user_prefix()
             };
-            return format!("{prefix}{}", teams.user_id);
+            return Some(format!("{prefix}{}", teams.user_id));
         }
         if let Some(app) = &self.microsoft_teams_app {
-            let prefix = match app.cloud.as_deref() {
-                Some("gcch") => "28:gcch:",
-                Some("dod") => "28:dod:",
-                _ => "28:orgid:",
-            };
-            return format!("{prefix}{}", app.app_id);
+            let prefix = Cloud::from_wire(app.cloud.as_deref()).teams_app_prefix();
+            return Some(format!("{prefix}{}", app.app_id));
         }
-        if let Some(ext) = &self.teams_extension_user {
-            return format!(
-                "8:acs:{}_{}_{}",
-                ext.resource_id, ext.tenant_id, ext.user_id
-            );
+        let ext = self.teams_extension_user.as_ref()?;
+        let prefix = Cloud::from_wire(ext.cloud.as_deref()).acs_user_prefix();
+        Some(format!(
+            "{prefix}{}_{}_{}",
+            ext.resource_id, ext.tenant_id, ext.user_id
+        ))
+    }
+
+    /// The identifier a raw id stands for, as the SDKs parse it (see [`super::raw_id`]): `rawId`
+    /// plus the sub-object of its kind (none for an unknown prefix). No `kind`: the caller adds it
+    /// where the api-version sends one.
+    pub fn from_raw_id(raw: &str) -> Self {
+        let mut id = Self {
+            raw_id: Some(raw.to_string()),
+            ..Self::default()
+        };
+        match RawId::parse(raw) {
+            RawId::Phone(value) => {
+                id.phone_number = Some(PhoneNumberIdentifierModel {
+                    value: value.to_string(),
+                    ..Default::default()
+                });
+            }
+            RawId::CommunicationUser => {
+                id.communication_user = Some(CommunicationUserIdentifierModel {
+                    id: raw.to_string(),
+                    extra: Map::new(),
+                });
+            }
+            RawId::TeamsUser {
+                user_id,
+                anonymous,
+                cloud,
+            } => {
+                id.microsoft_teams_user = Some(MicrosoftTeamsUserIdentifierModel {
+                    user_id: user_id.to_string(),
+                    is_anonymous: anonymous.then_some(true),
+                    cloud: Some(cloud.as_str().to_string()),
+                    extra: Map::new(),
+                });
+            }
+            RawId::TeamsApp { app_id, cloud } => {
+                id.microsoft_teams_app = Some(MicrosoftTeamsAppIdentifierModel {
+                    app_id: app_id.to_string(),
+                    cloud: Some(cloud.as_str().to_string()),
+                    extra: Map::new(),
+                });
+            }
+            RawId::TeamsExtensionUser {
+                resource_id,
+                tenant_id,
+                user_id,
+                cloud,
+            } => {
+                id.teams_extension_user = Some(TeamsExtensionUserIdentifierModel {
+                    user_id: user_id.to_string(),
+                    tenant_id: tenant_id.to_string(),
+                    resource_id: resource_id.to_string(),
+                    cloud: Some(cloud.as_str().to_string()),
+                    extra: Map::new(),
+                });
+            }
+            RawId::Unknown => {}
         }
-        String::new()
+        id
     }
 }
 

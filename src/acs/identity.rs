@@ -421,6 +421,7 @@ impl Answer {
             code: parsed.code,
             message: parsed.message,
             target: parsed.target,
+            details: parsed.details,
             ms_cv: self.ms_cv().map(str::to_string),
             retry_after: super::retry::retry_after(&self.headers, Utc::now()),
             body: self.body,

@@ -1,13 +1,17 @@
 //! The ACS Chat REST client. It knows HTTP and JSON, nothing of terminals, and is usable on its own.
 
+pub mod api_versions;
 pub mod client;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
 pub mod identifier;
 pub mod identity;
+pub mod images;
 mod lenient;
 pub mod models;
+mod pager;
+pub mod raw_id;
 pub mod retry;
 pub mod secret;
 pub mod time;
@@ -18,6 +22,7 @@ pub use endpoint::{DEFAULT_API_VERSION, Endpoint, KNOWN_API_VERSIONS};
 pub use error::{AcsError, ServiceError, TransportKind};
 pub use exchange::{Exchange, ExchangeSummary, FailedAttempt, RequestLog};
 pub use identifier::{CommunicationIdentifierModel, IdentifierKind};
+pub use images::{ChatImage, ImageView};
 pub use models::*;
 pub use retry::RetryPolicy;
 pub use secret::AccessToken;

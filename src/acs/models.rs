@@ -75,10 +75,16 @@ pub struct ChatThreadItem {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RetentionPolicy {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_thread_after_days: Option<i64>,
+    /// 2023-07-01-preview's discriminator, before it was renamed `kind`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<String>,
+    /// 2023-07-01-preview's `deleteThreadAfterDays`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_after_creation: Option<i64>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -106,15 +112,23 @@ impl RetentionPolicy {
         Self {
             kind: "threadCreationDate".into(),
             delete_thread_after_days: Some(days),
-            extra: Map::new(),
+            ..Self::default()
+        }
+    }
+
+    /// The discriminator: `kind`, or 2023-07-01-preview's `policyType`.
+    pub fn kind(&self) -> &str {
+        match self.kind.as_str() {
+            "" => self.policy_type.as_deref().unwrap_or(""),
+            kind => kind,
         }
     }
 
     pub fn meaning(&self) -> RetentionKind {
-        match self.kind.as_str() {
+        match self.kind() {
             "none" => RetentionKind::KeepUntilDeleted,
             "threadCreationDate" => RetentionKind::ThreadCreationDate {
-                delete_after_days: self.delete_thread_after_days,
+                delete_after_days: self.delete_thread_after_days.or(self.days_after_creation),
             },
             other => RetentionKind::Other(other.to_string()),
         }
@@ -189,10 +203,17 @@ open_enum!(
         TopicUpdated => "topicUpdated",
         ParticipantAdded => "participantAdded",
         ParticipantRemoved => "participantRemoved",
+        RichtextHtml => "richtext/html",
     }
 );
 
 impl ChatMessageType {
+    /// HTML content: `html`, or `richtext/html` as early api-versions label messages sent from Teams
+    /// ("messages from Teams can either be 'html' or 'richtext/html'": Azure/communication-ui-library #588).
+    pub fn is_html(&self) -> bool {
+        matches!(self, Self::Html | Self::RichtextHtml)
+    }
+
     /// System events are written by the service, not by a participant.
     pub fn is_system(&self) -> bool {
         matches!(
@@ -207,8 +228,22 @@ open_enum!(
     ChatAttachmentType {
         Image => "image",
         File => "file",
+        TeamsInlineImage => "teamsInlineImage",
+        TeamsFile => "teamsFile",
     }
 );
+
+impl ChatAttachmentType {
+    /// `image`, or the 2023 previews' `teamsInlineImage` (and the JS SDK's `teamsImage`).
+    pub fn is_image(&self) -> bool {
+        matches!(self, Self::Image | Self::TeamsInlineImage) || self.as_str() == "teamsImage"
+    }
+
+    /// `file`, or the 2023-07-01-preview's `teamsFile`.
+    pub fn is_file(&self) -> bool {
+        matches!(self, Self::File | Self::TeamsFile)
+    }
+}
 
 /// `GET /chat/threads/{id}/messages/{mid}` and items of the message list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -336,6 +371,12 @@ pub struct ChatAttachment {
     pub id: String,
     #[serde(default)]
     pub attachment_type: ChatAttachmentType,
+    /// The file extension (`png`): api-versions 2023-11-07 and 2023-11-15-preview only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    /// The 2023-04-01-preview and 2023-07-01-preview name of the extension (`png`, `pdf`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -455,6 +496,8 @@ deserialize_keeping_unknown!(ChatThreadItem {
 deserialize_keeping_unknown!(RetentionPolicy {
     "kind" => kind: value,
     "deleteThreadAfterDays" => delete_thread_after_days: value,
+    "policyType" => policy_type: value,
+    "daysAfterCreation" => days_after_creation: value,
 });
 deserialize_keeping_unknown!(ChatMessage {
     "id" => id: value,
@@ -479,6 +522,8 @@ deserialize_keeping_unknown!(ChatMessageContent {
 deserialize_keeping_unknown!(ChatAttachment {
     "id" => id: value,
     "attachmentType" => attachment_type: value,
+    "extension" => extension: value,
+    "contentType" => content_type: value,
     "name" => name: value,
     "url" => url: value,
     "previewUrl" => preview_url: value,
@@ -518,6 +563,23 @@ mod tests {
         assert_eq!(
             t.scheduled_deletion().unwrap().to_rfc3339(),
             "2024-01-31T00:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn the_2023_preview_retention_shape_means_the_same() {
+        let p: RetentionPolicy =
+            serde_json::from_str(r#"{"policyType":"threadCreationDate","daysAfterCreation":90}"#)
+                .unwrap();
+        assert_eq!(
+            p.meaning(),
+            RetentionKind::ThreadCreationDate {
+                delete_after_days: Some(90)
+            }
+        );
+        assert_eq!(
+            serde_json::to_string(&p).unwrap(),
+            r#"{"policyType":"threadCreationDate","daysAfterCreation":90}"#
         );
     }
 

@@ -66,15 +66,52 @@ fn thread_deleted(ctx: &Context) -> Option<Finding> {
     let summary = format!(
         "the thread was deleted on {deleted_on}: a deleted thread cannot be retrieved and its history cannot be listed"
     );
-    let evidence = Evidence::default()
+    let mut evidence = Evidence::default()
         .detail("deletedOn", deleted_on)
         .ms_cvs(&ctx.data.thread.ms_cvs);
+    let gone = gone_with_the_thread(ctx);
+    if !gone.is_empty() {
+        for (_, cvs) in &gone {
+            evidence = evidence.ms_cvs(cvs);
+        }
+        let parts: Vec<&str> = gone.iter().map(|(part, _)| *part).collect();
+        evidence = evidence.detail("notFound", parts);
+    }
     Some(finding(
         FindingCode::ThreadDeleted,
         Severity::Error,
         summary,
         evidence,
     ))
+}
+
+/// The parts of a deleted thread that answered 404, as the service does once a thread is deleted,
+/// with the `MS-CV`s of those answers.
+fn gone_with_the_thread<'a>(ctx: &Context<'a>) -> Vec<(&'static str, &'a [String])> {
+    let data = ctx.data;
+    let deleted = data
+        .thread
+        .value
+        .as_ref()
+        .is_some_and(|t| t.deleted_on.is_some());
+    let parts: [(&'static str, Option<&PartError>, &'a [String]); 3] = [
+        ("messages", data.messages.error(), &data.messages.ms_cvs),
+        (
+            "participants",
+            data.participants.error(),
+            &data.participants.ms_cvs,
+        ),
+        (
+            "readReceipts",
+            data.read_receipts.error(),
+            &data.read_receipts.ms_cvs,
+        ),
+    ];
+    parts
+        .into_iter()
+        .filter(|(_, error, _)| deleted && error.is_some_and(|e| e.status == Some(404)))
+        .map(|(part, _, cvs)| (part, cvs))
+        .collect()
 }
 
 fn retention_deletes_soon(ctx: &Context) -> Option<Finding> {
@@ -250,10 +287,10 @@ fn history_limited(ctx: &Context, d: &Diagnosis) -> Vec<Finding> {
                 .filter(|e| e.created.is_some_and(|c| c < since))
                 .map(|e| e.id())
                 .collect();
-            if hidden.is_empty() {
-                return None;
-            }
             let shared = report.shared_history_since.as_deref().unwrap_or_default();
+            if hidden.is_empty() {
+                return unlisted_history(ctx, report, since, shared);
+            }
             let summary = format!(
                 "{} sees the history only from {shared} (its shareHistoryTime): {} created before it {} hidden from it",
                 report.label(),
@@ -276,6 +313,44 @@ fn history_limited(ctx: &Context, d: &Diagnosis) -> Vec<Finding> {
             ))
         })
         .collect()
+}
+
+/// The identity that listed the messages shares the history from after the thread began: what came
+/// before is not in its listing at all (the listing starts above sequence id 1).
+fn unlisted_history(
+    ctx: &Context,
+    report: &IdentityReport,
+    since: chrono::DateTime<chrono::Utc>,
+    shared: &str,
+) -> Option<Finding> {
+    let fetched_by_it = ctx.data.fetched_as.as_deref() == Some(report.raw_id.as_str());
+    let began = ctx.data.thread.value.as_ref()?.created()?;
+    let first = ctx.timeline.entries.first()?;
+    let first_seq = first.sequence.filter(|s| *s > 1)?;
+    if !fetched_by_it || since <= began || !ctx.data.messages.is_complete() {
+        return None;
+    }
+    let summary = format!(
+        "{} sees the history only from {shared} (its shareHistoryTime): the {} before it (sequence ids 1-{}) are not listed for it",
+        report.label(),
+        plural(
+            usize::try_from(first_seq - 1).unwrap_or(usize::MAX),
+            "message",
+            "messages"
+        ),
+        first_seq - 1
+    );
+    let evidence = Evidence::default()
+        .raw_id(&report.raw_id)
+        .message_id(Some(first.id()))
+        .detail("sharedHistorySince", shared)
+        .detail("unlisted", format!("1-{}", first_seq - 1));
+    Some(finding(
+        FindingCode::HistoryLimited,
+        Severity::Warning,
+        summary,
+        evidence,
+    ))
 }
 
 fn members(d: &Diagnosis) -> impl Iterator<Item = &IdentityReport> {
@@ -368,6 +443,18 @@ fn sequence_gap(ctx: &Context) -> Option<Finding> {
     let mut missing = Vec::new();
     let mut bordering = Vec::new();
     let mut total = 0u64;
+    // A complete history starts at sequence id 1 (the creation's participantAdded): what the
+    // listing starts above it, the identity that listed it was not shown.
+    if let Some(first) = entries.first().filter(|_| ctx.data.messages.is_complete())
+        && let Some(seq) = first.sequence.filter(|s| *s > 1)
+    {
+        total += seq - 1;
+        missing.push(match seq {
+            2 => "1".to_string(),
+            _ => format!("1-{}", seq - 1),
+        });
+        bordering.push(first.id());
+    }
     for pair in entries.windows(2) {
         let (Some(a), Some(b)) = (pair[0].sequence, pair[1].sequence) else {
             continue;
@@ -387,7 +474,7 @@ fn sequence_gap(ctx: &Context) -> Option<Finding> {
     bordering.dedup();
     let moved = resequenced(ctx);
     let mut summary = format!(
-        "{} missing between loaded messages: {}",
+        "{} missing from the loaded messages: {}",
         plural(
             usize::try_from(total).unwrap_or(usize::MAX),
             "sequence id",
@@ -549,6 +636,7 @@ fn data_unavailable(ctx: &Context) -> Vec<Finding> {
     ];
     parts
         .into_iter()
+        .filter(|(part, ..)| !gone_with_the_thread(ctx).iter().any(|(p, _)| p == part))
         .filter_map(|(part, consequence, error, cvs)| {
             let error = error?;
             let severity = if error.is_forbidden() {

@@ -37,7 +37,7 @@ use crate::acs::{ChatMessage, ChatParticipant};
 pub use data::{Outcome, Part, PartError, ThreadData};
 pub use report::{
     Diagnosis, Evidence, Finding, FindingCode, HiddenReason, HistoryBoundary, IdentityReport,
-    MembershipStatus, ReadUpTo, ReceiptLine, Severity, ThreadKind, View,
+    MembershipStatus, ReadUpTo, ReceiptLine, Severity, ThreadKind, View, removal_sentence,
 };
 
 /// What to diagnose for.

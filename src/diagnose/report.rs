@@ -162,6 +162,43 @@ pub enum FindingCode {
     DataUnavailable,
 }
 
+impl FindingCode {
+    pub const ALL: [FindingCode; 13] = [
+        Self::RemovedParticipant,
+        Self::HistoryLimited,
+        Self::NotAMember,
+        Self::MembershipUnknown,
+        Self::ReceiptsUnsupported,
+        Self::SequenceGap,
+        Self::RetentionDeletesSoon,
+        Self::ThreadDeleted,
+        Self::TeamsInterop,
+        Self::DeletedMessages,
+        Self::EditedMessages,
+        Self::Visibility,
+        Self::DataUnavailable,
+    ];
+
+    /// The code as the JSON writes it (`removedParticipant`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::RemovedParticipant => "removedParticipant",
+            Self::HistoryLimited => "historyLimited",
+            Self::NotAMember => "notAMember",
+            Self::MembershipUnknown => "membershipUnknown",
+            Self::ReceiptsUnsupported => "receiptsUnsupported",
+            Self::SequenceGap => "sequenceGap",
+            Self::RetentionDeletesSoon => "retentionDeletesSoon",
+            Self::ThreadDeleted => "threadDeleted",
+            Self::TeamsInterop => "teamsInterop",
+            Self::DeletedMessages => "deletedMessages",
+            Self::EditedMessages => "editedMessages",
+            Self::Visibility => "visibility",
+            Self::DataUnavailable => "dataUnavailable",
+        }
+    }
+}
+
 /// What a finding rests on. `messageIds` and `rawIds` are where a UI jumps to.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

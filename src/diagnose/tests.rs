@@ -646,3 +646,10 @@ fn the_json_has_exactly_the_contract_keys() {
         serde_json::to_string_pretty(&value).unwrap()
     );
 }
+
+#[test]
+fn finding_codes_are_written_as_the_json_writes_them() {
+    for code in FindingCode::ALL {
+        assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+    }
+}

@@ -3,17 +3,16 @@
 //! Message ids are epoch milliseconds of creation, unique and increasing with `sequenceId`, as in real
 //! traffic; paging cursors are those milliseconds.
 
-use std::collections::HashSet;
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Map, Value, json};
 
 use super::auth::RESOURCE_ID;
 use super::generated::Generator;
-use crate::acs::identifier::{CommunicationUserIdentifierModel, MicrosoftTeamsUserIdentifierModel};
+use super::membership::{Access, History};
 use crate::acs::{
-    ChatMessage, ChatMessageContent, ChatMessageReadReceipt, ChatMessageType, ChatParticipant,
-    ChatThreadItem, ChatThreadProperties, CommunicationIdentifierModel, Metadata,
+    ChatAttachment, ChatAttachmentType, ChatMessage, ChatMessageContent, ChatMessageReadReceipt,
+    ChatMessageType, ChatParticipant, ChatThreadItem, ChatThreadProperties,
+    CommunicationIdentifierModel, Metadata,
 };
 
 /// The demo thread every panel has something to show for.
@@ -36,8 +35,9 @@ pub struct Person {
 }
 
 impl Person {
+    /// `user` when it is a raw id already (`8:orgid:...`, `4:+1...`), else an ACS user of the resource.
     pub fn raw_id(&self) -> String {
-        if self.user.starts_with("8:") {
+        if self.user.contains(':') {
             self.user.to_string()
         } else {
             format!("8:acs:{RESOURCE_ID}_{}", self.user)
@@ -81,25 +81,10 @@ pub const OUTSIDER: Person = Person {
     name: "Olivia Outsider",
 };
 
-/// An identifier as real traffic sends it: `rawId` plus the sub-object, no `kind`.
+/// An identifier as it is stored: `rawId` plus the sub-object the SDKs read from it, no `kind`
+/// (each api-version's shape is applied when it is served).
 pub fn identifier(raw_id: &str) -> CommunicationIdentifierModel {
-    let mut id = CommunicationIdentifierModel {
-        raw_id: Some(raw_id.to_string()),
-        ..Default::default()
-    };
-    if let Some(user_id) = raw_id.strip_prefix("8:orgid:") {
-        id.microsoft_teams_user = Some(MicrosoftTeamsUserIdentifierModel {
-            user_id: user_id.to_string(),
-            cloud: Some("public".into()),
-            ..Default::default()
-        });
-    } else {
-        id.communication_user = Some(CommunicationUserIdentifierModel {
-            id: raw_id.to_string(),
-            ..Default::default()
-        });
-    }
-    id
+    CommunicationIdentifierModel::from_raw_id(raw_id)
 }
 
 /// A time as the service writes it: second precision, `Z`.
@@ -198,26 +183,30 @@ pub struct Thread {
     pub messages: Messages,
     pub participants: Vec<ChatParticipant>,
     pub receipts: Vec<ChatMessageReadReceipt>,
-    members: HashSet<String>,
+    history: History,
 }
 
 impl Thread {
+    /// The membership history is read from the stored messages' system events; listed participants
+    /// they do not mention are members since the thread's creation.
     pub fn new(
         properties: ChatThreadProperties,
         messages: Messages,
         participants: Vec<ChatParticipant>,
         receipts: Vec<ChatMessageReadReceipt>,
     ) -> Self {
-        let members = participants
-            .iter()
-            .map(|p| p.communication_identifier.raw_id())
-            .collect();
+        let created_ms = properties.created().map_or(0, |t| t.timestamp_millis());
+        let stored: &[ChatMessage] = match &messages {
+            Messages::Stored(items) => items,
+            Messages::Generated(_) => &[],
+        };
+        let history = History::new(stored.iter(), &participants, created_ms);
         Self {
             properties,
             messages,
             participants,
             receipts,
-            members,
+            history,
         }
     }
 
@@ -225,8 +214,38 @@ impl Thread {
         &self.properties.id
     }
 
-    pub fn is_member(&self, raw_id: &str) -> bool {
-        self.members.contains(raw_id)
+    /// Whether `raw_id` was ever a member (so the thread is in their thread list).
+    pub fn knows(&self, raw_id: &str) -> bool {
+        self.history.knows(raw_id)
+    }
+
+    pub fn access(&self, raw_id: &str) -> Access {
+        self.history.access(raw_id)
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// When the message sharing image `image_id` was created (epoch ms), if one of this thread's
+    /// stored messages has it.
+    pub fn image_message_ms(&self, image_id: &str) -> Option<i64> {
+        let Messages::Stored(items) = &self.messages else {
+            return None;
+        };
+        items
+            .iter()
+            .find(|m| {
+                m.attachments()
+                    .iter()
+                    .any(|a| a.id == image_id && a.attachment_type.is_image())
+            })
+            .map(message_ms)
+    }
+
+    /// A Teams meeting chat (`19:meeting_...`): its own rules for users who left.
+    pub fn is_teams_meeting(&self) -> bool {
+        self.id().starts_with("19:meeting_")
     }
 
     /// When the last message arrived (epoch ms); the creation time for an empty thread.
@@ -309,6 +328,34 @@ impl Timeline {
         self.push(ms, ChatMessageType::TopicUpdated, None, content)
     }
 
+    /// What the service writes when a thread is created: participantAdded for its first participants
+    /// (sequenceId 1), then topicUpdated with the topic (shared real-payloads §8.7).
+    pub fn creation(
+        &mut self,
+        ms: i64,
+        creator: &Person,
+        topic: &str,
+        participants: Vec<ChatParticipant>,
+    ) {
+        self.membership(ms, ChatMessageType::ParticipantAdded, creator, participants);
+        self.topic(ms + 32, creator, topic);
+    }
+
+    /// The thread of these messages.
+    pub fn into_thread(
+        self,
+        properties: ChatThreadProperties,
+        participants: Vec<ChatParticipant>,
+        receipts: Vec<ChatMessageReadReceipt>,
+    ) -> Thread {
+        Thread::new(
+            properties,
+            Messages::Stored(self.messages),
+            participants,
+            receipts,
+        )
+    }
+
     pub fn membership(
         &mut self,
         ms: i64,
@@ -324,16 +371,52 @@ impl Timeline {
         self.push(ms, kind, None, content)
     }
 
-    /// An image URL on the emulator, shaped like the service's Teams interop image links.
-    pub fn image_url(&self, attachment_id: &str, view: &str) -> String {
-        format!(
-            "{}/chat/threads/{}/images/{attachment_id}/views/{view}?api-version=2023-07-01-preview",
-            self.base_url, self.thread_id
-        )
+    /// An image attachment of message `message_id`, its links shaped like the service's (below).
+    pub fn image(&self, message_id: &str, image_id: &str, name: &str) -> ChatAttachment {
+        teams_image(&self.base_url, &self.thread_id, message_id, image_id, name)
     }
+}
 
-    pub fn file_url(&self, attachment_id: &str, name: &str) -> String {
-        format!("{}/files/{attachment_id}/{name}", self.base_url)
+/// The api-version the service writes into attachment links (spec examples of 2024-03-15-preview
+/// and 2025-03-15, `Messages_ListChatMessagesWithPageSize.json`).
+pub const ATTACHMENT_LINK_API_VERSION: &str = "2023-07-01-preview";
+
+/// An image shared from Teams: `url` is `.../images/{id}/views/original`, `previewUrl`
+/// `.../messages/{messageId}/teamsInterop/images/{id}/views/small`, as in the spec example; both
+/// need the user's token, and the emulator serves them.
+pub fn teams_image(
+    base_url: &str,
+    thread_id: &str,
+    message_id: &str,
+    image_id: &str,
+    name: &str,
+) -> ChatAttachment {
+    let v = ATTACHMENT_LINK_API_VERSION;
+    ChatAttachment {
+        id: image_id.to_string(),
+        attachment_type: ChatAttachmentType::Image,
+        extension: Some("png".into()),
+        name: Some(name.to_string()),
+        url: Some(format!(
+            "{base_url}/chat/threads/{thread_id}/images/{image_id}/views/original?api-version={v}"
+        )),
+        preview_url: Some(format!(
+            "{base_url}/chat/threads/{thread_id}/messages/{message_id}/teamsInterop/images/{image_id}/views/small?api-version={v}"
+        )),
+        ..Default::default()
+    }
+}
+
+/// A file shared from Teams: a GUID id, its name and a SharePoint `previewUrl`, no `url`
+/// (azure-docs `tutorials/chat-interop/meeting-interop-features-file-attachment`).
+pub fn sharepoint_file(id: &str, name: &str, link: &str) -> ChatAttachment {
+    ChatAttachment {
+        id: id.to_string(),
+        attachment_type: ChatAttachmentType::File,
+        extension: name.rsplit_once('.').map(|(_, ext)| ext.to_string()),
+        name: Some(name.to_string()),
+        preview_url: Some(link.to_string()),
+        ..Default::default()
     }
 }
 

@@ -1,20 +1,22 @@
 //! The demo threads: "Lunch" (every panel has something to show), "Support case 4711" (no retention
-//! policy), and with `--messages N` a generated thread. Faults that change data (`escape`, `unicode`,
-//! `unknown`, `huge`) add their messages to "Lunch", after the ordinary ones.
+//! policy), the Teams interop threads of [`super::teams`], the cases of [`super::cases`], and with
+//! `--messages N` a generated thread. Faults that change data (`escape`, `unicode`, `unknown`,
+//! `huge`) add their messages to "Lunch", after the ordinary ones.
 
 use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
 
 use super::data::{
     ALEX, BOB, FULL_HISTORY, JANE, LARGE_THREAD_ID, LUNCH_THREAD_ID, Messages, PETER, SAM_TEAMS,
     SAMANTHA, SUPPORT_THREAD_ID, Thread, Timeline, delete, demo_epoch, edit, metadata, participant,
-    properties, receipt, ts,
+    properties, receipt, sharepoint_file, ts,
 };
 use super::flags::FaultKind;
 use super::generated::Generator;
-use super::hostile;
-use crate::acs::{ChatAttachment, ChatAttachmentType, ChatMessageType, RetentionPolicy};
+use super::{cases, hostile, teams};
+use crate::acs::{ChatMessageType, RetentionPolicy};
 
 const MINUTE: i64 = 60_000;
 
@@ -28,9 +30,10 @@ pub struct DemoOptions {
     pub faults: HashSet<FaultKind>,
 }
 
-/// Every thread of a run.
+/// Every thread of a run. A thread is replaced whole when it changes (`--activity`); a request keeps
+/// the version it started with.
 pub struct Store {
-    threads: Vec<Thread>,
+    threads: Vec<RwLock<Arc<Thread>>>,
     /// The id of Jane's "Let's head out for lunch in 15 minutes." message.
     pub seed_message_id: String,
 }
@@ -39,30 +42,62 @@ impl Store {
     pub fn build(options: &DemoOptions) -> Self {
         let epoch = demo_epoch(options.now);
         let (lunch, seed_message_id) = lunch(epoch, options);
-        let mut threads = vec![lunch, support(epoch + 3 * 60 * MINUTE, &options.base_url)];
+        let base = options.base_url.as_str();
+        let hour = 60 * MINUTE;
+        let day = 24 * hour;
+        let mut threads = vec![
+            lunch,
+            support(epoch + 3 * hour, base),
+            teams::meeting(epoch + day + 6 * hour, base),
+            teams::interagency(epoch + day + 2 * hour, base),
+            cases::handover(epoch - 3 * day, base),
+            cases::all_hands(epoch - day, base),
+            cases::outage(epoch, base),
+            cases::deleted(epoch, base),
+            cases::quiet(epoch + day + 10 * hour, base),
+        ];
         if let Some(count) = options.extra_messages {
             threads.push(large(count, options));
         }
         Self {
-            threads,
+            threads: threads
+                .into_iter()
+                .map(|t| RwLock::new(Arc::new(t)))
+                .collect(),
             seed_message_id,
         }
     }
 
-    pub fn thread(&self, id: &str) -> Option<&Thread> {
-        self.threads.iter().find(|t| t.id() == id)
+    pub fn thread(&self, id: &str) -> Option<Arc<Thread>> {
+        self.all().into_iter().find(|t| t.id() == id)
     }
 
-    /// The threads `raw_id` belongs to, most recent activity first.
-    pub fn threads_of(&self, raw_id: &str) -> Vec<&Thread> {
-        let mut mine: Vec<&Thread> = self
+    /// Puts `thread` in place of the thread with its id (no-op for an unknown id).
+    pub fn replace(&self, thread: Thread) {
+        let slot = self
             .threads
             .iter()
-            .filter(|t| t.is_member(raw_id))
-            .collect();
+            .find(|slot| read(slot).id() == thread.id());
+        if let Some(slot) = slot {
+            *slot.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(thread);
+        }
+    }
+
+    fn all(&self) -> Vec<Arc<Thread>> {
+        self.threads.iter().map(read).collect()
+    }
+
+    /// The threads `raw_id` is or was a member of, most recent activity first.
+    pub fn threads_of(&self, raw_id: &str) -> Vec<Arc<Thread>> {
+        let mut mine: Vec<Arc<Thread>> =
+            self.all().into_iter().filter(|t| t.knows(raw_id)).collect();
         mine.sort_by_key(|t| std::cmp::Reverse(t.last_message_ms()));
         mine
     }
+}
+
+fn read(slot: &RwLock<Arc<Thread>>) -> Arc<Thread> {
+    slot.read().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
 fn lunch(t0: i64, options: &DemoOptions) -> (Thread, String) {
@@ -70,8 +105,7 @@ fn lunch(t0: i64, options: &DemoOptions) -> (Thread, String) {
     let founders = [&JANE, &ALEX, &BOB]
         .map(|p| participant(p, true, FULL_HISTORY, None))
         .to_vec();
-    t.membership(t0, ChatMessageType::ParticipantAdded, &JANE, founders);
-    t.topic(t0 + 32, &JANE, "Lunch plans");
+    t.creation(t0, &JANE, "Lunch plans", founders);
     let seed = t.text(
         t0 + 5 * MINUTE + 318,
         &JANE,
@@ -116,7 +150,7 @@ fn lunch(t0: i64, options: &DemoOptions) -> (Thread, String) {
     );
     let unnamed = t.text(t0 + 45 * MINUTE + 250, &BOB, "Thanks all, see you there!");
     unnamed.sender_display_name = Some(String::new());
-    t.text(t0 + 50 * MINUTE + 999, &SAM_TEAMS, "Count me in 👍");
+    t.html(t0 + 50 * MINUTE + 999, &SAM_TEAMS, "<p>Count me in 👍</p>");
 
     let mut participants = vec![
         participant(
@@ -157,32 +191,23 @@ fn lunch(t0: i64, options: &DemoOptions) -> (Thread, String) {
         &mut props,
         &mut participants,
     );
-    let thread = Thread::new(props, Messages::Stored(t.messages), participants, receipts);
+    let thread = t.into_thread(props, participants, receipts);
     (thread, seed_id)
 }
 
+/// Sam shares a menu photo and last week's receipt from Teams: an inline image and a SharePoint file.
 fn attachments_message(t: &mut Timeline, ms: i64) {
     let image_id = "0-weu-d3-5a7c1e9b2f4d6a8c0e1f3a5b7c9d1e2f";
-    let file_id = "0-weu-d4-8b2d4f6a8c0e2a4c6e8a0b2d4f6a8c0e";
-    let image = ChatAttachment {
-        id: image_id.into(),
-        attachment_type: ChatAttachmentType::Image,
-        name: Some("menu.png".into()),
-        url: Some(t.image_url(image_id, "original")),
-        preview_url: Some(t.image_url(image_id, "small")),
-        ..Default::default()
-    };
-    let file = ChatAttachment {
-        id: file_id.into(),
-        attachment_type: ChatAttachmentType::File,
-        name: Some("receipt.pdf".into()),
-        url: Some(t.file_url(file_id, "receipt.pdf")),
-        ..Default::default()
-    };
-    let html = format!(
-        "<p>Here are the menu and last week's receipt.</p>\r\n<p><img alt=\"image\" src=\"\" itemscope=\"png\" width=\"640\" height=\"480\" id=\"{image_id}\"></p>"
+    let image = t.image(&ms.to_string(), image_id, "menu.png");
+    let file = sharepoint_file(
+        "8b2d4f6a-8c0e-4a2c-9e8a-0b2d4f6a8c0e",
+        "receipt.pdf",
+        "https://contoso.sharepoint.com/:b:/g/personal/sam_contoso_com/EbF3kQ9LmN2pR7tV0wX4yZAB",
     );
-    let m = t.html(ms, &PETER, &html);
+    let html = format!(
+        "<p>Here are the menu and last week's receipt.</p>\r\n<p><img alt=\"image\" src=\"\" itemscope=\"png\" width=\"64\" height=\"48\" id=\"{image_id}\"></p>"
+    );
+    let m = t.html(ms, &SAM_TEAMS, &html);
     if let Some(content) = m.content.as_mut() {
         content.attachments = vec![image, file];
     }
@@ -194,8 +219,7 @@ fn support(t0: i64, base_url: &str) -> Thread {
     let first = [&ALEX, &JANE, &SAMANTHA]
         .map(|p| participant(p, true, FULL_HISTORY, None))
         .to_vec();
-    t.membership(t0, ChatMessageType::ParticipantAdded, &ALEX, first);
-    t.topic(t0 + 21, &ALEX, "Support case 4711");
+    t.creation(t0, &ALEX, "Support case 4711", first);
     t.text(
         t0 + 2 * MINUTE + 400,
         &SAMANTHA,
@@ -229,7 +253,7 @@ fn support(t0: i64, base_url: &str) -> Thread {
     let mut props = properties(SUPPORT_THREAD_ID, "Support case 4711", t0, &ALEX);
     props.metadata = Some(metadata(&[("ticket", "4711"), ("priority", "high")]));
     props.retention_policy = Some(RetentionPolicy::none());
-    Thread::new(props, Messages::Stored(t.messages), participants, receipts)
+    t.into_thread(props, participants, receipts)
 }
 
 fn large(count: usize, options: &DemoOptions) -> Thread {

@@ -24,6 +24,10 @@ pub struct EmulatorArgs {
     /// Make the emulator misbehave on purpose (repeatable).
     #[arg(long = "fault", global = true, value_name = "KIND")]
     pub faults: Vec<FaultKind>,
+
+    /// Every SECS seconds something happens in the demo thread (a message, an edit, a delete, ...).
+    #[arg(long, global = true, value_name = "SECS")]
+    pub activity: Option<f64>,
 }
 
 /// Faults the emulator can inject.

@@ -5,15 +5,13 @@
 //! some edited, deleted, with attachments, metadata or an empty display name, and now and then a
 //! participant leaving and coming back.
 
-use serde_json::Map;
-
 use super::data::{
-    ALEX, BOB, FULL_HISTORY, JANE, PETER, Person, SAMANTHA, body, delete, edit, identifier,
-    metadata, participant, receipt, ts,
+    ALEX, BOB, FULL_HISTORY, JANE, PETER, Person, SAMANTHA, body, delete, edit, metadata,
+    participant, receipt, sharepoint_file, teams_image, ts,
 };
 use crate::acs::{
-    ChatAttachment, ChatAttachmentType, ChatMessage, ChatMessageContent, ChatMessageReadReceipt,
-    ChatMessageType, ChatParticipant,
+    ChatAttachment, ChatMessage, ChatMessageContent, ChatMessageReadReceipt, ChatMessageType,
+    ChatParticipant,
 };
 
 /// Time between two generated messages.
@@ -149,7 +147,7 @@ impl Generator {
         kind: ChatMessageType,
         mut content: ChatMessageContent,
     ) -> ChatMessage {
-        content.initiator_communication_identifier = Some(identifier(&JANE.raw_id()));
+        content.initiator_communication_identifier = Some(JANE.identifier());
         ChatMessage {
             id: ms.to_string(),
             message_type: kind,
@@ -197,31 +195,19 @@ impl Generator {
 
     fn attachments(&self, i: usize, message_id: &str) -> Vec<ChatAttachment> {
         let image_id = format!("0-weu-d1-{i:032x}");
-        let file_id = format!("0-weu-d2-{i:032x}");
-        let image_url = |view: &str| {
-            format!(
-                "{}/chat/threads/{}/messages/{message_id}/images/{image_id}/views/{view}?api-version=2023-07-01-preview",
-                self.base_url, self.thread_id
-            )
-        };
-        vec![
-            ChatAttachment {
-                id: image_id.clone(),
-                attachment_type: ChatAttachmentType::Image,
-                name: Some(format!("photo-{i}.png")),
-                url: Some(image_url("original")),
-                preview_url: Some(image_url("small")),
-                extra: Map::new(),
-            },
-            ChatAttachment {
-                id: file_id.clone(),
-                attachment_type: ChatAttachmentType::File,
-                name: Some(format!("report-{i}.pdf")),
-                url: Some(format!("{}/files/{file_id}/report-{i}.pdf", self.base_url)),
-                preview_url: None,
-                extra: Map::new(),
-            },
-        ]
+        let image = teams_image(
+            &self.base_url,
+            &self.thread_id,
+            message_id,
+            &image_id,
+            &format!("photo-{i}.png"),
+        );
+        let file = sharepoint_file(
+            &format!("{i:08x}-0000-4000-8000-{i:012x}"),
+            &format!("report-{i}.pdf"),
+            &format!("https://contoso.sharepoint.com/:b:/g/personal/load/report-{i}"),
+        );
+        vec![image, file]
     }
 }
 

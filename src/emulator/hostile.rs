@@ -8,6 +8,7 @@ use serde_json::{Map, json};
 
 use super::data::{
     ALEX, FULL_HISTORY, JANE, Person, Timeline, future_fields, metadata, participant,
+    sharepoint_file,
 };
 use super::flags::FaultKind;
 use crate::acs::{
@@ -74,13 +75,11 @@ fn escape(
         FULL_HISTORY,
         Some(hostile_meta.clone()),
     ));
-    let attachment = ChatAttachment {
-        id: "0-weu-d9-escape".into(),
-        attachment_type: ChatAttachmentType::File,
-        name: Some(format!("invoice{ESCAPES}.pdf")),
-        url: Some(t.file_url("0-weu-d9-escape", "invoice.pdf")),
-        ..Default::default()
-    };
+    let attachment = sharepoint_file(
+        "5b1c2d3e-4f50-4617-8a9b-0c1d2e3f4a5b",
+        &format!("invoice{ESCAPES}.pdf"),
+        "https://contoso.sharepoint.com/:b:/g/personal/mallory/invoice",
+    );
     let m = t.text(ms, &MALLORY, &format!("hello {ESCAPES} bye"));
     m.metadata = Some(hostile_meta);
     if let Some(content) = m.content.as_mut() {
@@ -103,14 +102,7 @@ fn unicode(
 ) {
     let meta = metadata(&[("שפה", HARD_UNICODE)]);
     participants.push(participant(&DANA, true, FULL_HISTORY, Some(meta.clone())));
-    let attachment = ChatAttachment {
-        id: "0-weu-d9-unicode".into(),
-        attachment_type: ChatAttachmentType::Image,
-        name: Some("תמונה 🍕.png".into()),
-        url: Some(t.image_url("0-weu-d9-unicode", "original")),
-        preview_url: Some(t.image_url("0-weu-d9-unicode", "small")),
-        ..Default::default()
-    };
+    let attachment = t.image(&ms.to_string(), "0-weu-d9-unicode", "תמונה 🍕.png");
     let m = t.text(ms, &DANA, HARD_UNICODE);
     m.metadata = Some(meta);
     if let Some(content) = m.content.as_mut() {

@@ -2,8 +2,10 @@
 //!
 //! - [`wire`]: headers, content types, error bodies, api-versions.
 //! - [`auth`]: the tokens it signs and checks.
-//! - [`data`], [`demo`], [`generated`], [`hostile`]: the threads it serves.
+//! - [`data`], [`demo`], [`teams`], [`cases`], [`people`], [`generated`], [`hostile`]: the threads it serves.
+//! - [`membership`]: who was in a thread when, and so what each caller may read.
 //! - [`routes`], [`paging`], [`render`]: the read operations, their paging and per-version shapes.
+//! - [`images`]: Teams interop images (the 2024-03-15-preview image view and the attachment links).
 //! - [`faults`]: latency (with `--latency-jitter-ms`, random), fail-rate and the `--fault` kinds
 //!   (which routes each one touches is listed there).
 //! - [`stats`]: counters of the run (requests per route kind, 429/503 injected, faults applied,
@@ -15,17 +17,14 @@
 //! signer. More routes can be added with [`start_with`]; they mint tokens with [`EmulatorState::signer`]
 //! and [`auth::TokenSigner::issue_token`].
 //!
-//! Demo data (fixed ids; times are relative to "now", pinnable with [`EmulatorConfig::now`]):
-//! - "Lunch" [`data::LUNCH_THREAD_ID`]: created two days ago at 09:00 UTC by Jane, `threadCreationDate`
-//!   retention of 90 days, thread metadata; 12 messages (participantAdded, topicUpdated, Jane's seed
-//!   message with metadata, HTML with a link and a list, an edited and a deleted message, a second
-//!   participantAdded, topicUpdated "Lunch", an image + file attachment message, participantRemoved,
-//!   a message with an empty display name, one from a Teams user); 4 participants; 4 read receipts.
-//! - "Support case 4711" [`data::SUPPORT_THREAD_ID`]: retention `none`, 5 messages.
-//! - With `--messages N`: "Load test (N messages)" [`data::LARGE_THREAD_ID`], no retention policy.
-//! - Jane ([`data::JANE`]) is in every thread and gets `token`; [`data::OUTSIDER`] is in none.
+//! Demo data (fixed ids; times are relative to "now", pinnable with [`EmulatorConfig::now`]): the
+//! threads of [`demo`], [`teams`] and [`cases`], described in `docs/emulator.md`. Jane ([`data::JANE`])
+//! is in every thread and gets `token`; Peter ([`data::PETER`]) was removed from "Lunch" and gets
+//! `removedToken`; [`data::OUTSIDER`] is in none and gets `outsiderToken`.
 
+pub mod activity;
 pub mod auth;
+pub mod cases;
 pub mod data;
 pub mod demo;
 pub mod faults;
@@ -33,10 +32,14 @@ pub mod flags;
 pub mod generated;
 pub mod hostile;
 pub mod identity;
+pub mod images;
+pub mod membership;
 pub mod paging;
+pub mod people;
 pub mod render;
 pub mod routes;
 pub mod stats;
+pub mod teams;
 pub mod wire;
 
 use std::io::Write;
@@ -51,7 +54,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use auth::TokenSigner;
-use data::{JANE, LARGE_THREAD_ID, LUNCH_THREAD_ID, OUTSIDER};
+use data::{JANE, LARGE_THREAD_ID, LUNCH_THREAD_ID, OUTSIDER, PETER};
 use demo::{DemoOptions, Store};
 use faults::Faults;
 pub use flags::{EmulatorArgs, FaultKind};
@@ -74,6 +77,8 @@ pub struct EmulatorConfig {
     pub expire_after: Duration,
     /// The "now" the demo data is built around; the clock when `None` (pin it for reproducible output).
     pub now: Option<DateTime<Utc>>,
+    /// `--activity`: the demo thread changes this often ([`activity`]).
+    pub activity: Option<Duration>,
 }
 
 impl Default for EmulatorConfig {
@@ -87,6 +92,7 @@ impl Default for EmulatorConfig {
             faults: Vec::new(),
             expire_after: Duration::from_secs(3),
             now: None,
+            activity: None,
         }
     }
 }
@@ -99,6 +105,7 @@ impl From<&EmulatorArgs> for EmulatorConfig {
             latency_jitter: Duration::from_millis(args.latency_jitter_ms),
             fail_rate: args.fail_rate,
             faults: args.faults.clone(),
+            activity: args.activity.and_then(|secs| activity::interval(secs).ok()),
             ..Self::default()
         }
     }
@@ -111,6 +118,9 @@ pub struct EmulatorInfo {
     pub endpoint: String,
     pub token: String,
     pub outsider_token: String,
+    /// The token of Peter, removed from the "Lunch" thread: the thread stays in his thread list and
+    /// its history up to his removal readable, its participants and receipts answer 403.
+    pub removed_token: String,
     pub thread_id: String,
     pub message_id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -134,6 +144,7 @@ struct Inner {
     expire_after: Duration,
     /// The Identity API's HMAC key (in the connection string).
     access_key: Vec<u8>,
+    activity: activity::Activity,
 }
 
 impl EmulatorState {
@@ -156,6 +167,7 @@ impl EmulatorState {
             extra_messages: config.extra_messages,
             expire_after: config.expire_after,
             access_key: identity::random_access_key(),
+            activity: activity::Activity::default(),
         }))
     }
 
@@ -170,6 +182,11 @@ impl EmulatorState {
 
     pub fn faults(&self) -> &Faults {
         &self.0.faults
+    }
+
+    /// The changes `--activity` makes (tests can make them one at a time with `step`).
+    pub fn activity(&self) -> &activity::Activity {
+        &self.0.activity
     }
 
     /// Cancelled when the emulator stops (stalled requests end then).
@@ -210,6 +227,7 @@ impl EmulatorState {
             endpoint: self.base_url().to_string(),
             token: self.signer().issue_token(&JANE.raw_id(), ttl).0,
             outsider_token: self.signer().issue_token(&OUTSIDER.raw_id(), ttl).0,
+            removed_token: self.signer().issue_token(&PETER.raw_id(), ttl).0,
             thread_id: LUNCH_THREAD_ID.to_string(),
             message_id: self.store().seed_message_id.clone(),
             connection_string: self.connection_string(),
@@ -222,7 +240,9 @@ impl EmulatorState {
 /// layer (latency, fail-rate, service headers) over all of them.
 pub fn app(state: EmulatorState, extra: Router) -> Router {
     routes::chat_routes()
+        .merge(images::image_routes())
         .route(stats::STATS_PATH, axum::routing::get(stats_route))
+        .route(activity::ACTIVITY_PATH, axum::routing::get(activity::route))
         .with_state(state.clone())
         .merge(identity::router(state.identity()))
         .merge(extra)
@@ -236,14 +256,19 @@ async fn stats_route(
     request: axum::extract::Request,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    if !from_loopback(&request) {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    axum::Json(state.faults().stats().snapshot()).into_response()
+}
+
+/// Whether a request came from a loopback address (the emulator's own routes serve only those).
+fn from_loopback(request: &axum::extract::Request) -> bool {
     let peer = request
         .extensions()
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
         .map(|info| info.0);
-    if !peer.is_some_and(|p| p.ip().is_loopback()) {
-        return axum::http::StatusCode::NOT_FOUND.into_response();
-    }
-    axum::Json(state.faults().stats().snapshot()).into_response()
+    peer.is_some_and(|p| p.ip().is_loopback())
 }
 
 /// The chat service alone.
@@ -309,6 +334,9 @@ pub async fn start_with(
     let state = EmulatorState::new(&config, &format!("http://{addr}"));
     let service = app(state.clone(), extra(&state));
     let stop = state.stop_token().clone();
+    if let Some(every) = config.activity {
+        tokio::spawn(activity::run(state.clone(), every));
+    }
     let task = tokio::spawn(async move {
         let service = service.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(listener, service)
@@ -334,6 +362,10 @@ pub async fn serve_cli(addr: &str, args: &EmulatorArgs) -> i32 {
         eprintln!("error: invalid --addr {addr:?}: expected IP:PORT, e.g. 127.0.0.1:0");
         return 2;
     };
+    if let Some(Err(e)) = args.activity.map(activity::interval) {
+        eprintln!("error: {e}");
+        return 2;
+    }
     let config = EmulatorConfig {
         addr,
         ..EmulatorConfig::from(args)
@@ -368,7 +400,8 @@ async fn resolve_addr(addr: &str) -> Option<SocketAddr> {
     tokio::net::lookup_host(addr.trim()).await.ok()?.next()
 }
 
-async fn wait_for_stop_signal() {
+/// Waits for Ctrl-C (SIGINT) or SIGTERM.
+pub async fn wait_for_stop_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -19,8 +19,9 @@ use crate::acs::time::parse_service_time;
 
 /// Page size when the request gives none.
 pub const DEFAULT_PAGE_SIZE: usize = 20;
-/// The documented maximum for messages, applied to every list.
-pub const MAX_PAGE_SIZE: usize = 200;
+/// "Page size - ListMessages | 200" (service-limits.md, Chat). No maximum is documented for the
+/// other lists, so they give what is asked (a thread has at most 250 participants).
+pub const MAX_MESSAGES_PAGE_SIZE: usize = 200;
 
 const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -47,14 +48,14 @@ impl Query {
             .map(|(_, v)| v.as_str())
     }
 
-    /// `maxPageSize`: default when absent, capped at the maximum, an error when not a positive number.
-    pub fn page_size(&self) -> Result<usize, String> {
+    /// `maxPageSize`: default when absent, capped at `cap` (when the operation has one), an error
+    /// when not a positive number.
+    pub fn page_size(&self, cap: Option<usize>) -> Result<usize, String> {
+        let cap = cap.unwrap_or(usize::MAX);
         match self.get("maxPageSize") {
-            None => Ok(DEFAULT_PAGE_SIZE),
+            None => Ok(DEFAULT_PAGE_SIZE.min(cap)),
             Some(v) => match v.trim().parse::<i64>() {
-                Ok(n) if n > 0 => Ok(usize::try_from(n)
-                    .unwrap_or(MAX_PAGE_SIZE)
-                    .min(MAX_PAGE_SIZE)),
+                Ok(n) if n > 0 => Ok(usize::try_from(n).unwrap_or(cap).min(cap)),
                 _ => Err(format!(
                     "Invalid maxPageSize '{v}': expected a positive integer."
                 )),
@@ -256,10 +257,14 @@ mod tests {
 
     #[test]
     fn page_sizes_are_checked_and_capped() {
-        let q = |s: &str| Query::parse(Some(s)).page_size();
+        let q = |s: &str| Query::parse(Some(s)).page_size(Some(MAX_MESSAGES_PAGE_SIZE));
         assert_eq!(q(""), Ok(DEFAULT_PAGE_SIZE));
         assert_eq!(q("maxPageSize=5"), Ok(5));
-        assert_eq!(q("maxPageSize=5000"), Ok(MAX_PAGE_SIZE));
+        assert_eq!(q("maxPageSize=5000"), Ok(MAX_MESSAGES_PAGE_SIZE));
+        assert_eq!(
+            Query::parse(Some("maxPageSize=300")).page_size(None),
+            Ok(300)
+        );
         assert!(q("maxPageSize=0").is_err());
         assert!(q("maxPageSize=x").is_err());
     }

@@ -1,8 +1,13 @@
 //! The read operations of the ACS Chat API, GET only (other methods get 405).
 //!
 //! Checks run in the service's order: token (401, empty body), api-version (400), thread (404),
-//! membership (403), then the item (404). Thread ids are accepted percent-encoded (`19%3A...%40thread.v2`,
+//! membership (403; what members, removed users and strangers may read is in [`super::membership`]),
+//! then the item (404). A deleted thread (`deletedOn` set) is still listed and its properties read,
+//! but its history is gone: "The `ListMessages` API can't return the history of a thread if the thread
+//! is deleted" (concepts/chat/concepts.md), so messages, participants and receipts answer 404. Thread ids are accepted percent-encoded (`19%3A...%40thread.v2`,
 //! as clients send them) and raw (`19:...@thread.v2`, as nextLinks carry them).
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
@@ -13,13 +18,16 @@ use serde_json::Value;
 
 use super::EmulatorState;
 use super::data::Thread;
+use super::membership::Access;
 use super::paging::{
-    Query, message_sync_state, messages_next_link, newest_first, offset_next_link, offset_page,
-    parse_message_sync_state, parse_thread_sync_state, thread_sync_state, threads_next_link,
+    MAX_MESSAGES_PAGE_SIZE, Query, message_sync_state, messages_next_link, newest_first,
+    offset_next_link, offset_page, parse_message_sync_state, parse_thread_sync_state,
+    thread_sync_state, threads_next_link,
 };
 use super::render::Shape;
 use super::wire::{self, Refusal};
-use crate::acs::Page;
+use crate::acs::api_versions::VersionShape;
+use crate::acs::{ChatMessageReadReceipt, IdentifierKind, Page};
 
 type Answer = Result<Response, Refusal>;
 
@@ -40,17 +48,30 @@ pub async fn unknown_route() -> Response {
 }
 
 /// A request that passed the token and api-version checks.
-struct Call {
-    user: String,
-    version: String,
-    shape: Shape,
-    query: Query,
+pub struct Call {
+    pub user: String,
+    pub version: &'static VersionShape,
+    pub shape: Shape,
+    pub query: Query,
     /// `http://host:port` as the client addressed it, for nextLinks.
-    origin: String,
+    pub origin: String,
+}
+
+/// The messages a caller may read: created at or after `from_ms`, and up to `until_ms` (their removal).
+#[derive(Debug, Clone, Copy)]
+pub struct Visible {
+    from_ms: i64,
+    until_ms: Option<i64>,
+}
+
+impl Visible {
+    pub fn contains(&self, ms: i64) -> bool {
+        ms >= self.from_ms && self.until_ms.is_none_or(|until| ms <= until)
+    }
 }
 
 impl Call {
-    fn new(
+    pub fn new(
         state: &EmulatorState,
         headers: &HeaderMap,
         raw_query: Option<&str>,
@@ -60,7 +81,7 @@ impl Call {
             .authenticate(headers)
             .ok_or(Refusal::Unauthorized)?;
         let query = Query::parse(raw_query);
-        let version = wire::check_api_version(query.get("api-version"))?.to_string();
+        let version = wire::check_api_version(query.get("api-version"))?;
         let origin = headers
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
@@ -68,24 +89,58 @@ impl Call {
             .unwrap_or_else(|| state.base_url().to_string());
         Ok(Self {
             user,
-            shape: Shape::for_version(&version),
+            shape: Shape(version),
             version,
             query,
             origin,
         })
     }
 
-    fn thread<'a>(&self, state: &'a EmulatorState, id: &str) -> Result<&'a Thread, Refusal> {
+    /// The thread, for its properties: members and removed users (except from a Teams meeting).
+    pub fn thread(&self, state: &EmulatorState, id: &str) -> Result<Arc<Thread>, Refusal> {
         let thread = state.store().thread(id).ok_or(Refusal::ThreadNotFound)?;
-        if thread.is_member(&self.user) {
-            Ok(thread)
-        } else {
-            Err(Refusal::Forbidden)
+        match thread.access(&self.user) {
+            Access::Stranger => Err(Refusal::Forbidden),
+            Access::Removed { .. } if thread.is_teams_meeting() => Err(Refusal::Forbidden),
+            _ => Ok(thread),
         }
     }
 
-    fn page_size(&self) -> Result<usize, Refusal> {
-        self.query.page_size().map_err(Refusal::BadRequest)
+    /// The thread and what of its history the caller may read; a deleted thread has none.
+    pub fn history(
+        &self,
+        state: &EmulatorState,
+        id: &str,
+    ) -> Result<(Arc<Thread>, Visible), Refusal> {
+        let thread = self.thread(state, id)?;
+        let visible = match thread.access(&self.user) {
+            Access::Member { from_ms } => Visible {
+                from_ms,
+                until_ms: None,
+            },
+            Access::Removed { from_ms, until_ms } => Visible {
+                from_ms,
+                until_ms: Some(until_ms),
+            },
+            Access::Stranger => return Err(Refusal::Forbidden),
+        };
+        if thread.properties.deleted_on.is_some() {
+            return Err(Refusal::ThreadNotFound);
+        }
+        Ok((thread, visible))
+    }
+
+    /// The thread, for its roster and receipts: current members only.
+    fn roster(&self, state: &EmulatorState, id: &str) -> Result<Arc<Thread>, Refusal> {
+        let (thread, visible) = self.history(state, id)?;
+        match visible.until_ms {
+            Some(_) => Err(Refusal::Forbidden),
+            None => Ok(thread),
+        }
+    }
+
+    fn page_size(&self, cap: Option<usize>) -> Result<usize, Refusal> {
+        self.query.page_size(cap).map_err(Refusal::BadRequest)
     }
 }
 
@@ -114,8 +169,12 @@ async fn get_message(
         return Ok(stalled);
     }
     let call = Call::new(&state, &headers, raw.as_deref())?;
-    let thread = call.thread(&state, &id)?;
-    let message = thread.messages.find(&mid).ok_or(Refusal::MessageNotFound)?;
+    let (thread, visible) = call.history(&state, &id)?;
+    let message = thread
+        .messages
+        .find(&mid)
+        .filter(|m| visible.contains(m.id.parse().unwrap_or_default()))
+        .ok_or(Refusal::MessageNotFound)?;
     let body = serde_json::to_vec(&call.shape.message(&message)).unwrap_or_default();
     Ok(state.faults().deliver(body))
 }
@@ -130,14 +189,18 @@ async fn list_messages(
         return Ok(stalled);
     }
     let call = Call::new(&state, &headers, raw.as_deref())?;
-    let thread = call.thread(&state, &id)?;
-    let size = call.page_size()?;
+    let (thread, visible) = call.history(&state, &id)?;
+    let size = call.page_size(Some(MAX_MESSAGES_PAGE_SIZE))?;
     let (start, before) = message_window(&call.query)?;
     let messages = &thread.messages;
     // "After" as clients can see it: createdOn has second precision, so from the next second on.
-    let lo = start.map_or(0, |s| messages.count_before(s.saturating_add(1000)));
+    let after = start.map_or(0, |s| messages.count_before(s.saturating_add(1000)));
+    let lo = after.max(messages.count_before(visible.from_ms));
+    let end = visible.until_ms.map_or(messages.len(), |until| {
+        messages.count_before(until.saturating_add(1))
+    });
     let hi = before
-        .map_or(messages.len(), |b| messages.count_before(b))
+        .map_or(end, |b| messages.count_before(b).min(end))
         .max(lo);
     let window = newest_first(lo, hi, size);
     let value = window
@@ -146,11 +209,11 @@ async fn list_messages(
         .collect();
     let next = match window.last() {
         Some(&oldest) if window.len() == size => {
-            let newest = messages.ms_at(messages.len() - 1);
+            let newest = messages.ms_at(end - 1);
             let sync = message_sync_state(thread.id(), messages.ms_at(oldest), newest);
             let start = start.unwrap_or(0);
-            let link =
-                messages_next_link(&call.origin, thread.id(), &sync, start, size, &call.version);
+            let version = call.version.version;
+            let link = messages_next_link(&call.origin, thread.id(), &sync, start, size, version);
             Some(link)
         }
         _ => None,
@@ -177,12 +240,17 @@ async fn list_participants(
     RawQuery(raw): RawQuery,
 ) -> Answer {
     let call = Call::new(&state, &headers, raw.as_deref())?;
-    let thread = call.thread(&state, &id)?;
-    let items = offset_page(&thread.participants, skip(&call)?, call.page_size()?);
+    let thread = call.roster(&state, &id)?;
+    let size = call.page_size(None)?;
+    let items = offset_page(&thread.participants, skip(&call)?, size);
     let value = items.iter().map(|p| call.shape.participant(p)).collect();
-    offset_answer(&call, thread, "participants", value)
+    offset_answer(&call, &thread, "participants", value, size)
 }
 
+/// Read receipts "are not supported on chat threads with more than 20 participants" (service-limits)
+/// and the list then comes back empty although sending them succeeds (Azure/azure-sdk-for-net #31413);
+/// "for Teams Interop scenarios, read receipts aren't supported for Teams users" (concepts/chat/concepts.md),
+/// so none of theirs is listed.
 async fn list_receipts(
     State(state): State<EmulatorState>,
     Path(id): Path<String>,
@@ -190,18 +258,45 @@ async fn list_receipts(
     RawQuery(raw): RawQuery,
 ) -> Answer {
     let call = Call::new(&state, &headers, raw.as_deref())?;
-    let thread = call.thread(&state, &id)?;
-    let items = offset_page(&thread.receipts, skip(&call)?, call.page_size()?);
+    let thread = call.roster(&state, &id)?;
+    let size = call.page_size(None)?;
+    let listed: Vec<&ChatMessageReadReceipt> =
+        if thread.participants.len() > RECEIPTS_MAX_PARTICIPANTS {
+            Vec::new()
+        } else {
+            thread
+                .receipts
+                .iter()
+                .filter(|r| !is_teams(&r.sender_communication_identifier.raw_id()))
+                .collect()
+        };
+    let items = offset_page(&listed, skip(&call)?, size);
     let value = items.iter().map(|r| call.shape.plain(r)).collect();
-    offset_answer(&call, thread, "readReceipts", value)
+    offset_answer(&call, &thread, "readReceipts", value, size)
+}
+
+/// More participants than this and a thread has no read receipts.
+pub const RECEIPTS_MAX_PARTICIPANTS: usize = 20;
+
+fn is_teams(raw_id: &str) -> bool {
+    matches!(
+        IdentifierKind::from_raw_id(raw_id),
+        IdentifierKind::MicrosoftTeamsUser | IdentifierKind::MicrosoftTeamsApp
+    )
 }
 
 fn skip(call: &Call) -> Result<usize, Refusal> {
     call.query.skip().map_err(Refusal::BadRequest)
 }
 
-fn offset_answer(call: &Call, thread: &Thread, list: &str, value: Vec<Value>) -> Answer {
-    let (skip, size) = (skip(call)?, call.page_size()?);
+fn offset_answer(
+    call: &Call,
+    thread: &Thread,
+    list: &str,
+    value: Vec<Value>,
+    size: usize,
+) -> Answer {
+    let skip = skip(call)?;
     let next = (value.len() == size).then(|| {
         offset_next_link(
             &call.origin,
@@ -209,7 +304,7 @@ fn offset_answer(call: &Call, thread: &Thread, list: &str, value: Vec<Value>) ->
             list,
             skip + size,
             size,
-            &call.version,
+            call.version.version,
         )
     });
     Ok(wire::ok_bytes(page_bytes(value, next)))
@@ -221,9 +316,9 @@ async fn list_threads(
     RawQuery(raw): RawQuery,
 ) -> Answer {
     let call = Call::new(&state, &headers, raw.as_deref())?;
-    let size = call.page_size()?;
+    let size = call.page_size(None)?;
     let (start, before) = thread_window(&call.query)?;
-    let threads: Vec<&Thread> = state
+    let threads: Vec<Arc<Thread>> = state
         .store()
         .threads_of(&call.user)
         .into_iter()
@@ -233,12 +328,20 @@ async fn list_threads(
         .collect();
     let value = threads
         .iter()
-        .map(|t| call.shape.plain(&t.item()))
+        .map(|t| {
+            call.shape
+                .item(&t.item(), t.properties.retention_policy.as_ref())
+        })
         .collect();
     let next = match threads.last() {
         Some(last) if threads.len() == size => {
             let sync = thread_sync_state(start.unwrap_or(0), last.last_message_ms());
-            Some(threads_next_link(&call.origin, &sync, size, &call.version))
+            Some(threads_next_link(
+                &call.origin,
+                &sync,
+                size,
+                call.version.version,
+            ))
         }
         _ => None,
     };

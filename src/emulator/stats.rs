@@ -115,6 +115,7 @@ pub fn route_kind(path: &str) -> &'static str {
         [_, "messages", _] => "message",
         [_, "participants"] => "participants",
         [_, "readReceipts"] => "readReceipts",
+        [_, "images", ..] | [_, "messages", _, "teamsInterop", ..] => "image",
         _ => "other",
     }
 }

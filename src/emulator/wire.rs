@@ -11,20 +11,10 @@ use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use serde_json::{Value, json};
 
+use crate::acs::api_versions::{self, VersionShape};
+
 /// Every api-version the real service lists in `api-supported-versions` (April 2024), plus 2025-03-15.
-pub const SUPPORTED_API_VERSIONS: [&str; 11] = [
-    "2021-03-07",
-    "2021-04-05-preview6",
-    "2021-09-07",
-    "2023-04-01-preview",
-    "2023-07-01-preview",
-    "2023-11-07",
-    "2023-11-15-preview",
-    "2024-03-01-preview",
-    "2024-03-07",
-    "2024-03-15-preview",
-    "2025-03-15",
-];
+pub use crate::acs::api_versions::SUPPORTED as SUPPORTED_API_VERSIONS;
 
 pub const JSON_SUCCESS: &str = "application/json; charset=utf-8";
 pub const JSON_ERROR: &str = "application/json";
@@ -45,7 +35,7 @@ pub fn azure_ref() -> String {
 pub fn add_service_headers(headers: &mut HeaderMap, processing_ms: u128) {
     let pairs = [
         ("ms-cv", ms_cv()),
-        ("api-supported-versions", SUPPORTED_API_VERSIONS.join(", ")),
+        ("api-supported-versions", api_versions::supported_list()),
         ("x-azure-ref", azure_ref()),
         ("x-processing-time", format!("{processing_ms}ms")),
         ("x-cache", "CONFIG_NOCACHE".to_string()),
@@ -120,17 +110,19 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// Checks `api-version`: missing or unknown gives the 400 the service answers.
-pub fn check_api_version(version: Option<&str>) -> Result<&str, Refusal> {
+/// Checks `api-version`: missing or unknown gives the 400 the service answers; a known one gives
+/// its shape rules.
+pub fn check_api_version(version: Option<&str>) -> Result<&'static VersionShape, Refusal> {
     match version {
         None | Some("") => Err(Refusal::BadRequest(
             "The api-version query parameter (?api-version=) is required for all requests.".into(),
         )),
-        Some(v) if SUPPORTED_API_VERSIONS.contains(&v) => Ok(v),
-        Some(v) => Err(Refusal::BadRequest(format!(
-            "The HTTP resource that matches the request URI does not support the API version '{v}'. Supported versions: {}.",
-            SUPPORTED_API_VERSIONS.join(", ")
-        ))),
+        Some(v) => api_versions::shape(v).ok_or_else(|| {
+            Refusal::BadRequest(format!(
+                "The HTTP resource that matches the request URI does not support the API version '{v}'. Supported versions: {}.",
+                api_versions::supported_list()
+            ))
+        }),
     }
 }
 

@@ -43,7 +43,7 @@ pub async fn connect(cli: &Cli) -> Result<Session, Failure> {
     let config = plan.client_config(token)?;
     tracing::info!(%endpoint, api_version = %config.api_version, demo = cli.demo, "headless session");
     Ok(Session {
-        client: report_retries(ChatClient::new(config)?),
+        client: super::recorded(report_retries(ChatClient::new(config)?)),
         token: TokenContext {
             info: Some(info),
             thread_id: None,

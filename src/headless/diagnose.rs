@@ -35,7 +35,7 @@ pub async fn diagnose(
     let mut session = connect(cli).await?;
     session.token.thread_id = Some(thread_id.to_string());
     let token_identity = session.token.info.as_ref().and_then(|i| i.identity.clone());
-    let (data, failures) = fetch(&session, thread_id, token_identity.clone()).await?;
+    let (data, failures) = fetch(&session, &thread_id, token_identity.clone()).await?;
     let options = Options {
         as_identity: as_identity
             .map(|raw| raw.trim().to_string())
@@ -85,10 +85,16 @@ async fn fetch(
         Err(e) => return Err(fail(e)),
     };
     let options = ListOptions::default();
+    // A deleted thread's history answers 404: that is what the service says of it, not a failure.
+    let deleted = thread
+        .value
+        .as_ref()
+        .is_some_and(|t| t.deleted_on.is_some());
     let mut lists = Lists {
         session,
         failures: Vec::new(),
         progress: Progress::stderr(),
+        thread_deleted: deleted,
     };
     let messages = lists
         .collect("messages", client.list_messages_as(thread_id, &options))
@@ -121,11 +127,13 @@ fn ms_cv(exchange: &crate::acs::Exchange) -> Vec<String> {
     exchange.ms_cv().map(str::to_string).into_iter().collect()
 }
 
-/// Collects the lists of one diagnosis, keeping failures other than 403 aside for the exit code.
+/// Collects the lists of one diagnosis, keeping failures other than 403 (and a deleted thread's
+/// 404s) aside for the exit code.
 struct Lists<'a> {
     session: &'a Session,
     failures: Vec<(&'static str, AcsError)>,
     progress: Progress,
+    thread_deleted: bool,
 }
 
 impl Lists<'_> {
@@ -149,7 +157,8 @@ impl Lists<'_> {
                 }
                 Err(e) => {
                     let part_error = PartError::from(&e);
-                    if !part_error.is_forbidden() {
+                    let gone = self.thread_deleted && part_error.status == Some(404);
+                    if !part_error.is_forbidden() && !gone {
                         self.failures.push((part, e));
                     }
                     return Ok(Part::failed(items, part_error, ms_cvs));

@@ -90,9 +90,13 @@ impl TokenContext {
     /// The failure for `e`, with what the token says about it first.
     pub fn failure(&self, e: AcsError) -> Failure {
         let specific = self.hint_for(&e);
+        let forbidden = e.status() == Some(403);
         let mut failure = Failure::from(e);
-        if let Some(hint) = specific {
-            failure.hints.insert(0, hint);
+        match specific {
+            // What the token and the thread say replaces the generic "not a participant".
+            Some(hint) if forbidden => failure.hints = vec![hint],
+            Some(hint) => failure.hints.insert(0, hint),
+            None => {}
         }
         failure
     }
@@ -206,7 +210,11 @@ mod tests {
             f.hints[0],
             "8:acs:r_u is not a current participant of this thread (19:a@thread.v2): never added, or removed; `acs-chat-inspector diagnose` on the thread tells which"
         );
-        assert_eq!(f.hints.len(), 2, "the status hint follows");
+        assert_eq!(
+            f.hints.len(),
+            1,
+            "no generic \"not a participant\" hint contradicts it"
+        );
     }
 
     #[test]

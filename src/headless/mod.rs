@@ -4,16 +4,25 @@
 //! stream out page by page as one JSON array, and every failure is one `error:` line plus hints.
 
 pub mod bundle;
+pub mod cases;
 pub mod connect;
 pub mod diagnose;
 pub mod failure;
 pub mod fetch;
 pub mod output;
 pub mod token;
+pub mod watch;
 
+use crate::acs::ChatClient;
 use crate::acs::endpoint::{validate_message_id, validate_thread_id};
 use crate::cli::{Cli, Command, ListArgs, TokenAction};
+use crate::har::HarRecorder;
 use failure::Failure;
+
+tokio::task_local! {
+    /// The `--har` recorder of this run: every client [`connect::connect`] makes reports to it.
+    static HAR: Option<HarRecorder>;
+}
 
 /// Runs a headless subcommand; returns the process exit code.
 pub async fn run(cli: &Cli) -> i32 {
@@ -24,6 +33,64 @@ pub async fn run(cli: &Cli) -> i32 {
     if let Err(failure) = validate(command) {
         return failure.report();
     }
+    if let Some(Err(e)) = cli
+        .emulator
+        .activity
+        .map(crate::emulator::activity::interval)
+    {
+        return Failure::bad_input(e).report();
+    }
+    let recorder = match har_recorder(cli) {
+        Ok(recorder) => recorder,
+        Err(failure) => return failure.report(),
+    };
+    let code = HAR.scope(recorder.clone(), run_command(cli, command)).await;
+    match recorder.map(|r| write_har(&r)) {
+        // The command's own failure says more than the HAR file's.
+        Some(Err(failure)) if code == 0 => failure.report(),
+        Some(Err(failure)) => {
+            failure.report();
+            code
+        }
+        _ => code,
+    }
+}
+
+/// The recorder of `--har FILE`, its path checked before any request.
+fn har_recorder(cli: &Cli) -> Result<Option<HarRecorder>, Failure> {
+    let Some(path) = &cli.connection.har else {
+        return Ok(None);
+    };
+    crate::har::check_target(path, cli.force).map_err(Failure::bad_input)?;
+    let scrubber = crate::scrub::cli_secrets(&cli.connection);
+    Ok(Some(HarRecorder::new(path, scrubber)))
+}
+
+fn write_har(recorder: &HarRecorder) -> Result<(), Failure> {
+    recorder.write().map_err(|e| Failure {
+        code: 4,
+        message: Some(format!(
+            "cannot write --har {}: {e}",
+            recorder.path().display()
+        )),
+        hints: Vec::new(),
+    })
+}
+
+/// The client, recorded for `--har` when the run has a recorder.
+pub fn recorded(client: ChatClient) -> ChatClient {
+    HAR.try_with(|recorder| recorder.as_ref().map(|r| r.attach(&client)))
+        .ok()
+        .flatten()
+        .unwrap_or(client)
+}
+
+/// Rewrites the `--har` file with what was recorded so far (a long `watch` keeps it current).
+pub fn flush_har() {
+    let _ = HAR.try_with(|recorder| recorder.as_ref().map(HarRecorder::write));
+}
+
+async fn run_command(cli: &Cli, command: &Command) -> i32 {
     let outcome = match command {
         Command::Emulator { addr } => return serve_emulator(addr, cli).await,
         Command::Token {
@@ -43,6 +110,12 @@ pub async fn run(cli: &Cli) -> i32 {
             thread_id,
             as_identity,
         } => diagnose::diagnose(cli, thread_id, as_identity.as_deref()).await,
+        Command::Watch {
+            thread_id,
+            interval,
+        } => watch::watch(cli, thread_id, *interval).await,
+        Command::Open { file, diff, .. } => cases::open(file, diff.as_deref()),
+        Command::Diff { a, b } => cases::diff(a, b),
         other => fetch::fetch(cli, other).await.map(|()| 0),
     };
     outcome.unwrap_or_else(|failure| failure.report())
@@ -62,6 +135,9 @@ fn command_name(command: &Command) -> &'static str {
         Command::Emulator { .. } => "emulator",
         Command::Completions { .. } => "completions",
         Command::Man => "man",
+        Command::Watch { .. } => "watch",
+        Command::Open { .. } => "open",
+        Command::Diff { .. } => "diff",
     }
 }
 
@@ -122,7 +198,8 @@ fn thread_of(command: &Command) -> Option<&str> {
         | Command::Participants { thread_id, .. }
         | Command::Receipts { thread_id, .. }
         | Command::Bundle { thread_id, .. }
-        | Command::Diagnose { thread_id, .. } => Some(thread_id),
+        | Command::Diagnose { thread_id, .. }
+        | Command::Watch { thread_id, .. } => Some(thread_id),
         _ => None,
     }
 }

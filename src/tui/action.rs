@@ -79,6 +79,12 @@ pub enum Answer {
     Minted(Result<MintedToken, AcsError>),
     /// The minted token was refreshed before it expired (the refresh timer is not a slot).
     Refreshed(Result<MintedToken, AcsError>),
+    /// What fetching each image attachment gave, by attachment id.
+    Images(Vec<(String, Result<crate::acs::ChatImage, String>)>),
+    /// A poll of live mode: the changes it saw (none after a quiet poll), when it was answered.
+    Watched(Vec<crate::watch::WatchEvent>, chrono::DateTime<chrono::Utc>),
+    /// Live mode stopped by itself: the thread can no longer be read (401, 403, 404, ...).
+    WatchEnded(AcsError),
 }
 
 /// Plain data: the only way the state changes.
@@ -162,6 +168,14 @@ pub enum Action {
     ShowTab(DetailTab),
     /// Write the current thread's bundle (as the `bundle` subcommand does) to a file.
     Export { redacted: bool },
+    /// Write every HTTP exchange of the session as a HAR 1.2 file (tokens and keys redacted).
+    ExportHar,
+    /// Live mode on or off: watch the open thread for new, edited and deleted messages.
+    ToggleLive,
+    /// Take the selected participant's view (dim what they cannot see), or back to the token's.
+    ViewAs,
+    /// Fetch the shown message's image attachments for their type, size and dimensions.
+    FetchImages,
     /// Open the profile picker, or close it.
     OpenProfiles,
     /// The config file was read: its profiles, `None` when there is no file, or why it cannot be used.

@@ -56,6 +56,63 @@ pub async fn run(cli: &Cli) -> i32 {
             return 4;
         }
     };
+    let recorder = match har_recorder(cli) {
+        Ok(recorder) => recorder,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let code = run_terminal(state, effects, recorder.clone()).await;
+    if let Some(recorder) = recorder
+        && let Err(e) = recorder.write()
+    {
+        eprintln!("error: cannot write {}: {e}", recorder.path().display());
+        return 4;
+    }
+    code
+}
+
+/// `--har FILE`: the file checked before anything is drawn, and a recorder for the session.
+fn har_recorder(cli: &Cli) -> Result<Option<crate::har::HarRecorder>, String> {
+    let Some(path) = &cli.connection.har else {
+        return Ok(None);
+    };
+    crate::har::check_target(path, cli.force)?;
+    let scrubber = crate::scrub::cli_secrets(&cli.connection);
+    Ok(Some(crate::har::HarRecorder::new(path, scrubber)))
+}
+
+/// `open FILE [--diff OLDER]`: the bundle (and what changed since the older one) shown offline.
+pub async fn open(cli: &Cli, file: &std::path::Path, older: Option<&std::path::Path>) -> i32 {
+    let opened = match crate::headless::cases::read_bundle(file) {
+        Ok(opened) => opened,
+        Err(failure) => return failure.report(),
+    };
+    let diff = match older {
+        Some(path) => {
+            let compared = crate::headless::cases::read_bundle(path).and_then(|older| {
+                let diff = crate::headless::cases::compare(&older, &opened)?;
+                Ok((older, diff))
+            });
+            match compared {
+                Ok(pair) => Some(pair),
+                Err(failure) => return failure.report(),
+            }
+        }
+        None => None,
+    };
+    let mut state = super::offline::state_of(&opened, diff.as_ref().map(|(o, d)| (o, d.clone())));
+    set_terminal_preferences(&mut state.settings, cli);
+    run_terminal(state, vec![], None).await
+}
+
+/// Sets up the terminal, runs the loop, and puts the terminal back whatever happens.
+async fn run_terminal(
+    state: AppState,
+    effects: Vec<Effect>,
+    recorder: Option<crate::har::HarRecorder>,
+) -> i32 {
     if !io::stdout().is_terminal() {
         eprintln!(
             "error: the interactive inspector needs a terminal; use a subcommand for JSON output"
@@ -75,7 +132,10 @@ pub async fn run(cli: &Cli) -> i32 {
         Ok(shutdown) => {
             let events = EventStream::new();
             let clipboard = Box::new(io::stdout());
-            run_loop(terminal, events, shutdown, state, effects, clipboard).await
+            run_loop(
+                terminal, events, shutdown, state, effects, clipboard, recorder,
+            )
+            .await
         }
         Err(e) => Err(e),
     };
@@ -114,7 +174,7 @@ pub fn initial_state(cli: &Cli, plan: Option<&Plan>) -> Result<AppState, String>
         Some(plan) => plan.timeout,
         None => conn.timeout().map_err(|e| e.to_string())?,
     };
-    let settings = Settings {
+    let mut settings = Settings {
         api_version,
         timeout,
         retries: conn.retries.min(20),
@@ -122,12 +182,9 @@ pub fn initial_state(cli: &Cli, plan: Option<&Plan>) -> Result<AppState, String>
         remember_as: (!cli.demo).then_some(profile.clone()),
         config_file: crate::config::Config::path().ok(),
         state_file: crate::config::State::path().ok(),
-        // no-color.org: set and not empty.
-        no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
-        mouse: !cli.no_mouse,
-        clipboard: crate::system_clipboard::Setup::detect(),
         ..Settings::default()
     };
+    set_terminal_preferences(&mut settings, cli);
     let mut state = AppState::new(settings, Utc::now());
     state.profile = conn.profile.clone();
     if !cli.demo
@@ -136,6 +193,14 @@ pub fn initial_state(cli: &Cli, plan: Option<&Plan>) -> Result<AppState, String>
         state.recent.ids = crate::config::State::at(file).recent_threads(&profile);
     }
     Ok(state)
+}
+
+/// Colour, mouse and clipboard as the flags and the environment ask, live or offline.
+fn set_terminal_preferences(settings: &mut Settings, cli: &Cli) {
+    // no-color.org: set and not empty.
+    settings.no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    settings.mouse = !cli.no_mouse;
+    settings.clipboard = crate::system_clipboard::Setup::detect();
 }
 
 /// Fills the fields from the flags and the plan, or from a demo emulator started here (kept alive
@@ -241,13 +306,16 @@ pub async fn run_loop<B, E>(
     state: AppState,
     first: Vec<Effect>,
     clipboard: Box<dyn Write>,
+    recorder: Option<crate::har::HarRecorder>,
 ) -> io::Result<AppState>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
-    let mut event_loop = EventLoop::new(terminal, events, shutdown, state, first, clipboard)?;
+    let mut event_loop = EventLoop::recording(
+        terminal, events, shutdown, state, first, clipboard, recorder,
+    )?;
     let mut drill = CrashDrill::from_env();
     while event_loop.step().await? {
         drill.frame_drawn();
@@ -279,14 +347,30 @@ where
         terminal: Terminal<B>,
         events: E,
         shutdown: impl Future<Output = ()> + 'static,
+        state: AppState,
+        first: Vec<Effect>,
+        clipboard: Box<dyn Write>,
+    ) -> io::Result<Self> {
+        Self::recording(terminal, events, shutdown, state, first, clipboard, None)
+    }
+
+    /// [`EventLoop::new`], every exchange of the session heard by `recorder` (`--har`).
+    pub fn recording(
+        terminal: Terminal<B>,
+        events: E,
+        shutdown: impl Future<Output = ()> + 'static,
         mut state: AppState,
         first: Vec<Effect>,
         clipboard: Box<dyn Write>,
+        recorder: Option<crate::har::HarRecorder>,
     ) -> io::Result<Self> {
         let size = terminal.size().map_err(io::Error::other)?;
         state.size = (size.width, size.height);
         let (tx, rx) = tasks::channel();
         let mut tasks = Tasks::new(tx);
+        if let Some(recorder) = recorder {
+            tasks.record_to(recorder);
+        }
         tasks.run(first);
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

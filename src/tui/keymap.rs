@@ -186,6 +186,9 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('4')], "4", Action::ShowTab(DetailTab::Receipts), "read receipts"),
     bind(Results, &[ch('5'), ch('T')], "5 / T", Action::ShowTab(DetailTab::Threads), "the token user's threads"),
     bind(Results, &[ch('6')], "6", Action::ShowTab(DetailTab::Token), "the token, decoded offline (never shown in clear)"),
+    bind(Results, &[ch('7'), ch('F')], "7 / F", Action::ShowTab(DetailTab::Findings), "findings: who sees what, and why (Enter shows the evidence)"),
+    bind(Results, &[ch('i')], "i", Action::FetchImages, "the shown message's image attachments: type, size, dimensions (with the token)"),
+    bind(Results, &[ch('a')], "a", Action::ViewAs, "on a participant: the timeline as they see it (again: the token's view)"),
     bind(Results, &[ch('R')], "R", Action::OpenRecent, "open the next recently opened thread"),
     bind(Results, &[ch('P')], "P", Action::OpenProfiles, "profiles of the config file: apply one, open its recent threads"),
     bind(Results, &[ch('m')], "m", Action::MintForParticipant, "mint a token for the selected participant (needs a connection string)"),
@@ -197,6 +200,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('y')], "y", Action::OpenCopy, "copy: id, MS-CV, panel JSON, raw body, curl"),
     bind(Results, &[ch('e')], "e", Action::Export { redacted: false }, "export the thread's bundle to a file"),
     bind(Results, &[ch('E')], "E", Action::Export { redacted: true }, "export it redacted (no text, names, metadata values)"),
+    bind(Results, &[ch('w')], "w", Action::ToggleLive, "live mode: watch the thread for new, edited and deleted messages"),
+    bind(Results, &[ch('H')], "H", Action::ExportHar, "export the session's HTTP exchanges as HAR (tokens redacted)"),
     bind(Prompt, &[plain(K::Enter)], "Enter", Action::PromptSubmit, "keep it and close the prompt"),
     bind(Prompt, &[plain(K::Esc)], "Esc", Action::Cancel, "close the prompt, undoing what it changed"),
     bind(Help, &[ch('?')], "?", Action::ToggleHelp, "close the help"),
@@ -375,16 +380,11 @@ mod tests {
     }
 
     #[test]
-    fn keys_left_for_later_tabs_and_modes_stay_free_outside_fields() {
-        for c in ['7', 'F', 'w', 'H'] {
-            let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-            assert!(lookup(Results, &event).is_none(), "{c} is taken");
-        }
-    }
-
-    #[test]
     fn contract_keys_are_bound_outside_fields() {
-        for c in ['?', 'q', 'r', 'l', 'y', 'e', 't', '/', 'j', 'k', 'g', 'G'] {
+        for c in [
+            '?', 'q', 'r', 'l', 'y', 'e', 't', '/', 'j', 'k', 'g', 'G', '7', 'F', 'w', 'H', 'E',
+            'N', 'v', 'V',
+        ] {
             let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
             assert!(lookup(Results, &event).is_some(), "{c}");
         }

@@ -11,8 +11,10 @@
 pub mod action;
 pub mod app;
 pub mod copy;
+pub mod findings;
 pub mod ids;
 pub mod keymap;
+pub mod offline;
 pub mod query;
 pub mod raw;
 pub mod raw_view;
@@ -28,4 +30,9 @@ use crate::cli::Cli;
 /// Runs the TUI until the user quits; returns the process exit code.
 pub async fn run(cli: &Cli) -> i32 {
     app::run(cli).await
+}
+
+/// Shows a saved bundle (`open FILE [--diff OLDER]`) until the user quits; returns the exit code.
+pub async fn open(cli: &Cli, file: &std::path::Path, older: Option<&std::path::Path>) -> i32 {
+    app::open(cli, file, older).await
 }

@@ -38,6 +38,8 @@ pub struct Tasks {
     /// The client of the last connection settings, keyed by a digest (never the token itself).
     client: Option<([u8; 32], ChatClient)>,
     running: HashMap<u64, Running>,
+    /// Hears every exchange of the session for `--har`.
+    recorder: Option<crate::har::HarRecorder>,
 }
 
 impl Tasks {
@@ -46,7 +48,33 @@ impl Tasks {
             tx,
             client: None,
             running: HashMap::new(),
+            recorder: None,
         }
+    }
+
+    /// Every client started from now on reports its exchanges to `recorder` too.
+    pub fn record_to(&mut self, recorder: crate::har::HarRecorder) {
+        self.recorder = Some(recorder);
+    }
+
+    /// The client of `config` reporting to the loop (and to the recorder).
+    fn observed_client(
+        &mut self,
+        config: ClientConfig,
+        request_id: u64,
+        own_log: bool,
+    ) -> Result<ChatClient, crate::acs::AcsError> {
+        let client = self.client(config)?;
+        let client = if own_log {
+            client.with_own_log()
+        } else {
+            client
+        };
+        let client = client.with_observer(observer(request_id, &self.tx));
+        Ok(match &self.recorder {
+            Some(recorder) => recorder.attach(&client),
+            None => client,
+        })
     }
 
     /// Runs effects; returns `true` when the program should quit.
@@ -91,9 +119,7 @@ impl Tasks {
                 config,
                 request,
             } => {
-                let client = self
-                    .client(*config)
-                    .map(|c| c.with_observer(observer(request_id, &tx)));
+                let client = self.observed_client(*config, request_id, false);
                 let (more_tx, more_rx) = mpsc::unbounded_channel();
                 let more = matches!(request, Request::Messages { .. }).then_some(more_tx);
                 let work = perform(client, request_id, request, tx, more_rx);
@@ -107,9 +133,7 @@ impl Tasks {
                 redacted,
             } => {
                 // Its own log: the bundle's `requests` are the export's, not the panels' meanwhile.
-                let client = self
-                    .client(*config)
-                    .map(|c| c.with_own_log().with_observer(observer(request_id, &tx)));
+                let client = self.observed_client(*config, request_id, true);
                 let work = async move {
                     let result = match client {
                         Ok(client) => {
@@ -131,6 +155,47 @@ impl Tasks {
                         let _ = tx.send(Action::CopyReported(report)).await;
                     }
                 });
+            }
+            Effect::Watch {
+                request_id,
+                config,
+                thread_id,
+                baseline,
+                interval,
+            } => {
+                let client = self.observed_client(*config, request_id, false);
+                let work = async move {
+                    let watching = (thread_id, baseline, interval);
+                    let result = match client {
+                        Ok(client) => watch(client, request_id, watching, &tx).await,
+                        Err(e) => Err(e),
+                    };
+                    if let Err(e) = result {
+                        answer(&tx, request_id, Answer::WatchEnded(e)).await;
+                    }
+                };
+                self.spawn(request_id, None, work);
+            }
+            Effect::WriteHar {
+                request_id,
+                path,
+                exchanges,
+                secrets,
+            } => {
+                let work = async move {
+                    let written = path.clone();
+                    let count = exchanges.len();
+                    let result = tokio::task::spawn_blocking(move || {
+                        let scrubber = crate::scrub::Scrubber::with_literals(secrets);
+                        crate::har::write_har(&written, exchanges.iter().map(|e| &**e), &scrubber)
+                    })
+                    .await
+                    .map_err(|e| e.to_string())
+                    .and_then(|r| r.map_err(|e| format!("cannot write {}: {e}", path.display())))
+                    .map(|()| (path, format!("{count} exchanges, HAR 1.2")));
+                    answer(&tx, request_id, Answer::Exported(result)).await;
+                };
+                self.spawn(request_id, None, work);
             }
             Effect::RememberThread {
                 file,
@@ -291,6 +356,34 @@ fn observer(id: u64, tx: &Sender<Action>) -> impl Fn(ClientEvent) + Send + Sync 
     }
 }
 
+/// Live mode: polls until cancelled (the task is dropped), sending each poll's changes.
+async fn watch(
+    client: ChatClient,
+    request_id: u64,
+    (thread_id, baseline, interval): (String, Vec<serde_json::Value>, std::time::Duration),
+    tx: &Sender<Action>,
+) -> Result<(), crate::acs::AcsError> {
+    let options = crate::watch::WatchOptions {
+        interval,
+        ..crate::watch::WatchOptions::default()
+    };
+    let watcher = crate::watch::Watcher::new(&client, &thread_id, options).with_baseline(&baseline);
+    // Cancelling the task drops this future; the watcher's own stop is never needed.
+    let never = CancellationToken::new();
+    watcher
+        .run(&never, |events| {
+            let answer = Answer::Watched(events.to_vec(), chrono::Utc::now());
+            let action = Action::Answered { request_id, answer };
+            if let Err(mpsc::error::TrySendError::Full(action)) = tx.try_send(action) {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let _ = tx.send(action).await;
+                });
+            }
+        })
+        .await
+}
+
 /// Reads the config file for the picker: `None` when there is none yet.
 pub fn load_profiles(path: PathBuf) -> Action {
     let result = if path.exists() {
@@ -413,6 +506,14 @@ async fn perform(
             let pager = Ok(client.list_threads(&ListOptions::default()));
             stream(pager, id, &tx, None, Answer::ThreadsPage).await;
         }
+        Request::Images { links } => {
+            let mut found = Vec::new();
+            for (attachment, link) in links {
+                let image = client.get_attachment_image(&link).await;
+                found.push((attachment, image.map_err(|e| e.to_string())));
+            }
+            answer(&tx, id, Answer::Images(found)).await;
+        }
     }
 }
 
@@ -468,5 +569,11 @@ fn failed(request: &Request, e: crate::acs::AcsError) -> Answer {
         Request::Participants { .. } => Answer::ParticipantsPage(page(e)),
         Request::Receipts { .. } => Answer::ReceiptsPage(page(e)),
         Request::Threads => Answer::ThreadsPage(page(e)),
+        Request::Images { links } => Answer::Images(
+            links
+                .iter()
+                .map(|(attachment, _)| (attachment.clone(), Err(e.to_string())))
+                .collect(),
+        ),
     }
 }

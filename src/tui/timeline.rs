@@ -88,6 +88,48 @@ impl Timeline {
         shown
     }
 
+    /// Puts messages that arrived after the first page (live mode; newest first) before every
+    /// loaded one. Returns how many of them the filter shows.
+    pub fn prepend(&mut self, messages: Vec<ChatMessage>, exchange: Arc<Exchange>) -> usize {
+        let page = self.pages.len() as u32;
+        self.pages.push(exchange);
+        let added = messages.len() as u32;
+        // Every loaded message moves down by as many places.
+        for index in self.by_id.values_mut() {
+            *index += added;
+        }
+        for (i, message) in messages.iter().enumerate() {
+            self.by_id.insert(message.id.clone(), i as u32);
+            if let (Some(name), Some(raw)) = (message.sender_name(), message.sender_raw_id()) {
+                self.names.entry(raw).or_insert_with(|| name.to_string());
+            }
+        }
+        let mut entries: Vec<Entry> = messages.iter().map(|m| Entry::new(m, page)).collect();
+        entries.append(&mut self.entries);
+        self.entries = entries;
+        let shown = match &self.filter {
+            Some(query) => messages
+                .iter()
+                .filter(|m| query.matches(&facts(m, &self.names)))
+                .count(),
+            None => messages.len(),
+        };
+        self.refilter();
+        shown
+    }
+
+    /// Puts a newer version of a loaded message (an edit or a delete seen live) in its place;
+    /// `false` when it is not loaded.
+    pub fn replace(&mut self, message: &ChatMessage) -> bool {
+        let Some(&index) = self.by_id.get(&message.id) else {
+            return false;
+        };
+        let entry = &mut self.entries[index as usize];
+        *entry = Entry::new(message, entry.page);
+        self.refilter();
+        true
+    }
+
     /// Messages loaded (whatever the filter).
     pub fn loaded(&self) -> usize {
         self.entries.len()
@@ -315,7 +357,7 @@ pub fn preview_named(m: &ChatMessage, names: &HashMap<String, String>) -> String
                 .unwrap_or_default();
             format!("{verb} {}", people.join(", "))
         }
-        ChatMessageType::Html => strip_tags(head(m.text())),
+        kind if kind.is_html() => strip_tags(&super::view::html::teams_markup(head(m.text()))),
         _ => head(m.text()).to_string(),
     };
     let text = one_line(text.trim()).into_owned();
@@ -378,7 +420,7 @@ fn strip_tags(html: &str) -> String {
 pub fn type_marker(kind: &ChatMessageType) -> &'static str {
     match kind {
         ChatMessageType::Text => " ",
-        ChatMessageType::Html => "H",
+        ChatMessageType::Html | ChatMessageType::RichtextHtml => "H",
         ChatMessageType::TopicUpdated => "T",
         ChatMessageType::ParticipantAdded => "+",
         ChatMessageType::ParticipantRemoved => "-",

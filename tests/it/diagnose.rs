@@ -292,3 +292,81 @@ fn a_malformed_as_is_bad_input_before_any_request() {
     );
     assert!(server.seen().is_empty());
 }
+
+/// The codes of a diagnosis's findings, most severe first.
+fn codes(diagnosis: &Value) -> Vec<&str> {
+    diagnosis["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
+/// `diagnose` of a demo thread with the demo user's token (Jane, a member of every demo thread).
+fn demo_diagnosis(thread_id: &str) -> Value {
+    let out = run(&["--demo", "diagnose", thread_id]);
+    assert_eq!(code(&out), 0, "{thread_id}: {}", stderr(&out));
+    json(&out)
+}
+
+#[test]
+fn every_demo_thread_gives_its_finding_with_evidence() {
+    use acs_chat_inspector::emulator::cases::{
+        ALL_HANDS_THREAD_ID, DELETED_THREAD_ID, HANDOVER_THREAD_ID, OUTAGE_THREAD_ID,
+    };
+    use acs_chat_inspector::emulator::teams::TEAMS_MEETING_THREAD_ID;
+
+    let lunch = demo_diagnosis(LUNCH_THREAD_ID);
+    let removed = findings(&lunch, "removedParticipant");
+    assert!(
+        removed
+            .iter()
+            .any(|f| f["evidence"]["rawIds"][0] == PETER.raw_id().as_str()),
+        "{lunch}"
+    );
+    let limited = findings(&lunch, "historyLimited");
+    assert!(
+        limited
+            .iter()
+            .any(|f| f["evidence"]["rawIds"][0] == SAM_TEAMS.raw_id().as_str()),
+        "Sam was added with a shareHistoryTime after the first messages: {lunch}"
+    );
+
+    let handover = demo_diagnosis(HANDOVER_THREAD_ID);
+    let gap = findings(&handover, "sequenceGap");
+    assert_eq!(gap.len(), 1, "{handover}");
+    assert_eq!(gap[0]["evidence"]["missing"][0], "1-6");
+    let own = findings(&handover, "historyLimited");
+    assert!(
+        own.iter()
+            .any(|f| f["evidence"]["rawIds"][0] == JANE.raw_id().as_str()
+                && f["severity"] == "warning"),
+        "Jane's own history starts at her addition: {handover}"
+    );
+
+    let all_hands = demo_diagnosis(ALL_HANDS_THREAD_ID);
+    let receipts = findings(&all_hands, "receiptsUnsupported");
+    assert_eq!(receipts.len(), 1, "{all_hands}");
+
+    let meeting = demo_diagnosis(TEAMS_MEETING_THREAD_ID);
+    assert_eq!(meeting["threadKind"], "teamsMeeting");
+    assert!(codes(&meeting).contains(&"teamsInterop"), "{meeting}");
+
+    let outage = demo_diagnosis(OUTAGE_THREAD_ID);
+    let soon = findings(&outage, "retentionDeletesSoon");
+    assert_eq!(soon.len(), 1, "{outage}");
+
+    let deleted = demo_diagnosis(DELETED_THREAD_ID);
+    let gone = findings(&deleted, "threadDeleted");
+    assert_eq!(gone.len(), 1, "{deleted}");
+    assert_eq!(
+        gone[0]["evidence"]["notFound"],
+        serde_json::json!(["messages", "participants", "readReceipts"]),
+        "the history of a deleted thread answers 404: evidence, not a failure"
+    );
+    assert!(
+        findings(&deleted, "dataUnavailable").is_empty(),
+        "{deleted}"
+    );
+}

@@ -176,7 +176,11 @@ async fn other_methods_get_405_and_unknown_paths_404() {
 #[tokio::test]
 async fn tokens_look_like_acs_tokens_and_decode_with_standard_base64() {
     let emu = demo().await;
-    for token in [&emu.info.token, &emu.info.outsider_token] {
+    for token in [
+        &emu.info.token,
+        &emu.info.outsider_token,
+        &emu.info.removed_token,
+    ] {
         let payload = token.split('.').nth(1).unwrap();
         assert!(!payload.contains(['-', '_']), "{payload}");
         // The standard alphabet, as the official Python SDK decodes it.
@@ -221,6 +225,7 @@ async fn info_serialises_as_the_contract_says() {
             "endpoint",
             "token",
             "outsiderToken",
+            "removedToken",
             "threadId",
             "messageId",
             "connectionString"
@@ -539,7 +544,19 @@ async fn thread_list_start_time_holds_across_pages() {
     let lunch_last =
         chrono::DateTime::parse_from_rfc3339(lunch["lastMessageReceivedOn"].as_str().unwrap())
             .unwrap();
-    let since = (lunch_last + chrono::Duration::minutes(1)).to_rfc3339();
+    let since_time = lunch_last + chrono::Duration::minutes(1);
+    let since = since_time.to_rfc3339();
+    let later: Vec<&str> = all["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| {
+            let last = t["lastMessageReceivedOn"].as_str().unwrap();
+            chrono::DateTime::parse_from_rfc3339(last).unwrap() > since_time
+        })
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert!(later.len() >= 2, "{later:?}");
     let mut url = format!(
         "/chat/threads?maxPageSize=1&startTime={}&api-version={V}",
         percent_encoding::utf8_percent_encode(&since, percent_encoding::NON_ALPHANUMERIC)
@@ -555,7 +572,10 @@ async fn thread_list_start_time_holds_across_pages() {
             None => break,
         }
     }
-    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert_eq!(
+        ids, later,
+        "the same threads, most recent first, across one-item pages"
+    );
     assert!(!ids.contains(&LUNCH_RAW.to_string()));
 }
 
@@ -704,9 +724,31 @@ async fn lunch_has_something_for_every_panel() {
         .map(|a| a.attachment_type.as_str())
         .collect();
     assert_eq!(kinds, ["image", "file"]);
-    for a in with_files[0].attachments() {
-        assert!(a.url.as_deref().unwrap().starts_with(&emu.info.endpoint));
-    }
+    // Shared from Teams: the image links to the service (the emulator), the file to SharePoint, no url.
+    let [image, file] = with_files[0].attachments() else {
+        panic!("two attachments")
+    };
+    assert!(
+        image
+            .url
+            .as_deref()
+            .unwrap()
+            .starts_with(&emu.info.endpoint)
+    );
+    assert!(
+        image
+            .preview_url
+            .as_deref()
+            .unwrap()
+            .contains("/teamsInterop/images/")
+    );
+    assert_eq!(file.url, None);
+    assert!(
+        file.preview_url
+            .as_deref()
+            .unwrap()
+            .starts_with("https://contoso.sharepoint.com/")
+    );
     assert!(
         all.iter()
             .any(|m| m.sender_display_name.as_deref() == Some(""))
@@ -763,11 +805,21 @@ async fn support_thread_keeps_messages_until_deleted() {
     assert!(!support.is_empty() && support.len() < lunch.len());
     let threads: Page<ChatThreadItem> = fetch(&emu, "/chat/threads").await;
     let listed: Vec<&str> = threads.value.iter().map(|t| t.id.as_str()).collect();
-    assert_eq!(
-        listed,
-        [SUPPORT, emu.info.thread_id.as_str()],
-        "most recent activity first"
+    let support_at = listed.iter().position(|id| *id == SUPPORT).unwrap();
+    let lunch_at = listed
+        .iter()
+        .position(|id| *id == emu.info.thread_id)
+        .unwrap();
+    assert!(
+        support_at < lunch_at,
+        "most recent activity first: {listed:?}"
     );
+    let times: Vec<&str> = threads
+        .value
+        .iter()
+        .map(|t| t.last_message_received_on.as_deref().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
     assert!(
         threads
             .value

@@ -83,6 +83,7 @@ fn bundle_holds_the_whole_thread_and_every_request() {
     assert_eq!(
         keys,
         [
+            "formatVersion",
             "generatedAt",
             "endpoint",
             "apiVersion",
@@ -93,6 +94,7 @@ fn bundle_holds_the_whole_thread_and_every_request() {
             "requests"
         ]
     );
+    assert_eq!(bundle["formatVersion"], 2);
     assert_eq!(bundle["endpoint"], server.base.as_str());
     assert_eq!(bundle["apiVersion"], "2025-03-15");
     let thread: Value = serde_json::from_str(&thread_body()).unwrap();
@@ -124,6 +126,17 @@ fn bundle_holds_the_whole_thread_and_every_request() {
             "{r}"
         );
         assert!(r["durationMs"].is_u64());
+        assert!(
+            r["responseBody"].as_str().unwrap().starts_with('{'),
+            "the answer is kept"
+        );
+        assert!(
+            r["responseHeaders"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["value"] == MS_CV)
+        );
     }
     assert_eq!(
         requests[0]["path"],
@@ -328,7 +341,7 @@ fn export_writes_a_bundle_without_the_token() {
     let bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(bundle["thread"]["topic"], "Lunch");
     assert!(
-        !text.contains("Bearer") && !text.contains("eyJ"),
+        !text.contains("Bearer") && !crate::support::tokens::holds_jwt(&text),
         "no token in the bundle"
     );
 }

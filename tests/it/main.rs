@@ -2,18 +2,31 @@
 
 mod support;
 
+mod api_versions;
+mod bundle_read;
 mod client;
+mod demo_cases;
 mod diagnose;
+mod diff;
+mod edge_cases;
 mod emulator;
 mod export;
 mod faults;
+mod findings;
+mod har;
 mod headless;
+mod identifiers;
+mod leak_scan;
+mod live;
+mod membership;
 mod minting;
 mod models;
+mod open_offline;
 mod paging;
 mod profiles;
 mod properties;
 mod shell;
+mod teams_interop;
 mod terminal;
 mod terminal_ux;
 mod tokens;
@@ -25,3 +38,4 @@ mod tui_refresh;
 mod tui_screen;
 mod tui_snapshots;
 mod tui_update;
+mod watch;

@@ -308,6 +308,14 @@ fn real_error_bodies_parse() {
             case["message"].as_str(),
             "{case}"
         );
+        if let Some(targets) = case.get("targets") {
+            let parsed: Vec<Value> = parsed
+                .details
+                .iter()
+                .filter_map(|d| d.target.clone().map(Value::String))
+                .collect();
+            assert_eq!(&Value::Array(parsed), targets, "{case}");
+        }
     }
 }
 

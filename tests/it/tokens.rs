@@ -184,3 +184,17 @@ fn without_a_log_flag_or_variable_nothing_is_written() {
             .exists()
     );
 }
+
+#[test]
+fn the_leak_scan_finds_a_token_and_not_random_base64() {
+    use crate::support::tokens::{holds_jwt, valid_now};
+    assert!(holds_jwt(&format!("header: Bearer {}", valid_now())));
+    assert!(
+        !holds_jwt("MS-CV: 4eyJx7LhkONxaJnLYlU7Q.0"),
+        "a correlation vector"
+    );
+    assert!(
+        !holds_jwt("eyJhbGciOiJIUzI1NiJ9"),
+        "a header alone is no token"
+    );
+}

@@ -130,3 +130,20 @@ fn matches_are_marked_in_the_rows() {
     assert_eq!(cell.symbol(), "m");
     assert_eq!(cell.bg, Color::Yellow, "the match is marked");
 }
+
+#[test]
+fn the_prompt_keeps_what_was_typed_in_sight_while_a_problem_is_shown_beside_it() {
+    let mut s = loaded(80, 24, false);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    press(&mut s, KeyCode::Char('/'));
+    // "from:" alone is a problem the prompt names beside the text; each key is drawn.
+    for c in "from:jane".chars() {
+        press(&mut s, KeyCode::Char(c));
+        terminal
+            .draw(|f| acs_chat_inspector::tui::view::render(&s, f))
+            .unwrap();
+    }
+    let screen = buffer_text(terminal.backend().buffer());
+    let status = screen.lines().last().unwrap_or("");
+    assert!(status.contains("filter / from:jane"), "{screen}");
+}

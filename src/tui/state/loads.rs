@@ -19,10 +19,12 @@ pub enum Slot {
     Credentials,
     /// A token being minted for a participant.
     Mint,
+    /// The image attachments of the shown message, fetched for their type and size.
+    Images,
 }
 
 impl Slot {
-    pub const ALL: [Slot; 9] = [
+    pub const ALL: [Slot; 10] = [
         Slot::Thread,
         Slot::Message,
         Slot::Timeline,
@@ -32,6 +34,7 @@ impl Slot {
         Slot::Export,
         Slot::Credentials,
         Slot::Mint,
+        Slot::Images,
     ];
 
     /// What the status line calls it while it loads.
@@ -46,6 +49,7 @@ impl Slot {
             Slot::Export => "export",
             Slot::Credentials => "token",
             Slot::Mint => "minted token",
+            Slot::Images => "images",
         }
     }
 

@@ -42,16 +42,18 @@ pub enum DetailTab {
     Receipts,
     Threads,
     Token,
+    Findings,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 6] = [
+    pub const ALL: [DetailTab; 7] = [
         DetailTab::Thread,
         DetailTab::Message,
         DetailTab::Participants,
         DetailTab::Receipts,
         DetailTab::Threads,
         DetailTab::Token,
+        DetailTab::Findings,
     ];
 
     pub fn title(self) -> &'static str {
@@ -62,6 +64,7 @@ impl DetailTab {
             DetailTab::Receipts => "Receipts",
             DetailTab::Threads => "Threads",
             DetailTab::Token => "Token",
+            DetailTab::Findings => "Findings",
         }
     }
 
@@ -81,7 +84,10 @@ impl DetailTab {
     pub fn is_list(self) -> bool {
         matches!(
             self,
-            DetailTab::Participants | DetailTab::Receipts | DetailTab::Threads
+            DetailTab::Participants
+                | DetailTab::Receipts
+                | DetailTab::Threads
+                | DetailTab::Findings
         )
     }
 }
@@ -154,6 +160,8 @@ pub struct Settings {
     pub mouse: bool,
     /// How copies reach a clipboard in this session.
     pub clipboard: crate::system_clipboard::Setup,
+    /// Live mode's wait between polls while the thread changes (it grows while nothing does).
+    pub live_interval: Duration,
 }
 
 impl Default for Settings {
@@ -170,6 +178,7 @@ impl Default for Settings {
             no_color: false,
             mouse: true,
             clipboard: Default::default(),
+            live_interval: crate::watch::DEFAULT_INTERVAL,
         }
     }
 }
@@ -228,6 +237,28 @@ pub struct AppState {
     /// The profile applied last, by name.
     pub profile: Option<String>,
     pub identity: Identity,
+    /// Set when a saved bundle is shown (`open FILE`): nothing is fetched.
+    pub offline: Option<super::offline::Offline>,
+    /// Live mode (`w`): the thread watched for changes.
+    pub live: Option<Live>,
+    /// The diagnosis of the open thread (the Findings tab, the timeline's marks, the "as" view).
+    pub findings: Option<super::findings::Findings>,
+    /// Whose view the diagnosis and the timeline take (`a` on a participant); else the token's.
+    pub as_identity: Option<String>,
+    /// What fetching image attachments found, by attachment id.
+    pub images: super::view::attachments::FetchedImages,
+}
+
+/// Live mode: the watch running on the open thread and what it has brought.
+#[derive(Debug, Clone, Default)]
+pub struct Live {
+    /// The watch task.
+    pub request_id: u64,
+    /// When the last poll got its answer.
+    pub checked_at: Option<DateTime<Utc>>,
+    /// Messages that arrived or changed since live mode began, marked in the timeline.
+    pub new: std::collections::HashSet<String>,
+    pub changed: std::collections::HashSet<String>,
 }
 
 impl AppState {
@@ -265,6 +296,11 @@ impl AppState {
             recent: RecentThreads::default(),
             profile: None,
             identity: Identity::default(),
+            offline: None,
+            live: None,
+            findings: None,
+            as_identity: None,
+            images: Default::default(),
         };
         state.sync_field_styles();
         state

@@ -10,8 +10,12 @@ use super::profiles::{credentials_resolved, token_minted, token_refreshed};
 
 /// Applies the answer of `request_id` to the slot that awaits it.
 pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Vec<Effect> {
-    if let Answer::Refreshed(result) = answer {
-        return token_refreshed(state, request_id, result);
+    match answer {
+        // The refresh timer and live mode are not slots: each checks its own request id.
+        Answer::Refreshed(result) => return token_refreshed(state, request_id, result),
+        Answer::Watched(events, at) => return super::live::watched(state, request_id, events, at),
+        Answer::WatchEnded(e) => return super::live::ended(state, request_id, e),
+        _ => {}
     }
     let Some(slot) = state.loads.awaiting(request_id) else {
         return vec![];
@@ -21,6 +25,20 @@ pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Ve
         return vec![];
     }
     state.retry = None;
+    let effects = take(state, slot, answer);
+    // The diagnosis follows the panels once they have settled (and while its tab is shown).
+    if matches!(
+        slot,
+        Slot::Thread | Slot::Timeline | Slot::Participants | Slot::Receipts
+    ) && crate::tui::findings::settled(state)
+    {
+        crate::tui::findings::refresh(state);
+    }
+    effects
+}
+
+/// The slot that awaited the answer takes it.
+fn take(state: &mut AppState, slot: Slot, answer: Answer) -> Vec<Effect> {
     match answer {
         Answer::Thread(result) => thread_loaded(state, result),
         Answer::Message(result) => {
@@ -56,8 +74,16 @@ pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Ve
             vec![]
         }
         Answer::Credentials(result) => credentials_resolved(state, result),
+        Answer::Images(found) => {
+            state.loads.set(Slot::Images, LoadStatus::Loaded);
+            state.images.extend(found);
+            vec![]
+        }
         Answer::Minted(result) => token_minted(state, result),
-        Answer::ExportProgress(_) | Answer::Refreshed(_) => vec![],
+        Answer::ExportProgress(_)
+        | Answer::Refreshed(_)
+        | Answer::Watched(..)
+        | Answer::WatchEnded(_) => vec![],
     }
 }
 

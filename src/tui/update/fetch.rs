@@ -26,6 +26,15 @@ pub(super) struct Target {
 pub(super) type Refusal = (Option<Field>, String);
 
 pub(super) fn validate(state: &AppState) -> Result<Target, Refusal> {
+    if let Some(offline) = &state.offline {
+        return Err((
+            None,
+            format!(
+                "{}: nothing is fetched here; run the inspector without `open` to fetch",
+                offline.title
+            ),
+        ));
+    }
     let in_field = |field: Field| move |e: String| (Some(field), e);
     let endpoint = Endpoint::parse(&state.value(Field::Endpoint))
         .map_err(|e| e.to_string())
@@ -43,7 +52,7 @@ pub(super) fn validate(state: &AppState) -> Result<Target, Refusal> {
         info.warnings.first().cloned()
     };
     let thread_id = optional(&state.value(Field::Thread), |id| {
-        validate_thread_id(id).map(str::to_string)
+        validate_thread_id(id).map(|id| id.into_owned())
     })
     .map_err(in_field(Field::Thread))?;
     let message = state.value(Field::Message);
@@ -113,6 +122,13 @@ fn fetch_fields(state: &mut AppState) -> Vec<Effect> {
         state.notify(Level::Warn, warning);
     }
     let mut effects = cancel_fetched(state);
+    // Live mode watched the thread shown until now.
+    effects.extend(
+        state
+            .live
+            .take()
+            .map(|live| Effect::Cancel(live.request_id)),
+    );
     let target_key = (
         target.config.endpoint.to_string(),
         target.thread_id.clone().unwrap_or_default(),
@@ -281,6 +297,77 @@ pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
         thread_id,
         path,
         redacted,
+    }]
+}
+
+/// `i`: the image attachments of the shown message, fetched with the token for their type, size
+/// and dimensions. Only links on the endpoint are fetched (a SharePoint link never gets the token).
+pub(super) fn fetch_images(state: &mut AppState) -> Vec<Effect> {
+    let Some(message) = state.shown_message().map(|m| m.into_owned()) else {
+        state.notify(Level::Info, "no message shown: select one in the timeline");
+        return vec![];
+    };
+    let links: Vec<(String, String)> = message
+        .attachments()
+        .iter()
+        .filter(|a| a.attachment_type.is_image())
+        .filter_map(|a| {
+            let link = a.url.clone().or_else(|| a.preview_url.clone())?;
+            Some((a.id.clone(), link))
+        })
+        .collect();
+    if links.is_empty() {
+        state.notify(
+            Level::Info,
+            "the shown message has no image attachment with a link",
+        );
+        return vec![];
+    }
+    let target = match validate(state) {
+        Ok(target) => target,
+        Err(refusal) => return refuse(state, refusal),
+    };
+    let mut effects: Vec<Effect> = state
+        .loads
+        .cancel(|s| s == Slot::Images)
+        .into_iter()
+        .map(Effect::Cancel)
+        .collect();
+    let request_id = state.start(Slot::Images);
+    show_tab(state, DetailTab::Message);
+    effects.push(Effect::Fetch {
+        request_id,
+        config: Box::new(target.config),
+        request: Request::Images { links },
+    });
+    effects
+}
+
+/// `H`: the session's exchanges (those the request log still holds) as a HAR file.
+pub(super) fn export_har(state: &mut AppState) -> Vec<Effect> {
+    if state.exchanges.is_empty() {
+        state.notify(Level::Info, "no request yet: nothing to put in a HAR file");
+        return vec![];
+    }
+    if state.status(Slot::Export).is_loading() {
+        let cancel = keymap::label(Context::Results, &Action::Cancel);
+        state.notify(
+            Level::Info,
+            format!("an export is already being written ({cancel} cancels it)"),
+        );
+        return vec![];
+    }
+    let thread = state.thread.as_ref().map(|t| t.value.id.clone());
+    let path = crate::har::new_file_in(&state.settings.export_dir, thread.as_deref(), state.now);
+    let request_id = state.start(Slot::Export);
+    let exchanges = state.exchanges.iter().map(|l| l.exchange.clone()).collect();
+    let token = state.value(Field::Token);
+    let secrets = Some(token.trim().to_string()).filter(|t| !t.is_empty());
+    vec![Effect::WriteHar {
+        request_id,
+        path,
+        exchanges,
+        secrets: secrets.into_iter().collect(),
     }]
 }
 

@@ -9,6 +9,7 @@
 mod answers;
 mod fetch;
 mod filter;
+mod live;
 mod mouse;
 mod navigate;
 mod overlay;
@@ -22,6 +23,7 @@ use crate::credentials::Plan;
 
 use super::action::{Action, Sent};
 use super::copy::CopyTarget;
+use super::keymap::{self, Context};
 use super::state::{AppState, Focus, Level, LoggedExchange, MAX_EXCHANGES, RetryNotice, Slot};
 
 pub use profiles::{expiry_text, schedule_refresh};
@@ -48,6 +50,10 @@ pub enum Request {
         thread_id: String,
     },
     Threads,
+    /// Each image attachment's type, size and dimensions: `(attachment id, link)` pairs.
+    Images {
+        links: Vec<(String, String)>,
+    },
 }
 
 impl Request {
@@ -60,6 +66,7 @@ impl Request {
             Request::Participants { .. } => Slot::Participants,
             Request::Receipts { .. } => Slot::Receipts,
             Request::Threads => Slot::Threads,
+            Request::Images { .. } => Slot::Images,
         }
     }
 }
@@ -100,6 +107,23 @@ pub enum Effect {
         thread_id: String,
         path: std::path::PathBuf,
         redacted: bool,
+    },
+    /// Write `exchanges` as a HAR file at `path`, scrubbing `secrets` (the tokens in use) and
+    /// anything shaped like a token or key.
+    WriteHar {
+        request_id: u64,
+        path: std::path::PathBuf,
+        exchanges: Vec<Arc<crate::acs::Exchange>>,
+        secrets: Vec<String>,
+    },
+    /// Watch a thread (live mode): polls answer with [`super::action::Answer::Watched`] until
+    /// cancelled. `baseline` is the newest messages shown, as the service sent them.
+    Watch {
+        request_id: u64,
+        config: Box<ClientConfig>,
+        thread_id: String,
+        baseline: Vec<serde_json::Value>,
+        interval: std::time::Duration,
     },
     /// Put text on the clipboard (OSC 52, so it works over SSH) unless it holds the token;
     /// the outcome comes back as [`Action::Copied`].
@@ -220,6 +244,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::PrevTab => navigate::show_tab(state, state.tab.prev()),
         Action::ShowTab(tab) => navigate::show_tab(state, tab),
         Action::Export { redacted } => fetch::export(state, redacted),
+        Action::ExportHar => fetch::export_har(state),
+        Action::ToggleLive => live::toggle(state),
+        Action::ViewAs => navigate::view_as(state),
+        Action::FetchImages => fetch::fetch_images(state),
         Action::OpenProfiles => profiles::open_profiles(state),
         Action::ProfilesLoaded { path, result } => profiles::profiles_loaded(state, path, result),
         Action::MintForParticipant => profiles::mint_for_participant(state),
@@ -280,12 +308,13 @@ fn step_api_version(state: &mut AppState, delta: i8) -> Vec<Effect> {
     };
     let version = KNOWN_API_VERSIONS[next];
     state.settings.api_version = version.to_string();
-    let fetch = super::keymap::label(super::keymap::Context::Field, &Action::Fetch);
     state.notify(
         Level::Info,
         format!(
-            "api-version {version} ({}/{count}) for the following fetches ({fetch} in a field fetches)",
-            next + 1
+            "api-version {version} ({}/{count}) for the following fetches ({} to a field, {})",
+            next + 1,
+            keymap::key(Context::Results, &Action::FocusNext),
+            keymap::key(Context::Field, &Action::Fetch)
         ),
     );
     vec![]

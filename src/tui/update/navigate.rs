@@ -30,6 +30,9 @@ pub(super) fn reveal(state: &mut AppState, focus: Focus) {
 }
 
 pub(super) fn show_tab(state: &mut AppState, tab: DetailTab) -> Vec<Effect> {
+    if tab == DetailTab::Findings {
+        crate::tui::findings::refresh(state);
+    }
     state.tab = tab;
     state.detail_scroll = 0;
     // Lists are for picking: j/k and Enter should act on them at once.
@@ -55,6 +58,7 @@ pub(super) fn activate(state: &mut AppState) -> Vec<Effect> {
         Focus::Timeline if !state.timeline.data.is_empty() => open_selected_message(state),
         Focus::Details if state.tab == DetailTab::Threads => open_selected_thread(state),
         Focus::Details if state.tab == DetailTab::Receipts => show_read_message(state),
+        Focus::Details if state.tab == DetailTab::Findings => show_evidence(state),
         _ => match missing_field(state) {
             // Nothing to fetch with yet: Enter goes where the typing is needed.
             Some(field) => {
@@ -75,11 +79,54 @@ pub(super) fn activate(state: &mut AppState) -> Vec<Effect> {
     }
 }
 
-/// The first field a fetch cannot do without that is empty (the endpoint, the token).
+/// The first field a fetch cannot do without that is empty (the endpoint, the token); none when
+/// a bundle is open offline (nothing is fetched there, and the fetch says so).
 fn missing_field(state: &AppState) -> Option<Field> {
+    if state.offline.is_some() {
+        return None;
+    }
     [Field::Endpoint, Field::Token]
         .into_iter()
         .find(|f| state.value(*f).trim().is_empty())
+}
+
+/// Enter on a finding: the message it names in the timeline, else the participant it names.
+fn show_evidence(state: &mut AppState) -> Vec<Effect> {
+    let Some(evidence) = state.findings.as_ref().and_then(|f| {
+        f.diagnosis
+            .findings
+            .get(f.selected)
+            .map(|finding| finding.evidence.clone())
+    }) else {
+        return vec![];
+    };
+    if let Some(id) = evidence.message_ids.first() {
+        let effects = jump(state, id);
+        if state.message_source == MessageSource::Timeline {
+            show_tab(state, DetailTab::Message);
+        }
+        return effects;
+    }
+    let Some(raw_id) = evidence.raw_ids.first() else {
+        state.notify(Level::Info, "this finding names no message or participant");
+        return vec![];
+    };
+    let position = state
+        .participants
+        .items
+        .iter()
+        .position(|p| p.communication_identifier.raw_id() == *raw_id);
+    match position {
+        Some(i) => {
+            state.participants.selected = i;
+            show_tab(state, DetailTab::Participants);
+        }
+        None => state.notify(
+            Level::Info,
+            format!("{raw_id} is not in the participants list (removed, or never added)"),
+        ),
+    }
+    vec![]
 }
 
 /// Enter on a timeline row: the Message tab shows it, and the status line says so.
@@ -98,6 +145,53 @@ fn open_selected_message(state: &mut AppState) -> Vec<Effect> {
             ),
         );
     }
+    vec![]
+}
+
+/// `a` on a participant: the timeline and the diagnosis take their view (dimming what they cannot
+/// see); `a` on the same participant again goes back to the token's own view.
+pub(super) fn view_as(state: &mut AppState) -> Vec<Effect> {
+    let tab = keymap::key(Context::Results, &Action::ShowTab(DetailTab::Participants));
+    if state.tab != DetailTab::Participants {
+        state.notify(
+            Level::Info,
+            format!("pick whose view to take in the Participants tab ({tab}) first"),
+        );
+        return vec![];
+    }
+    let Some(raw_id) = state
+        .participants
+        .selected_item()
+        .map(|p| p.communication_identifier.raw_id())
+    else {
+        return vec![];
+    };
+    if state.as_identity.as_deref() == Some(raw_id.as_str()) {
+        state.as_identity = None;
+        state.notify(Level::Info, "the timeline shows the token's own view again");
+    } else {
+        state.as_identity = Some(raw_id);
+        crate::tui::findings::refresh(state);
+        let (visible, total) = state
+            .findings
+            .as_ref()
+            .and_then(|f| f.diagnosis.view.as_ref())
+            .map_or((0, 0), |v| (v.visible_count(), v.messages.len()));
+        let who = state
+            .participants
+            .selected_item()
+            .and_then(|p| p.display_name.clone())
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| state.as_identity.clone().unwrap_or_default());
+        state.notify(
+            Level::Info,
+            format!(
+                "as {who}: sees {visible} of {total} loaded messages; what it cannot see is dimmed"
+            ),
+        );
+        return vec![];
+    }
+    crate::tui::findings::refresh(state);
     vec![]
 }
 
@@ -183,6 +277,12 @@ pub(super) fn scroll_detail(state: &mut AppState, delta: isize) -> Vec<Effect> {
         DetailTab::Participants => step_list(&mut state.participants, delta),
         DetailTab::Receipts => step_list(&mut state.receipts, delta),
         DetailTab::Threads => step_list(&mut state.threads, delta),
+        DetailTab::Findings => {
+            if let Some(f) = &mut state.findings {
+                let last = f.diagnosis.findings.len().saturating_sub(1);
+                f.selected = step(f.selected, delta, last);
+            }
+        }
         DetailTab::Thread | DetailTab::Message | DetailTab::Token => {
             state.detail_scroll = step(state.detail_scroll as usize, delta, 10_000) as u16;
         }
@@ -326,7 +426,7 @@ pub(super) fn jump(state: &mut AppState, text: &str) -> Vec<Effect> {
             Level::Warn,
             format!(
                 "message {text} is hidden by the filter ({} clears it)",
-                keymap::label(Context::Results, &Action::Cancel)
+                keymap::key(Context::Results, &Action::Cancel)
             ),
         );
         return vec![];
@@ -372,7 +472,7 @@ pub(super) fn paste(state: &mut AppState, text: &str) -> Vec<Effect> {
                 (field, true)
             }
             None => {
-                let next = keymap::label(Context::Results, &Action::FocusNext);
+                let next = keymap::key(Context::Results, &Action::FocusNext);
                 state.notify(
                     Level::Info,
                     format!("focus a field ({next}) to paste into it"),

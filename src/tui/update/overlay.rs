@@ -169,6 +169,19 @@ fn copy_choices(state: &AppState) -> Vec<copy::Choice> {
             None => (None, None),
         },
         (_, DetailTab::Token) => (None, None),
+        (_, DetailTab::Findings) => {
+            match state
+                .findings
+                .as_ref()
+                .and_then(|f| f.diagnosis.findings.get(f.selected))
+            {
+                Some(finding) => (
+                    Some(finding.code.as_str().to_string()),
+                    Some(finding as &dyn Json),
+                ),
+                None => (None, None),
+            }
+        }
     };
     copy::choices(id, item, exchange.as_ref())
 }
@@ -237,7 +250,7 @@ pub(super) fn current_exchange(state: &AppState) -> Option<Arc<Exchange>> {
         DetailTab::Participants => listing_exchange(state, &state.participants, Slot::Participants),
         DetailTab::Receipts => listing_exchange(state, &state.receipts, Slot::Receipts),
         DetailTab::Threads => listing_exchange(state, &state.threads, Slot::Threads),
-        DetailTab::Token => None,
+        DetailTab::Token | DetailTab::Findings => None,
     }
 }
 

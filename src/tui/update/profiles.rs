@@ -221,15 +221,16 @@ pub(super) fn credentials_resolved(
         0 => "no recent threads yet".to_string(),
         n => format!(
             "{n} recent threads ({} cycles them)",
-            keymap::label(Context::Results, &Action::OpenRecent)
+            keymap::key(Context::Results, &Action::OpenRecent)
         ),
     };
     let next = match (no_token, &state.identity.mint_source) {
-        (true, Some(_)) => {
-            "; add user = \"8:acs:...\" to the profile, or paste a member's token and press m on a participant"
-        }
-        (true, None) => "; paste a token into the Token field",
-        _ => "",
+        (true, Some(_)) => format!(
+            "; add user = \"8:acs:...\" to the profile, or paste a member's token and press {} on a participant",
+            keymap::key(Context::Results, &Action::MintForParticipant)
+        ),
+        (true, None) => "; paste a token into the Token field".to_string(),
+        _ => String::new(),
     };
     let source = plan.describe();
     let text = match &state.profile {
@@ -246,8 +247,8 @@ pub(super) fn credentials_resolved(
 /// `m` on the Participants tab: a token for the selected participant, to read as them.
 pub(super) fn mint_for_participant(state: &mut AppState) -> Vec<Effect> {
     if state.tab != DetailTab::Participants {
-        let mint = keymap::label(Context::Results, &Action::MintForParticipant);
-        let tab = keymap::label(Context::Results, &Action::ShowTab(DetailTab::Participants));
+        let mint = keymap::key(Context::Results, &Action::MintForParticipant);
+        let tab = keymap::key(Context::Results, &Action::ShowTab(DetailTab::Participants));
         state.notify(
             Level::Info,
             format!("{mint} mints a token for a participant: pick one in the Participants tab ({tab}) first"),
@@ -261,10 +262,10 @@ pub(super) fn mint_for_participant(state: &mut AppState) -> Vec<Effect> {
     let user = participant.communication_identifier.raw_id();
     let name = participant.display_name.clone();
     let Some(source) = state.identity.mint_source.clone() else {
-        let profiles = keymap::label(Context::Results, &Action::OpenProfiles);
+        let picker = keymap::key(Context::Results, &Action::OpenProfiles);
         state.notify(
             Level::Warn,
-            format!("cannot mint: no connection string (start with --connection-string-env VAR, or apply a profile with connection_string_env: {profiles})"),
+            format!("cannot mint: no connection string (start with --connection-string-env VAR, or apply a profile with connection_string_env: {picker})"),
         );
         return vec![];
     };
@@ -310,7 +311,7 @@ pub(super) fn token_minted(
                     "acting as {}: token minted, {}; {} fetches as them (read-only)",
                     m.who(),
                     expiry_text(state, m.expires_on),
-                    keymap::label(Context::Results, &Action::Activate)
+                    keymap::key(Context::Results, &Action::Activate)
                 ),
                 None => "token minted".into(),
             };

@@ -11,15 +11,46 @@ use crate::sanitize::one_line;
 use super::super::state::AppState;
 use super::field;
 
+/// An error in a panel: [`lines`], then what the token (and the thread's history) say about it;
+/// a 403 whose reason the history shows gets that reason as its hint instead of the generic one.
+pub fn panel(state: &AppState, error: &AcsError) -> Vec<Line<'static>> {
+    let mut lines = lines(error);
+    let known = (error.status() == Some(403))
+        .then(|| known_refusal(state))
+        .flatten();
+    if let Some(reason) = known {
+        // The hint is the second line: what to do first shows in the smallest panel.
+        lines[1] = hint_line(&format!(
+            "{reason}: a removed user keeps reading the history up to the removal; the participants list and read receipts answer 403"
+        ));
+    }
+    lines.extend(token_context(state, error));
+    lines
+}
+
+/// Why the service refuses the token's identity, when the thread's history shows it (removed on
+/// ... by ...).
+fn known_refusal(state: &AppState) -> Option<String> {
+    let identity = state.token.as_ref()?.identity.as_deref()?;
+    let d = &state.findings.as_ref()?.diagnosis;
+    d.identity(identity)
+        .filter(|i| i.status == Some(crate::diagnose::MembershipStatus::Removed))
+        .map(|i| crate::diagnose::removal_sentence(d, i))
+}
+
+fn hint_line(text: &str) -> Line<'static> {
+    Line::from(Span::styled(
+        format!("→ {}", one_line(text)),
+        Style::default().fg(Color::Yellow),
+    ))
+}
+
 /// The headline and what to do first (a small panel shows at least those), then the details.
 pub fn lines(error: &AcsError) -> Vec<Line<'static>> {
     let red = Style::default().fg(Color::Red).add_modifier(Modifier::BOLD);
     let mut lines = vec![
         Line::from(Span::styled(headline(error), red)),
-        Line::from(Span::styled(
-            format!("→ {}", one_line(&error.hint())),
-            Style::default().fg(Color::Yellow),
-        )),
+        hint_line(&error.hint()),
     ];
     match error {
         AcsError::Service(e) => {
@@ -93,6 +124,7 @@ pub fn token_context(state: &AppState, error: &AcsError) -> Vec<Line<'static>> {
     };
     let identity = token.identity.as_deref().unwrap_or("(no skypeid claim)");
     match status {
+        403 if known_refusal(state).is_some() => vec![field("Token is", identity)],
         403 => vec![field(
             "Token is",
             &format!("{identity}: not a participant of this thread, or without chat scope"),

@@ -51,17 +51,20 @@ pub fn halves(row: Rect) -> [Rect; 2] {
         .areas(row)
 }
 
-/// `"Lunch" · will be deleted 2027-02-27 (in 87 d, 90 d after creation)`, or `Connection`.
+/// `"Lunch" · will be deleted 2027-02-27 (in 87 d, 90 d after creation)`, else `Connection`; an
+/// opened bundle's title first.
 fn title(state: &AppState) -> String {
+    let offline = state
+        .offline
+        .as_ref()
+        .map(|o| one_line(&o.title).into_owned());
     let Some(thread) = &state.thread else {
-        return "Connection".to_string();
+        return offline.unwrap_or_else(|| "Connection".to_string());
     };
-    let mut title = format!("\"{}\"", one_line(&thread.value.topic));
-    if let Some(retention) = retention::summary(state) {
-        title.push_str(" · ");
-        title.push_str(&retention);
-    }
-    title
+    let mut parts: Vec<String> = offline.into_iter().collect();
+    parts.push(format!("\"{}\"", one_line(&thread.value.topic)));
+    parts.extend(retention::summary(state));
+    parts.join(" · ")
 }
 
 /// `Enter fetch · Tab next · Esc to results`, from the key table.
@@ -69,9 +72,9 @@ fn hints() -> Line<'static> {
     Line::from(Span::styled(
         format!(
             " {} fetch · {} next · {} to results ",
-            keymap::label(Context::Field, &Action::Fetch),
-            keymap::label(Context::Field, &Action::FocusNext),
-            keymap::label(Context::Field, &Action::LeaveField),
+            keymap::key(Context::Field, &Action::Fetch),
+            keymap::key(Context::Field, &Action::FocusNext),
+            keymap::key(Context::Field, &Action::LeaveField),
         ),
         Style::default().fg(Color::DarkGray),
     ))

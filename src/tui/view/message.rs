@@ -102,6 +102,31 @@ fn header(state: &AppState, m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
     if let Some(deleted) = &m.deleted_on {
         lines.push(marked("Deleted", &time(state, deleted), Color::Red));
     }
+    lines.extend(diagnosed(state, m));
+    lines
+}
+
+/// What the diagnosis says of this message: who has read up to it, whose history starts at it,
+/// and whether the "as" identity sees it.
+fn diagnosed(state: &AppState, m: &ChatMessage) -> Vec<Line<'static>> {
+    let Some(findings) = &state.findings else {
+        return vec![];
+    };
+    let mut lines: Vec<Line<'static>> = findings
+        .marks_of(&m.id)
+        .unwrap_or_default()
+        .iter()
+        .map(|mark| marked("Readers", mark, Color::Green))
+        .collect();
+    if state.as_identity.is_some()
+        && let Some(why) = findings.hidden(&m.id)
+    {
+        lines.push(marked(
+            "Hidden",
+            &format!("from the \"as\" identity: {why}"),
+            Color::DarkGray,
+        ));
+    }
     lines
 }
 
@@ -134,9 +159,10 @@ fn body(m: &ChatMessage, width: u16) -> Vec<Line<'static>> {
                 "(cut at {kib} KiB of {total} KiB: {raw} shows the whole body)"
             )));
         }
-        lines.extend(match m.message_type {
-            ChatMessageType::Html => html(shown, width),
-            _ => text_lines(shown),
+        lines.extend(if m.message_type.is_html() {
+            html(shown, width)
+        } else {
+            text_lines(shown)
         });
     } else {
         lines.push(dim("(no text)"));
@@ -173,7 +199,8 @@ fn head(text: &str) -> &str {
 /// HTML shown as readable text (links, lists), sanitized after rendering.
 fn html(source: &str, width: u16) -> Vec<Line<'static>> {
     let width = usize::from(width.max(20));
-    let mut lines = match html2text::from_read(source.as_bytes(), width) {
+    let readable = super::html::teams_markup(source);
+    let mut lines = match html2text::from_read(readable.as_bytes(), width) {
         Ok(text) => text_lines(text.trim_end()),
         Err(e) => {
             let mut lines = vec![dim(format!(

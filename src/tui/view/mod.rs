@@ -3,7 +3,9 @@
 pub mod attachments;
 pub mod copy;
 pub mod error;
+pub mod findings;
 pub mod help;
+pub mod html;
 pub mod input;
 pub mod layout;
 pub mod list;
@@ -124,17 +126,24 @@ pub fn render_details(state: &AppState, frame: &mut Frame, area: Rect, wide: boo
         ],
         DetailTab::Message => vec![
             ("Message", message::lines(state, shown.as_deref(), first)),
-            ("Attachments", attachments::lines(shown.as_deref(), rest)),
+            (
+                "Attachments",
+                attachments::lines(shown.as_deref(), &state.images, rest),
+            ),
             (
                 "Message metadata",
                 metadata::message_lines(shown.as_deref()),
             ),
         ],
-        DetailTab::Participants | DetailTab::Receipts | DetailTab::Threads => {
+        DetailTab::Participants
+        | DetailTab::Receipts
+        | DetailTab::Threads
+        | DetailTab::Findings => {
             frame.render_widget(block, area);
             return match state.tab {
                 DetailTab::Participants => participants::render(state, frame, inner),
                 DetailTab::Receipts => receipts::render(state, frame, inner),
+                DetailTab::Findings => findings::render(state, frame, inner),
                 _ => threads::render(state, frame, inner),
             };
         }
@@ -170,7 +179,7 @@ fn render_message_wide(
     mut panels: Vec<(&str, Vec<Line<'static>>)>,
 ) {
     let full = inner.width.saturating_sub(2);
-    let wanted = attachments::height(shown, full) as u16 + 2;
+    let wanted = attachments::height(shown, &state.images, full) as u16 + 2;
     let bottom = wanted.min(inner.height / 2).max(3);
     let [top, below] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(bottom)]).areas(inner);
@@ -184,7 +193,10 @@ fn render_message_wide(
     render_boxed(
         frame,
         below,
-        ("Attachments", attachments::lines(shown, full)),
+        (
+            "Attachments",
+            attachments::lines(shown, &state.images, full),
+        ),
         0,
     );
 }
@@ -427,7 +439,7 @@ pub fn status_lines(
         LoadStatus::Loaded => None,
         LoadStatus::Idle => Some(vec![dim(format!(
             "No {what} yet: fill in the fields and press {}.",
-            keymap::label(Context::Field, &Action::Fetch)
+            keymap::key(Context::Field, &Action::Fetch)
         ))]),
         LoadStatus::Loading { started, .. } => Some(vec![Line::from(format!(
             "{} loading {what}… {}",
@@ -436,13 +448,9 @@ pub fn status_lines(
         ))]),
         LoadStatus::Cancelled => Some(vec![dim(format!(
             "Loading {what} was cancelled; {} fetches again.",
-            keymap::label(Context::Results, &Action::Activate)
+            keymap::key(Context::Results, &Action::Activate)
         ))]),
-        LoadStatus::Failed(e) => {
-            let mut lines = error::lines(e);
-            lines.extend(error::token_context(state, e));
-            Some(lines)
-        }
+        LoadStatus::Failed(e) => Some(error::panel(state, e)),
     }
 }
 
@@ -461,8 +469,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_seventh_tab_still_fits_at_80_columns() {
-        let width = tab_titles(DetailTab::Thread).width() + " 7 Findings".len();
+    fn every_tab_fits_at_80_columns() {
+        assert_eq!(DetailTab::ALL.len(), 7);
+        let width = tab_titles(DetailTab::Thread).width();
         assert!(width <= 78, "{width}");
     }
 

@@ -17,10 +17,14 @@ use super::timeline::fit;
 use super::{dim, field, list, long_field, metadata, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let header = format!(
+    let mut header = format!(
         "  {:<20} {:<10} {:<11} raw id",
         "display name", "kind", "history"
     );
+    // Who is no longer listed, from the thread's history.
+    for removed in removed(state) {
+        header.push_str(&format!(" · {removed}"));
+    }
     list::render(
         state,
         frame,
@@ -31,6 +35,67 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         |p, selected, width| row(state, p, selected, width),
         |p| detail(state, p, area.width),
     );
+}
+
+/// "Peter removed 11-29 09:40 by Jane" for every identity the history shows removed.
+fn removed(state: &AppState) -> Vec<String> {
+    let Some(findings) = &state.findings else {
+        return vec![];
+    };
+    let d = &findings.diagnosis;
+    d.identities
+        .iter()
+        .filter(|i| i.status == Some(crate::diagnose::MembershipStatus::Removed))
+        .map(|i| {
+            let name = i.display_name.clone().unwrap_or_else(|| i.raw_id.clone());
+            let when = i
+                .removed_on
+                .as_deref()
+                .map(|t| format!(" {}", time(state, t)))
+                .unwrap_or_default();
+            let by = i
+                .removed_by
+                .as_deref()
+                .map(|b| format!(" by {}", d.label_of(b)))
+                .unwrap_or_default();
+            format!("{} removed{when}{by}", one_line(&name))
+        })
+        .collect()
+}
+
+/// What the diagnosis knows of a participant: added when and by whom, read up to, unread.
+fn diagnosed(state: &AppState, raw_id: &str) -> Vec<Line<'static>> {
+    let Some(findings) = &state.findings else {
+        return vec![];
+    };
+    let d = &findings.diagnosis;
+    let Some(i) = d.identity(raw_id) else {
+        return vec![];
+    };
+    let mut lines = Vec::new();
+    if let Some(added) = &i.added_on {
+        let by = i
+            .added_by
+            .as_deref()
+            .map(|b| format!(" by {}", d.label_of(b)))
+            .unwrap_or_default();
+        lines.push(field("Added", &format!("{}{by}", time(state, added))));
+    }
+    if let Some(read) = &i.read_up_to {
+        let unread = i
+            .unread
+            .map(|n| format!(", {n} unread"))
+            .unwrap_or_default();
+        lines.push(field(
+            "Read up to",
+            &format!(
+                "{} at {}{unread}",
+                read.message_id,
+                time(state, &read.read_on)
+            ),
+        ));
+    }
+    lines
 }
 
 /// Name (in the identity's colour), kind, history, and the raw id: whole on the selected row
@@ -101,12 +166,16 @@ fn detail(state: &AppState, p: &ChatParticipant, width: u16) -> Vec<Line<'static
             .into_iter()
             .map(|l| l.style(colour)),
     );
-    lines.extend([field("History", &history(state, p))]);
+    lines.push(field("History", &history(state, p)));
+    lines.extend(diagnosed(state, &id.raw_id()));
+    if state.as_identity.as_deref() == Some(id.raw_id().as_str()) {
+        lines.push(dim("the timeline shows what this participant sees"));
+    }
     lines.extend(metadata::pairs(p.metadata.as_ref()));
     if state.identity.mint_source.is_some() && id.raw_id().starts_with("8:acs:") {
         lines.push(dim(format!(
             "{} mints a token to read the thread as this participant",
-            keymap::label(Context::Results, &Action::MintForParticipant)
+            keymap::key(Context::Results, &Action::MintForParticipant)
         )));
     }
     lines

@@ -13,7 +13,7 @@ use crate::sanitize::one_line;
 use super::super::action::Action;
 use super::super::keymap::{self, Context};
 use super::super::query;
-use super::super::state::{AppState, Level, Overlay, PromptKind, Slot};
+use super::super::state::{AppState, Level, Overlay, Prompt, PromptKind, Slot};
 use super::{elapsed, spinner};
 
 /// The status line grows to this many rows for a long message; the history (N) has the rest.
@@ -25,7 +25,7 @@ pub fn height(state: &AppState, width: u16) -> u16 {
     if matches!(state.overlays.top(), Some(Overlay::Prompt(_))) || fits_beside_hints(state, width) {
         return 1;
     }
-    let rows = Paragraph::new(message(state))
+    let rows = Paragraph::new(wrapped(state))
         .wrap(Wrap { trim: false })
         .line_count(width.max(1));
     (rows as u16).clamp(1, MAX_ROWS)
@@ -35,8 +35,41 @@ fn fits_beside_hints(state: &AppState, width: u16) -> bool {
     message(state).width() + hints(state).width() <= usize::from(width)
 }
 
-/// `? help · N notices · UTC · api 2025-03-15`: the help key of where the keyboard is.
+/// The message over the whole width, live mode's state before it (the hints are left out).
+fn wrapped(state: &AppState) -> Line<'static> {
+    let mut line = message(state);
+    let live = live_text(state);
+    if !live.is_empty() {
+        line.spans.insert(
+            0,
+            Span::styled(
+                format!(" {}", live.trim_end()),
+                Style::default().fg(Color::Green),
+            ),
+        );
+    }
+    line
+}
+
+/// `live · checked 3 s ago · 2 new · ` while live mode watches the thread.
+fn live_text(state: &AppState) -> String {
+    match &state.live {
+        Some(live) => match live.checked_at {
+            Some(at) => format!(
+                "live · checked {} ago · {} new · ",
+                crate::acs::time::human_span((state.now - at).num_seconds().max(0) as u64),
+                live.new.len()
+            ),
+            None => "live · starting · ".to_string(),
+        },
+        None => String::new(),
+    }
+}
+
+/// `live · checked 3 s ago · 2 new · ? help · N notices · UTC · api 2025-03-15`: live mode's
+/// state, the help key of where the keyboard is.
 fn hints(state: &AppState) -> String {
+    let live = live_text(state);
     let context = keymap::context(state);
     let help = keymap::label(context, &Action::ToggleHelp);
     let history = match (context, state.notices.len()) {
@@ -47,21 +80,32 @@ fn hints(state: &AppState) -> String {
         _ => String::new(),
     };
     format!(
-        " {help} help{history} · {} · api {} ",
+        " {live}{help} help{history} · {} · api {} ",
         state.time_display.label(),
         state.settings.api_version
     )
 }
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
-    let prompt = matches!(state.overlays.top(), Some(Overlay::Prompt(_)));
-    if !prompt && !fits_beside_hints(state, area.width) {
+    if let Some(Overlay::Prompt(prompt)) = state.overlays.top() {
+        return render_prompt(state, prompt, frame, area);
+    }
+    if !fits_beside_hints(state, area.width) {
         frame.render_widget(
-            Paragraph::new(message(state)).wrap(Wrap { trim: false }),
+            Paragraph::new(wrapped(state)).wrap(Wrap { trim: false }),
             area,
         );
         return;
     }
+    let left = render_hints(state, frame, area);
+    frame.render_widget(
+        Paragraph::new(message(state)).wrap(Wrap { trim: false }),
+        left,
+    );
+}
+
+/// Draws the hints at the right of `area`; returns the rest of it.
+fn render_hints(state: &AppState, frame: &mut Frame, area: Rect) -> Rect {
     let hints = hints(state);
     let [left, right] = Layout::horizontal([
         Constraint::Fill(1),
@@ -72,39 +116,49 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         Paragraph::new(Span::styled(hints, Style::default().fg(Color::DarkGray))),
         right,
     );
-    if let Some(Overlay::Prompt(prompt)) = state.overlays.top() {
-        let label = match prompt.kind {
-            PromptKind::Filter => "filter / ",
-            PromptKind::Jump => "jump to id or #seq: ",
-            PromptKind::RawSearch => "search / ",
-        };
-        let problem = match prompt.kind {
-            PromptKind::Filter => query::parse(&prompt.text()).err(),
-            _ => None,
-        };
-        let problem = problem
-            .map(|p| format!(" ✗ {}", one_line(&p)))
-            .unwrap_or_default();
-        let [l, input, why] = Layout::horizontal([
-            Constraint::Length(label.width() as u16),
-            Constraint::Fill(1),
-            Constraint::Length(problem.width() as u16),
-        ])
-        .areas(left);
-        frame.render_widget(
-            Paragraph::new(Span::styled(label, Style::default().bold())),
-            l,
-        );
-        frame.render_widget(&prompt.input, input);
-        frame.render_widget(
-            Paragraph::new(Span::styled(problem, Style::default().fg(Color::Red))),
-            why,
-        );
-        return;
-    }
+    left
+}
+
+/// The prompt and what is wrong with its text, the hints beside them while all fit. The typed
+/// text keeps its room first (the text area would scroll it out of sight), then the problem.
+fn render_prompt(state: &AppState, prompt: &Prompt, frame: &mut Frame, area: Rect) {
+    let label = match prompt.kind {
+        PromptKind::Filter => "filter / ",
+        PromptKind::Jump => "jump to id or #seq: ",
+        PromptKind::RawSearch => "search / ",
+    };
+    let problem = match prompt.kind {
+        PromptKind::Filter => query::parse(&prompt.text()).err(),
+        _ => None,
+    };
+    let problem = problem
+        .map(|p| format!(" ✗ {}", one_line(&p)))
+        .unwrap_or_default();
+    let typed = prompt.text().width() + 1;
+    let needed = label.width() + typed + problem.width();
+    let left = if needed + hints(state).width() <= usize::from(area.width) {
+        render_hints(state, frame, area)
+    } else {
+        area
+    };
+    let room = left.width.saturating_sub(label.width() as u16);
+    let input_width = room
+        .saturating_sub(problem.width() as u16)
+        .max(typed as u16);
+    let [l, input, why] = Layout::horizontal([
+        Constraint::Length(label.width() as u16),
+        Constraint::Length(input_width.min(room)),
+        Constraint::Fill(1),
+    ])
+    .areas(left);
     frame.render_widget(
-        Paragraph::new(message(state)).wrap(Wrap { trim: false }),
-        left,
+        Paragraph::new(Span::styled(label, Style::default().bold())),
+        l,
+    );
+    frame.render_widget(&prompt.input, input);
+    frame.render_widget(
+        Paragraph::new(Span::styled(problem, Style::default().fg(Color::Red))),
+        why,
     );
 }
 

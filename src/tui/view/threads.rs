@@ -59,7 +59,7 @@ fn detail(state: &AppState, t: &ChatThreadItem) -> Vec<Line<'static>> {
     }
     lines.push(super::dim(format!(
         "{} opens this thread",
-        keymap::label(Context::Results, &Action::Activate)
+        keymap::key(Context::Results, &Action::Activate)
     )));
     lines
 }

@@ -12,6 +12,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::acs::time::relative;
 use crate::acs::{ChatMessage, TimeDisplay};
+use crate::diff::MessageChange;
 use crate::sanitize::one_line;
 
 use super::super::action::Action;
@@ -137,6 +138,18 @@ fn title(state: &AppState) -> String {
     } else {
         " · newest first"
     });
+    let as_view = state
+        .findings
+        .as_ref()
+        .filter(|_| state.as_identity.is_some());
+    if let Some((findings, v)) = as_view.and_then(|f| f.diagnosis.view.as_ref().map(|v| (f, v))) {
+        title.push_str(&format!(
+            " · as {}: {} of {} visible",
+            one_line(&short_label(&findings.diagnosis, &v.raw_id)),
+            v.visible_count(),
+            v.messages.len()
+        ));
+    }
     if let Some(filter) = t.data.filter() {
         title.push_str(&format!(
             " · filter \"{}\": {} of {loaded}",
@@ -145,6 +158,14 @@ fn title(state: &AppState) -> String {
         ));
     }
     title
+}
+
+/// A display name when the diagnosis knows one, else the raw id.
+fn short_label(d: &crate::diagnose::Diagnosis, raw_id: &str) -> String {
+    d.identity(raw_id)
+        .and_then(|i| i.display_name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| raw_id.to_string())
 }
 
 fn empty_lines(state: &AppState) -> Vec<Line<'static>> {
@@ -247,9 +268,20 @@ fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Li
     } else {
         Style::default()
     };
+    // In the "as" view, what that identity cannot see is dimmed.
+    let hidden = state.as_identity.is_some()
+        && state
+            .findings
+            .as_ref()
+            .is_some_and(|f| f.hidden(&m.id).is_some());
+    let base = if hidden {
+        base.fg(Color::DarkGray).add_modifier(Modifier::DIM)
+    } else {
+        base
+    };
     let who = m.sender_raw_id();
     let sender_style = Style::default().fg(who.as_deref().map_or(Color::Gray, ids::color));
-    let marks = state
+    let highlights = state
         .timeline
         .data
         .filter()
@@ -266,15 +298,16 @@ fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Li
     spans.extend(highlighted(
         fit(&sender(state, m), SENDER_WIDTH),
         sender_style,
-        &marks,
+        &highlights,
     ));
     spans.push(Span::raw(" "));
     spans.push(Span::styled(
         format!("{} ", type_marker(&m.message_type)),
         Style::default().fg(Color::Magenta),
     ));
-    let preview = state.timeline.data.preview(m);
-    spans.extend(highlighted(fit(&preview, preview_width), base, &marks));
+    let (text, mark) = with_marks(state, m, preview_width);
+    spans.extend(highlighted(text, base, &highlights));
+    spans.push(Span::styled(mark, Style::default().fg(Color::Green)));
     spans.push(Span::raw(" "));
     spans.push(Span::styled(flags, Style::default().fg(Color::Yellow)));
     let line = Line::from(spans);
@@ -305,6 +338,36 @@ fn highlighted(text: String, style: Style, marks: &[&str]) -> Vec<Span<'static>>
         spans.push(Span::styled(text[at..].to_string(), style));
     }
     spans
+}
+
+/// Columns of preview a row keeps before it gives room to marks.
+const PREVIEW_KEPT: usize = 24;
+
+/// The preview, and where room allows, the marks of the diagnosis ("◂ Jane, Bob read up to here",
+/// "┄ Sam sees from here", "⊘ hidden"): what each reader has read and where histories start.
+fn with_marks(state: &AppState, m: &ChatMessage, width: usize) -> (String, String) {
+    let preview = state.timeline.data.preview(m);
+    let mut marks: Vec<String> = Vec::new();
+    if let Some(findings) = &state.findings {
+        if state.as_identity.is_some() && findings.hidden(&m.id).is_some() {
+            marks.push("⊘ hidden".into());
+        }
+        marks.extend(findings.marks_of(&m.id).unwrap_or_default().iter().cloned());
+    }
+    if marks.is_empty() || width < PREVIEW_KEPT + 16 {
+        return (fit(&preview, width), String::new());
+    }
+    // The preview keeps what it needs (at least PREVIEW_KEPT columns); the marks take the rest.
+    let mark = format!(" ◂ {}", marks.join(" · "));
+    let room = width
+        .saturating_sub(mark.width())
+        .clamp(PREVIEW_KEPT.min(width), width);
+    let text = fit(
+        preview.trim_end(),
+        room.min(preview.width().max(PREVIEW_KEPT)),
+    );
+    let mark = fit(&mark, width - text.width());
+    (text, mark)
 }
 
 fn short_time(state: &AppState, m: &ChatMessage) -> String {
@@ -343,7 +406,15 @@ fn sender(state: &AppState, m: &ChatMessage) -> String {
 
 /// ✎ ✗ ⧉N ✓N in fixed columns.
 fn flags(state: &AppState, entry: &Entry, m: &ChatMessage) -> String {
-    let edited = if m.is_edited() { '✎' } else { ' ' };
+    let edited = match state.offline.as_ref().and_then(|o| o.change(&m.id)) {
+        // Since the older bundle: added, or changed in place.
+        Some(MessageChange::Added) => '+',
+        Some(MessageChange::Edited) => '~',
+        // Arrived in live mode.
+        _ if state.live.as_ref().is_some_and(|l| l.new.contains(&m.id)) => '●',
+        _ if m.is_edited() => '✎',
+        _ => ' ',
+    };
     let deleted = if m.is_deleted() { '✗' } else { ' ' };
     let attachments = match m.attachments().len() {
         0 => String::new(),

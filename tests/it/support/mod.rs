@@ -1,6 +1,8 @@
 //! Harnesses shared by the integration tests: one of each kind.
 #![allow(dead_code)]
 
+pub mod cases;
+pub mod emulator;
 pub mod headless;
 pub mod pty;
 pub mod tokens;

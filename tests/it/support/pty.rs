@@ -164,6 +164,13 @@ impl PtySession {
     }
 
     pub fn resize(&self, cols: u16, rows: u16) {
+        // The emulator takes the new size first: the program may draw for it as soon as the
+        // terminal is resized, and a frame read at the old size would wrap.
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
         self.master
             .resize(PtySize {
                 rows,
@@ -172,11 +179,6 @@ impl PtySession {
                 pixel_height: 0,
             })
             .expect("resize pty");
-        self.parser
-            .lock()
-            .unwrap()
-            .screen_mut()
-            .set_size(rows, cols);
     }
 
     pub fn pid(&self) -> u32 {

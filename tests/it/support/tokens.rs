@@ -64,3 +64,22 @@ pub fn expiring_in(expires_in: i64) -> String {
 pub fn payload_segment(token: &str) -> &str {
     token.split('.').nth(1).unwrap()
 }
+
+/// Whether `text` holds something shaped like a JWT: `eyJ` (base64 of `{"`), then two dots between
+/// long base64url runs. Random base64 (an `MS-CV`) may contain `eyJ` by chance; a token has the dots.
+pub fn holds_jwt(text: &str) -> bool {
+    let run = |s: &str| {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .count()
+    };
+    text.match_indices("eyJ").any(|(at, _)| {
+        let rest = &text[at..];
+        let header = run(rest);
+        let Some(after) = rest.get(header..).and_then(|r| r.strip_prefix('.')) else {
+            return false;
+        };
+        let payload = run(after);
+        header >= 10 && payload >= 10 && after[payload..].starts_with('.')
+    })
+}
