@@ -602,7 +602,10 @@ fn emulator_answers_give_the_contract_exit_codes() {
     assert_eq!(code(&outsider), 3);
     let err = stderr(&outsider);
     assert!(err.starts_with("error: 403 Forbidden"), "{err}");
-    assert!(err.contains("is not a current participant of this thread"), "{err}");
+    assert!(
+        err.contains("is not a current participant of this thread"),
+        "{err}"
+    );
 
     let unknown = against(
         &info.endpoint,
