@@ -199,6 +199,10 @@ pub struct Thread {
     pub participants: Vec<ChatParticipant>,
     pub receipts: Vec<ChatMessageReadReceipt>,
     members: HashSet<String>,
+    /// Removed by a participantRemoved message and not listed any more: the thread stays in their
+    /// thread list and its properties and history stay readable, the roster and receipts answer 403
+    /// (Azure/Communication#345, Azure/azure-sdk-for-net#36436).
+    former: HashSet<String>,
 }
 
 impl Thread {
@@ -208,16 +212,19 @@ impl Thread {
         participants: Vec<ChatParticipant>,
         receipts: Vec<ChatMessageReadReceipt>,
     ) -> Self {
-        let members = participants
+        let members: HashSet<String> = participants
             .iter()
             .map(|p| p.communication_identifier.raw_id())
             .collect();
+        let mut former = removed_by_history(&messages);
+        former.retain(|raw_id| !members.contains(raw_id));
         Self {
             properties,
             messages,
             participants,
             receipts,
             members,
+            former,
         }
     }
 
@@ -227,6 +234,11 @@ impl Thread {
 
     pub fn is_member(&self, raw_id: &str) -> bool {
         self.members.contains(raw_id)
+    }
+
+    /// Whether `raw_id` is or was a member (so the thread is in their thread list).
+    pub fn knows(&self, raw_id: &str) -> bool {
+        self.is_member(raw_id) || self.former.contains(raw_id)
     }
 
     /// When the last message arrived (epoch ms); the creation time for an empty thread.
@@ -251,6 +263,25 @@ impl Thread {
             extra: self.properties.extra.clone(),
         }
     }
+}
+
+/// Who the stored messages' last participantAdded / participantRemoved about them removes.
+fn removed_by_history(messages: &Messages) -> HashSet<String> {
+    let mut removed = HashSet::new();
+    let Messages::Stored(items) = messages else {
+        return removed;
+    };
+    for m in items {
+        let named = m.content.iter().flat_map(|c| &c.participants);
+        for raw_id in named.map(|p| p.communication_identifier.raw_id()) {
+            match m.message_type {
+                ChatMessageType::ParticipantRemoved => removed.insert(raw_id),
+                ChatMessageType::ParticipantAdded => removed.remove(&raw_id),
+                _ => false,
+            };
+        }
+    }
+    removed
 }
 
 /// Builds a thread's timeline: sequence ids in order, ids from creation times.

@@ -13,7 +13,7 @@ use super::data::{
 };
 use super::flags::FaultKind;
 use super::generated::Generator;
-use super::hostile;
+use super::{hostile, many};
 use crate::acs::{ChatAttachment, ChatAttachmentType, ChatMessageType, RetentionPolicy};
 
 const MINUTE: i64 = 60_000;
@@ -25,6 +25,8 @@ pub struct DemoOptions {
     /// `http://127.0.0.1:PORT`, for attachment URLs.
     pub base_url: String,
     pub extra_messages: Option<usize>,
+    /// `--threads N`: N more threads for the demo user ([`super::many`]).
+    pub extra_threads: usize,
     pub faults: HashSet<FaultKind>,
 }
 
@@ -43,6 +45,11 @@ impl Store {
         if let Some(count) = options.extra_messages {
             threads.push(large(count, options));
         }
+        threads.extend(many::threads(
+            options.extra_threads,
+            options.now,
+            &options.base_url,
+        ));
         Self {
             threads,
             seed_message_id,
@@ -53,13 +60,9 @@ impl Store {
         self.threads.iter().find(|t| t.id() == id)
     }
 
-    /// The threads `raw_id` belongs to, most recent activity first.
+    /// The threads `raw_id` is or was a member of, most recent activity first.
     pub fn threads_of(&self, raw_id: &str) -> Vec<&Thread> {
-        let mut mine: Vec<&Thread> = self
-            .threads
-            .iter()
-            .filter(|t| t.is_member(raw_id))
-            .collect();
+        let mut mine: Vec<&Thread> = self.threads.iter().filter(|t| t.knows(raw_id)).collect();
         mine.sort_by_key(|t| std::cmp::Reverse(t.last_message_ms()));
         mine
     }

@@ -1,7 +1,8 @@
 //! The read operations of the ACS Chat API, GET only (other methods get 405).
 //!
 //! Checks run in the service's order: token (401, empty body), api-version (400), thread (404),
-//! membership (403), then the item (404). Thread ids are accepted percent-encoded (`19%3A...%40thread.v2`,
+//! membership (403: a former member still reads the thread and its history, not the roster or
+//! receipts), then the item (404). Thread ids are accepted percent-encoded (`19%3A...%40thread.v2`,
 //! as clients send them) and raw (`19:...@thread.v2`, as nextLinks carry them).
 
 use axum::Router;
@@ -75,8 +76,29 @@ impl Call {
         })
     }
 
+    /// The thread, for its properties: members and former members.
     fn thread<'a>(&self, state: &'a EmulatorState, id: &str) -> Result<&'a Thread, Refusal> {
         let thread = state.store().thread(id).ok_or(Refusal::ThreadNotFound)?;
+        if thread.knows(&self.user) {
+            Ok(thread)
+        } else {
+            Err(Refusal::Forbidden)
+        }
+    }
+
+    /// The thread, for its history: a deleted thread has none ("The `ListMessages` API can't return
+    /// the history of a thread if the thread is deleted", azure-docs concepts/chat/concepts.md).
+    fn history<'a>(&self, state: &'a EmulatorState, id: &str) -> Result<&'a Thread, Refusal> {
+        let thread = self.thread(state, id)?;
+        match thread.properties.deleted_on {
+            Some(_) => Err(Refusal::ThreadNotFound),
+            None => Ok(thread),
+        }
+    }
+
+    /// The thread, for its roster and receipts: current members only.
+    fn roster<'a>(&self, state: &'a EmulatorState, id: &str) -> Result<&'a Thread, Refusal> {
+        let thread = self.history(state, id)?;
         if thread.is_member(&self.user) {
             Ok(thread)
         } else {
@@ -114,7 +136,7 @@ async fn get_message(
         return Ok(stalled);
     }
     let call = Call::new(&state, &headers, raw.as_deref())?;
-    let thread = call.thread(&state, &id)?;
+    let thread = call.history(&state, &id)?;
     let message = thread.messages.find(&mid).ok_or(Refusal::MessageNotFound)?;
     let body = serde_json::to_vec(&call.shape.message(&message)).unwrap_or_default();
     Ok(state.faults().deliver(body))
@@ -130,7 +152,7 @@ async fn list_messages(
         return Ok(stalled);
     }
     let call = Call::new(&state, &headers, raw.as_deref())?;
-    let thread = call.thread(&state, &id)?;
+    let thread = call.history(&state, &id)?;
     let size = call.page_size()?;
     let (start, before) = message_window(&call.query)?;
     let messages = &thread.messages;
@@ -177,7 +199,7 @@ async fn list_participants(
     RawQuery(raw): RawQuery,
 ) -> Answer {
     let call = Call::new(&state, &headers, raw.as_deref())?;
-    let thread = call.thread(&state, &id)?;
+    let thread = call.roster(&state, &id)?;
     let items = offset_page(&thread.participants, skip(&call)?, call.page_size()?);
     let value = items.iter().map(|p| call.shape.participant(p)).collect();
     offset_answer(&call, thread, "participants", value)
@@ -190,7 +212,7 @@ async fn list_receipts(
     RawQuery(raw): RawQuery,
 ) -> Answer {
     let call = Call::new(&state, &headers, raw.as_deref())?;
-    let thread = call.thread(&state, &id)?;
+    let thread = call.roster(&state, &id)?;
     let items = offset_page(&thread.receipts, skip(&call)?, call.page_size()?);
     let value = items.iter().map(|r| call.shape.plain(r)).collect();
     offset_answer(&call, thread, "readReceipts", value)
