@@ -3,11 +3,13 @@
 //! - [`acs`]: the ACS Chat REST client (models, errors, paging, retries, tokens).
 //! - [`emulator`]: a local ACS Chat service for the demo, tests and benchmarks.
 //! - [`tui`]: the interactive inspector.
+//! - [`across`]: audit and search across every thread of a user, many threads at once.
 //! - [`diagnose`]: who sees what in a thread, and why (pure functions over fetched data).
 //! - [`cli`], [`headless`], [`export`]: arguments, the JSON subcommands, bundles.
 //! - [`credentials`]: flags, profiles and the environment turned into an endpoint and a token, for
 //!   every mode; [`config`]: the profiles file and remembered state.
 
+pub mod across;
 pub mod acs;
 pub mod cli;
 pub mod clipboard;

@@ -106,7 +106,7 @@ fn thread(index: usize, last_ms: i64, now_ms: i64, base_url: &str) -> Thread {
     let (created_ms, retention) = creation(index, now_ms);
     let topic = format!("{} #{index:04}", TOPICS[index % TOPICS.len()]);
     let mut people = vec![JANE, ALEX, BOB];
-    if index % 3 == 0 {
+    if index.is_multiple_of(3) {
         people.push(SAMANTHA);
     }
     let mut t = Timeline::new(&id, base_url);
