@@ -20,7 +20,7 @@ use futures::{Stream, StreamExt};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{ListedThread, listed_threads, service_status};
+use super::{ListedThread, service_status};
 use crate::acs::{AcsError, ChatClient, ChatThreadProperties, ListOptions};
 
 /// A retention deletion this close counts as "deleting soon" (as the diagnosis warns).
@@ -88,15 +88,15 @@ impl AuditedThread {
     }
 }
 
-/// Audits every thread of the user, `at_once` threads at a time, in the thread list's order. A
+/// Audits `threads` (usually [`super::listed_threads`]), `at_once` at a time, in their order. A
 /// thread that fails (other than 403 and 404) is an error item; a failed thread list page ends it.
 pub fn audit(
     client: &ChatClient,
-    list: &ListOptions,
+    threads: impl Stream<Item = Result<ListedThread, AcsError>>,
     at_once: usize,
-) -> impl Stream<Item = Result<AuditedThread, AcsError>> + use<> {
+) -> impl Stream<Item = Result<AuditedThread, AcsError>> {
     let client = client.clone();
-    listed_threads(&client, list)
+    threads
         .map(move |listed| {
             let client = client.clone();
             async move { audit_thread(&client, listed?).await }

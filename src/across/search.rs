@@ -12,7 +12,7 @@ use futures::stream::{self, BoxStream};
 use futures::{Stream, StreamExt};
 use serde_json::value::RawValue;
 
-use super::{ListedThread, listed_threads, service_status};
+use super::{ListedThread, service_status};
 use crate::acs::endpoint::{encode_segment, validate_message_id};
 use crate::acs::{AcsError, ChatClient, ChatMessage, ChatMessageType, ListOptions, Pager};
 
@@ -147,18 +147,18 @@ pub enum SearchEvent {
     },
 }
 
-/// Searches every thread of the user, `at_once` threads at a time; events come as they happen
+/// Searches `threads` (usually [`super::listed_threads`]), `at_once` at a time; events come as they happen
 /// (threads finish in any order, each thread's matches newest first). A thread that fails (other than
 /// 403 and 404) is an error item; a failed thread list page ends the stream.
 pub fn search(
     client: &ChatClient,
     query: Query,
-    list: &ListOptions,
+    threads: impl Stream<Item = Result<ListedThread, AcsError>>,
     at_once: usize,
-) -> impl Stream<Item = Result<SearchEvent, AcsError>> + use<> {
+) -> impl Stream<Item = Result<SearchEvent, AcsError>> {
     let client = client.clone();
     let query = Arc::new(query);
-    listed_threads(&client, list)
+    threads
         .map(move |listed| match listed {
             Ok(thread) => search_thread(client.clone(), query.clone(), thread),
             Err(e) => stream::iter([Err(e)]).boxed(),
