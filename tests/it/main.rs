@@ -14,6 +14,7 @@ mod paging;
 mod profiles;
 mod properties;
 mod terminal;
+mod threads;
 mod tokens;
 mod tui_keys;
 mod tui_loop;
