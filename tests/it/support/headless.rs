@@ -265,12 +265,18 @@ pub fn page(items: &[String], next_link: Option<String>) -> String {
 pub struct Served {
     pub info: acs_chat_inspector::emulator::EmulatorInfo,
     pub running: acs_chat_inspector::emulator::RunningEmulator,
-    _runtime: tokio::runtime::Runtime,
+    /// Serves the emulator; tests may run their own requests on it too.
+    pub runtime: tokio::runtime::Runtime,
 }
 
 pub fn serve(config: acs_chat_inspector::emulator::EmulatorConfig) -> Served {
+    serve_on(1, config)
+}
+
+/// [`serve`] on a runtime of `workers` threads.
+pub fn serve_on(workers: usize, config: acs_chat_inspector::emulator::EmulatorConfig) -> Served {
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
+        .worker_threads(workers)
         .enable_all()
         .build()
         .unwrap();
@@ -280,6 +286,6 @@ pub fn serve(config: acs_chat_inspector::emulator::EmulatorConfig) -> Served {
     Served {
         info: running.info.clone(),
         running,
-        _runtime: runtime,
+        runtime,
     }
 }
