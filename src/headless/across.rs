@@ -163,7 +163,7 @@ impl<'s> Printer<'s> {
         if let Some(stats) = stats.filter(|s| s.throttled > 0 && std::io::stderr().is_terminal()) {
             let _ = writeln!(
                 std::io::stderr(),
-                "note: the service answered 429 {} times in {} requests; they were retried, and the rest paced within its documented rate limits",
+                "note: {} of {} requests were answered 429 and retried; from then on requests were paced within the service's documented rate limits",
                 stats.throttled,
                 stats.requests
             );
