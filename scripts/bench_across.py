@@ -118,8 +118,9 @@ def bench_audit_limited(run_measured, binary, runs, paced):
            f"{wall:.1f} s", f"floor {floor:.1f} s ({statistics.median(reads):.0f} thread reads / 5 per s); "
            f"refused {statistics.median(refused):.0f}", f"{wall / floor:.2f}x the floor", "within 1.25x",
            verdict(wall / floor <= 1.25))
-    note = (f"{mode} runs spread {spread(walls):.0f} %; requests refused for exceeding a limit per run: "
-            f"{refused} (each one retried after its `retry-after-ms`).")
+    note = f"{mode} runs spread {spread(walls):.0f} %; requests refused for exceeding a limit per run: {refused}"
+    note += " (each one retried after its `retry-after-ms`)." if any(refused) else "."
+
     return [row], [note]
 
 
