@@ -256,8 +256,9 @@ fn refused_requests_are_retried_and_counted() {
             .all(|t| t["audit"]["lastMessageOn"].is_string())
     );
     let stats = emu.running.stats();
+    // Pacing starts at the first 429: that request, and any already in flight, are refused.
     let refused = stats.total.rate_limited;
-    assert!(refused >= 2, "{stats:?}");
+    assert!(refused >= 1, "{stats:?}");
     assert_eq!(stats.rate_limits["threadReadsPerUser"], refused);
     // Each refused thread read was made again, and every answer in the end was a success.
     let thread = &stats.routes["thread"];
