@@ -120,6 +120,19 @@ pub struct ListArgs {
     pub page_size: Option<u32>,
 }
 
+/// How work across many threads is scheduled (`threads --audit`, `search`).
+#[derive(Debug, Clone, Args)]
+pub struct AcrossArgs {
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = crate::acs::scheduler::DEFAULT_CONCURRENCY, value_name = "N")]
+    pub concurrency: usize,
+
+    /// Keep within the documented rate limits from the first request (by default, from the
+    /// service's first 429).
+    #[arg(long)]
+    pub paced: bool,
+}
+
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Thread properties as JSON.
@@ -154,6 +167,30 @@ pub enum Command {
     Threads {
         #[command(flatten)]
         list: ListArgs,
+        /// Add each thread's membership, deletion, retention deletion date and last message time.
+        #[arg(long)]
+        audit: bool,
+        #[command(flatten)]
+        across: AcrossArgs,
+    },
+    /// Messages matching across every thread the token's user is in, as a JSON array.
+    Search {
+        /// Text to find: without case, HTML as the text it shows, topic changes too.
+        text: Option<String>,
+        /// Only messages from this sender (raw id 8:acs:..., or display name).
+        #[arg(long, value_name = "RAWID")]
+        from: Option<String>,
+        /// Only the message with this id.
+        #[arg(long = "id", value_name = "MESSAGE_ID")]
+        message_id: Option<String>,
+        /// Stop after N matches.
+        #[arg(long, value_name = "N")]
+        max: Option<usize>,
+        /// Threads per page of the thread list (maxPageSize).
+        #[arg(long, value_name = "N")]
+        page_size: Option<u32>,
+        #[command(flatten)]
+        across: AcrossArgs,
     },
     /// Everything about one thread in one JSON document (never the token).
     Bundle {

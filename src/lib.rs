@@ -3,6 +3,7 @@
 //! - [`acs`]: the ACS Chat REST client (models, errors, paging, retries, tokens).
 //! - [`emulator`]: a local ACS Chat service for the demo, tests and benchmarks.
 //! - [`tui`]: the interactive inspector.
+//! - [`across`]: audit and search across every thread of a user, many threads at once.
 //! - [`diagnose`]: who sees what in a thread, and why (pure functions over fetched data).
 //! - [`cli`], [`headless`], [`export`]: arguments, the JSON subcommands, bundles.
 //! - [`credentials`]: flags, profiles and the environment turned into an endpoint and a token, for
@@ -10,6 +11,7 @@
 //! - [`bundle`] (the bundle format and its reader), [`diff`], [`watch`], [`har`]: a case over time.
 //! - [`scrub`]: secrets kept out of every file written.
 
+pub mod across;
 pub mod acs;
 pub mod bundle;
 pub mod cli;

@@ -20,6 +20,7 @@ use super::models::{
     Page,
 };
 use super::retry::{RetryPolicy, is_retryable_status};
+use super::scheduler::Scheduler;
 use super::secret::AccessToken;
 
 /// Bodies larger than this are refused rather than held in memory.
@@ -97,6 +98,8 @@ pub struct ChatClient {
     log: RequestLog,
     seq: Arc<AtomicU64>,
     observer: Option<Observer>,
+    /// Admits every attempt when set: bounded concurrency within the service's rate limits.
+    scheduler: Option<Scheduler>,
 }
 
 impl std::fmt::Debug for ChatClient {
@@ -127,6 +130,7 @@ impl ChatClient {
             log: RequestLog::default(),
             seq: Arc::new(AtomicU64::new(1)),
             observer: None,
+            scheduler: None,
         }
     }
 
@@ -188,6 +192,18 @@ impl ChatClient {
             log: RequestLog::with_capacity(capacity),
             ..self.clone()
         }
+    }
+
+    /// The same client, every request of it (and of its clones) admitted by `scheduler`.
+    pub fn with_scheduler(&self, scheduler: Scheduler) -> Self {
+        Self {
+            scheduler: Some(scheduler),
+            ..self.clone()
+        }
+    }
+
+    pub fn scheduler(&self) -> Option<&Scheduler> {
+        self.scheduler.as_ref()
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -357,7 +373,7 @@ impl ChatClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let outcome = self.send_once(&url).await;
+            let outcome = self.send_paced(&url).await;
             let retry_reason = match &outcome {
                 Ok(answer) if is_retryable_status(answer.status) => {
                     Some(format!("{} from the service", answer.status))
@@ -444,6 +460,19 @@ impl ChatClient {
         self.log.push(exchange.clone());
         self.notify(ClientEvent::Logged(exchange.clone()));
         exchange
+    }
+
+    /// One attempt, admitted by the scheduler when there is one, which learns of a 429.
+    async fn send_paced(&self, url: &Url) -> Result<RawAnswer, TransportError> {
+        let Some(scheduler) = &self.scheduler else {
+            return self.send_once(url).await;
+        };
+        let admission = scheduler.admit(url).await;
+        let outcome = self.send_once(url).await;
+        if let Some(answer) = outcome.as_ref().ok().filter(|a| a.status == 429) {
+            admission.throttled(super::retry::retry_after(&answer.headers, Utc::now()));
+        }
+        outcome
     }
 
     async fn send_once(&self, url: &Url) -> Result<RawAnswer, TransportError> {

@@ -9,6 +9,14 @@ pub struct EmulatorArgs {
     #[arg(long, global = true, value_name = "N")]
     pub messages: Option<usize>,
 
+    /// Give the demo user N more threads (some left, deleted or soon deleted by retention).
+    #[arg(long, global = true, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+
+    /// Answer 429 (with retry-after-ms) beyond the service's documented rate limits.
+    #[arg(long, global = true)]
+    pub rate_limit: bool,
+
     /// Delay every emulator answer by this many milliseconds.
     #[arg(long, global = true, default_value_t = 0, value_name = "MS")]
     pub latency_ms: u64,

@@ -6,6 +6,8 @@
 //! - [`membership`]: who was in a thread when, and so what each caller may read.
 //! - [`routes`], [`paging`], [`render`]: the read operations, their paging and per-version shapes.
 //! - [`images`]: Teams interop images (the 2024-03-15-preview image view and the attachment links).
+//! - [`many`]: `--threads N`, more threads for the demo user; [`ratelimit`]: `--rate-limit`, the
+//!   documented rate limits enforced (429 with `retry-after-ms`).
 //! - [`faults`]: latency (with `--latency-jitter-ms`, random), fail-rate and the `--fault` kinds
 //!   (which routes each one touches is listed there).
 //! - [`stats`]: counters of the run (requests per route kind, 429/503 injected, faults applied,
@@ -33,9 +35,11 @@ pub mod generated;
 pub mod hostile;
 pub mod identity;
 pub mod images;
+pub mod many;
 pub mod membership;
 pub mod paging;
 pub mod people;
+pub mod ratelimit;
 pub mod render;
 pub mod routes;
 pub mod stats;
@@ -68,6 +72,10 @@ pub struct EmulatorConfig {
     pub addr: SocketAddr,
     /// Adds a thread of this many generated messages.
     pub extra_messages: Option<usize>,
+    /// Adds this many threads for the demo user ([`many`]).
+    pub extra_threads: usize,
+    /// Refuses requests beyond the service's documented rate limits ([`ratelimit`]).
+    pub rate_limit: bool,
     pub latency: Duration,
     /// Every answer waits `latency + uniform(0..=latency_jitter)`.
     pub latency_jitter: Duration,
@@ -86,6 +94,8 @@ impl Default for EmulatorConfig {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             extra_messages: None,
+            extra_threads: 0,
+            rate_limit: false,
             latency: Duration::ZERO,
             latency_jitter: Duration::ZERO,
             fail_rate: 0.0,
@@ -101,6 +111,8 @@ impl From<&EmulatorArgs> for EmulatorConfig {
     fn from(args: &EmulatorArgs) -> Self {
         Self {
             extra_messages: args.messages,
+            extra_threads: args.threads,
+            rate_limit: args.rate_limit,
             latency: Duration::from_millis(args.latency_ms),
             latency_jitter: Duration::from_millis(args.latency_jitter_ms),
             fail_rate: args.fail_rate,
@@ -145,6 +157,7 @@ struct Inner {
     /// The Identity API's HMAC key (in the connection string).
     access_key: Vec<u8>,
     activity: activity::Activity,
+    rate_limiter: Option<ratelimit::RateLimiter>,
 }
 
 impl EmulatorState {
@@ -155,6 +168,7 @@ impl EmulatorState {
             now: config.now.unwrap_or_else(Utc::now),
             base_url: base_url.to_string(),
             extra_messages: config.extra_messages,
+            extra_threads: config.extra_threads,
             faults: config.faults.iter().copied().collect(),
         };
         Self(Arc::new(Inner {
@@ -168,6 +182,7 @@ impl EmulatorState {
             expire_after: config.expire_after,
             access_key: identity::random_access_key(),
             activity: activity::Activity::default(),
+            rate_limiter: config.rate_limit.then(ratelimit::RateLimiter::default),
         }))
     }
 
@@ -187,6 +202,11 @@ impl EmulatorState {
     /// The changes `--activity` makes (tests can make them one at a time with `step`).
     pub fn activity(&self) -> &activity::Activity {
         &self.0.activity
+    }
+
+    /// Set with `--rate-limit`.
+    pub fn rate_limiter(&self) -> Option<&ratelimit::RateLimiter> {
+        self.0.rate_limiter.as_ref()
     }
 
     /// Cancelled when the emulator stops (stalled requests end then).
@@ -247,6 +267,10 @@ pub fn app(state: EmulatorState, extra: Router) -> Router {
         .merge(identity::router(state.identity()))
         .merge(extra)
         .fallback(routes::unknown_route)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(state, faults::layer))
 }
 

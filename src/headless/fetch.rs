@@ -52,7 +52,7 @@ async fn fetch_with(session: &Session, command: &Command) -> Result<(), Failure>
             let pager = client.list_read_receipts_as(thread_id, &list_options(list));
             print_list(session, pager.map_err(fail)?, list).await
         }
-        Command::Threads { list } => {
+        Command::Threads { list, .. } => {
             print_list(session, client.list_threads_as(&list_options(list)), list).await
         }
         _ => Ok(()),

@@ -3,6 +3,7 @@
 //! Items are printed exactly as the service sent them (field names, values, unknown fields), lists
 //! stream out page by page as one JSON array, and every failure is one `error:` line plus hints.
 
+pub mod across;
 pub mod bundle;
 pub mod cases;
 pub mod connect;
@@ -15,6 +16,7 @@ pub mod watch;
 
 use crate::acs::ChatClient;
 use crate::acs::endpoint::{validate_message_id, validate_thread_id};
+use crate::acs::scheduler::DEFAULT_CONCURRENCY;
 use crate::cli::{Cli, Command, ListArgs, TokenAction};
 use crate::har::HarRecorder;
 use failure::Failure;
@@ -116,6 +118,28 @@ async fn run_command(cli: &Cli, command: &Command) -> i32 {
         } => watch::watch(cli, thread_id, *interval).await,
         Command::Open { file, diff, .. } => cases::open(file, diff.as_deref()),
         Command::Diff { a, b } => cases::diff(a, b),
+        Command::Threads {
+            list,
+            audit: true,
+            across,
+        } => across::audit(cli, list, across).await.map(|()| 0),
+        Command::Search {
+            text,
+            from,
+            message_id,
+            max,
+            page_size,
+            across,
+        } => {
+            let args = across::SearchArgs {
+                text: text.as_deref(),
+                from: from.as_deref(),
+                message_id: message_id.as_deref(),
+                max: *max,
+                page_size: *page_size,
+            };
+            across::search(cli, &args, across).await.map(|()| 0)
+        }
         other => fetch::fetch(cli, other).await.map(|()| 0),
     };
     outcome.unwrap_or_else(|failure| failure.report())
@@ -129,6 +153,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Participants { .. } => "participants",
         Command::Receipts { .. } => "receipts",
         Command::Threads { .. } => "threads",
+        Command::Search { .. } => "search",
         Command::Bundle { .. } => "bundle",
         Command::Diagnose { .. } => "diagnose",
         Command::Token { .. } => "token",
@@ -155,6 +180,26 @@ fn validate(command: &Command) -> Result<(), Failure> {
         ));
     }
     match command {
+        Command::Threads {
+            audit: false,
+            across,
+            ..
+        } if across.paced || across.concurrency != DEFAULT_CONCURRENCY => {
+            return Err(Failure::bad_input(
+                "--paced and --concurrency apply to threads --audit and search",
+            ));
+        }
+        Command::Threads { across, .. } => across::validate(across)?,
+        Command::Search {
+            page_size, across, ..
+        } => {
+            if *page_size == Some(0) {
+                return Err(Failure::bad_input(
+                    "--page-size 0: a page holds at least one item",
+                ));
+            }
+            across::validate(across)?;
+        }
         Command::Message { message_id, .. } => {
             validate_message_id(message_id)?;
         }
@@ -183,7 +228,7 @@ fn list_of(command: &Command) -> Option<&ListArgs> {
         Command::Messages { list, .. }
         | Command::Participants { list, .. }
         | Command::Receipts { list, .. }
-        | Command::Threads { list } => Some(list),
+        | Command::Threads { list, .. } => Some(list),
         _ => None,
     }
 }

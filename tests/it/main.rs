@@ -27,6 +27,7 @@ mod profiles;
 mod properties;
 mod teams_interop;
 mod terminal;
+mod threads;
 mod tokens;
 mod tui_keys;
 mod tui_loop;
