@@ -66,7 +66,7 @@ impl BundleError {
             error: error.to_string(),
             status: error.status(),
             ms_cv: error.ms_cv().map(str::to_string),
-            hint: error.hint(),
+            hint: error.command_hint(),
             exit_code: error.exit_code(),
         }
     }

@@ -28,7 +28,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let _log_guard = match logging::init(cli.connection.log_file.as_deref()) {
         Ok(guard) => guard,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", sanitize::error_line(&e));
             return ExitCode::from(2);
         }
     };

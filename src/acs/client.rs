@@ -101,17 +101,12 @@ impl std::fmt::Debug for ChatClient {
 
 impl ChatClient {
     pub fn new(config: ClientConfig) -> Result<Self, AcsError> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("acs-chat-inspector/", env!("CARGO_PKG_VERSION")))
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| AcsError::BadInput(format!("cannot build the HTTP client: {e}")))?;
+        let http = super::http::http_client(&config.endpoint, config.timeout)?;
         Ok(Self::with_http(http, config))
     }
 
-    /// A client on an existing HTTP client (one connection pool for the whole program).
+    /// A client on an existing HTTP client (one connection pool for the whole program); build it
+    /// with [`super::http::http_client`] so redirects and proxies are handled as everywhere else.
     pub fn with_http(http: reqwest::Client, config: ClientConfig) -> Self {
         Self {
             http,
@@ -540,6 +535,11 @@ fn service_error(answer: RawAnswer, exchange: &Exchange) -> AcsError {
         target: parsed.target,
         ms_cv: exchange.ms_cv().map(str::to_string),
         retry_after: super::retry::retry_after(&answer.headers, Utc::now()),
+        location: (300..400)
+            .contains(&answer.status)
+            .then(|| super::exchange::header_value(&answer.headers, "location"))
+            .flatten()
+            .map(str::to_string),
         body: answer.body,
     }))
 }

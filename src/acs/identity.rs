@@ -278,11 +278,7 @@ impl std::fmt::Debug for IdentityClient {
 impl IdentityClient {
     /// A client with a per-request timeout; 429/503 are retried with the default policy.
     pub fn new(conn: ConnectionString, timeout: Duration) -> Result<Self, AcsError> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .user_agent(concat!("acs-chat-inspector/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| AcsError::BadInput(format!("cannot build the HTTP client: {e}")))?;
+        let http = super::http::http_client(&conn.endpoint, timeout)?;
         Ok(Self {
             http,
             conn: Arc::new(conn),
@@ -424,6 +420,7 @@ impl Answer {
             target: parsed.target,
             ms_cv: self.ms_cv().map(str::to_string),
             retry_after: super::retry::retry_after(&self.headers, Utc::now()),
+            location: header_value(&self.headers, "location").map(str::to_string),
             body: self.body,
         }))
     }
@@ -468,7 +465,7 @@ pub fn identity_hint(err: &AcsError) -> String {
         Some(401) => "The request signature was refused: the access key is wrong or was rotated; copy the connection string again from the resource's Keys page, and check the machine's clock.".into(),
         Some(403) => "The key is not allowed to manage identities of this resource: check the connection string belongs to this resource.".into(),
         Some(404) => "No such identity in this resource: check the raw id (8:acs:<resource>_<user>) belongs to this connection string's resource.".into(),
-        _ => err.hint(),
+        _ => err.command_hint(),
     }
 }
 
@@ -565,8 +562,8 @@ pub async fn mint_from_cli(cli: &crate::cli::Cli) -> i32 {
             0
         }
         Err(e) => {
-            eprintln!("error: {e}");
-            eprintln!("hint: {}", identity_hint(&e));
+            eprintln!("error: {}", crate::sanitize::error_line(&e.to_string()));
+            eprintln!("hint: {}", crate::sanitize::error_line(&identity_hint(&e)));
             e.exit_code()
         }
     }

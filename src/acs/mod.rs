@@ -4,6 +4,7 @@ pub mod client;
 pub mod endpoint;
 pub mod error;
 pub mod exchange;
+pub mod http;
 pub mod identifier;
 pub mod identity;
 mod lenient;

@@ -54,7 +54,7 @@ fn deliver(bundle: &Bundle, output: Option<&Path>, redact: bool) -> Result<(), F
         bundle.counts(),
         if redact { " (redacted)" } else { "" }
     );
-    let _ = writeln!(std::io::stderr(), "{}", crate::sanitize::one_line(&line));
+    let _ = writeln!(std::io::stderr(), "{}", crate::sanitize::error_line(&line));
     Ok(())
 }
 

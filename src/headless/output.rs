@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::sanitize::{escape_c1_in_json, terminal_safe_json};
+use crate::sanitize::{escape_controls_in_json, terminal_safe_json};
 
 /// JSON on stdout: pretty on a terminal, compact otherwise, one document ending in a newline.
 pub struct JsonOut<W: Write = BufWriter<Stdout>> {
@@ -75,7 +75,7 @@ impl<W: Write> ArrayOut<'_, W> {
         self.open = true;
         self.items += 1;
         self.pending
-            .extend_from_slice(escape_c1_in_json(item.get().to_string()).as_bytes());
+            .extend_from_slice(escape_controls_in_json(item.get().to_string()).as_bytes());
         Ok(())
     }
 
