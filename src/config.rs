@@ -161,7 +161,8 @@ impl Profile {
     }
 
     /// The token from `token_command` or `token_env`; `None` when the profile names neither.
-    /// The token is never logged, and a failing command's stderr is passed on as is.
+    /// The token is never logged, and a failing command's stderr is passed on masked and cut to one
+    /// line (a command that fails can still print a token).
     pub fn resolve_token(&self) -> Result<Option<AccessToken>, AcsError> {
         if let Some(command) = &self.token_command {
             return run_token_command(command).map(|t| Some(AccessToken::new(t)));
@@ -196,7 +197,7 @@ fn run_token_command(command: &str) -> Result<String, AcsError> {
         return Err(AcsError::BadInput(format!(
             "the profile's token_command failed ({}): {}",
             output.status,
-            crate::sanitize::one_line(stderr.trim())
+            crate::sanitize::error_line(stderr.trim())
         )));
     }
     let token = String::from_utf8_lossy(&output.stdout).trim().to_string();
@@ -341,13 +342,7 @@ fn collect_entries<'a>(
 
 /// A connection string's key or a JWT anywhere in the value (e.g. `echo eyJ...` in a command).
 fn looks_like_secret(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    lower.contains("accesskey=")
-        || value
-            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-            .any(|word| {
-                word.starts_with("eyJ") && word.matches('.').count() == 2 && word.len() > 30
-            })
+    crate::sanitize::holds_secret(value)
 }
 
 /// The first line assigning `key`, for a message; 0 when not found (quoted or dotted keys).
