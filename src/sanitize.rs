@@ -64,6 +64,12 @@ pub fn cap_line(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{}… ({} bytes more)", &s[..end], s.len() - end))
 }
 
+/// User input echoed in a message: quoted and escaped as Rust's `{:?}` does, secrets masked, and at
+/// most 200 bytes (a token pasted into the wrong field must not come back in clear).
+pub fn quote_input(input: &str) -> String {
+    format!("{:?}", cap_line(&mask_secrets(input), 200))
+}
+
 /// One line for stderr or a status line, from any text: secrets masked, control characters shown,
 /// at most [`MAX_ERROR_LINE`] bytes plus the count of what was left out.
 pub fn error_line(s: &str) -> String {

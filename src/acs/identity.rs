@@ -448,12 +448,14 @@ pub fn validate_user(user: &str) -> Result<&str, AcsError> {
     let user = user.trim();
     if !user.starts_with("8:acs:") || user.len() <= "8:acs:".len() {
         return Err(AcsError::BadInput(format!(
-            "{user:?} is not an ACS user id: expected 8:acs:<resource>_<user> (a participant's rawId)"
+            "{} is not an ACS user id: expected 8:acs:<resource>_<user> (a participant's rawId)",
+            crate::sanitize::quote_input(user)
         )));
     }
     if user.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(AcsError::BadInput(format!(
-            "the user id {user:?} holds spaces or control characters"
+            "the user id {} holds spaces or control characters",
+            crate::sanitize::quote_input(user)
         )));
     }
     Ok(user)

@@ -81,7 +81,8 @@ fn validate(command: &Command) -> Result<(), Failure> {
         } => {
             chrono::DateTime::parse_from_rfc3339(since.trim()).map_err(|e| {
                 Failure::bad_input(format!(
-                    "malformed --since {since:?}: {e}; expected RFC 3339 such as 2024-05-30T08:36:01Z"
+                    "malformed --since {}: {e}; expected RFC 3339 such as 2024-05-30T08:36:01Z",
+                    crate::sanitize::quote_input(since)
                 ))
             })?;
         }
