@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::acs::client::DEFAULT_MAX_PAGES;
 use crate::acs::endpoint::{DEFAULT_API_VERSION, validate_api_version};
 use crate::acs::{AccessToken, AcsError, ClientConfig, Endpoint, RetryPolicy};
 
@@ -94,6 +95,19 @@ pub struct ConnectionArgs {
     /// Write a debug log here (never holds a secret).
     #[arg(long, global = true, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+
+    /// No listing follows more pages than this (a service whose nextLinks never end).
+    #[arg(long, global = true, default_value_t = DEFAULT_MAX_PAGES, value_name = "N", value_parser = at_least_one)]
+    pub max_pages: usize,
+}
+
+/// A count that must be 1 or more.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// How the built-in emulator misbehaves (for `emulator` and `--demo`).
@@ -240,6 +254,7 @@ impl std::fmt::Debug for ConnectionArgs {
             .field("connection_string_env", &self.connection_string_env)
             .field("user", &self.user)
             .field("log_file", &self.log_file)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -295,6 +310,7 @@ impl ConnectionArgs {
             max_retries: self.retries.min(20),
             ..RetryPolicy::default()
         };
+        config.max_pages = self.max_pages;
         Ok(config)
     }
 }

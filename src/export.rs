@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::acs::{AcsError, ChatClient, ExchangeSummary, ListOptions, Pager};
+use crate::acs::{AcsError, ChatClient, Exchange, ExchangeSummary, ListOptions, Pager};
 
 /// The parts of a bundle that are fetched as lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,16 @@ pub enum BundlePart {
 }
 
 impl BundlePart {
+    /// The subcommand that lists this part.
+    pub fn command(self) -> &'static str {
+        match self {
+            Self::Thread => "thread",
+            Self::Messages => "messages",
+            Self::Participants => "participants",
+            Self::ReadReceipts => "receipts",
+        }
+    }
+
     /// The bundle's field name for this part.
     pub fn field(self) -> &'static str {
         match self {
@@ -60,6 +70,25 @@ pub struct BundleError {
 }
 
 impl BundleError {
+    /// A list cut after `kept` items when the lists reached `limit` bytes.
+    fn over_budget(part: BundlePart, kept: usize, limit: usize, exchange: &Exchange) -> Self {
+        Self {
+            part: part.field(),
+            error: format!(
+                "the bundle is full: the lists reached {:.1} MiB of the service's JSON; {} holds its first {kept} items",
+                limit as f64 / (1024.0 * 1024.0),
+                part.field()
+            ),
+            status: exchange.status,
+            ms_cv: exchange.ms_cv().map(str::to_string),
+            hint: format!(
+                "a bundle is held in memory; `{}` streams a list of any length",
+                part.command()
+            ),
+            exit_code: 4,
+        }
+    }
+
     fn new(part: BundlePart, error: &AcsError) -> Self {
         Self {
             part: part.field(),
@@ -118,13 +147,30 @@ impl Bundle {
     }
 }
 
+/// The most service JSON (bodies of list pages) one bundle takes in: a bundle is held in memory
+/// until it is written, so a service that never stops sending must not grow it without end.
+/// The list subcommands stream and have no such limit.
+pub const MAX_BUNDLE_BYTES: usize = 128 * 1024 * 1024;
+
 /// Fetches the thread, then every page of its messages, participants and read receipts.
 ///
 /// A failure to get the thread itself is an error; a list that fails afterwards is recorded in
 /// `errors` and the bundle keeps every item that did arrive. `progress` hears of every page.
+/// The lists take in at most [`MAX_BUNDLE_BYTES`] together.
 pub async fn build_bundle(
     client: &ChatClient,
     thread_id: &str,
+    progress: impl FnMut(BundleProgress),
+) -> Result<Bundle, AcsError> {
+    build_bundle_within(client, thread_id, MAX_BUNDLE_BYTES, progress).await
+}
+
+/// [`build_bundle`] with a budget of `max_bytes` of list pages; a list that would go past it is cut
+/// there and recorded in `errors` (exit code 4).
+pub async fn build_bundle_within(
+    client: &ChatClient,
+    thread_id: &str,
+    max_bytes: usize,
     mut progress: impl FnMut(BundleProgress),
 ) -> Result<Bundle, AcsError> {
     let first_seq = client.log().entries().last().map_or(0, |e| e.seq + 1);
@@ -137,28 +183,31 @@ pub async fn build_bundle(
         items: 1,
     });
     let options = ListOptions::default();
-    let mut errors = Vec::new();
-    let messages = collect_part(
-        BundlePart::Messages,
-        client.list_messages_as(thread_id, &options)?,
-        &mut errors,
-        &mut progress,
-    )
-    .await;
-    let participants = collect_part(
-        BundlePart::Participants,
-        client.list_participants_as(thread_id, &options)?,
-        &mut errors,
-        &mut progress,
-    )
-    .await;
-    let read_receipts = collect_part(
-        BundlePart::ReadReceipts,
-        client.list_read_receipts_as(thread_id, &options)?,
-        &mut errors,
-        &mut progress,
-    )
-    .await;
+    let mut lists = Lists {
+        errors: Vec::new(),
+        limit: max_bytes,
+        budget: max_bytes,
+        progress: &mut progress,
+    };
+    let messages = lists
+        .collect(
+            BundlePart::Messages,
+            client.list_messages_as(thread_id, &options)?,
+        )
+        .await;
+    let participants = lists
+        .collect(
+            BundlePart::Participants,
+            client.list_participants_as(thread_id, &options)?,
+        )
+        .await;
+    let read_receipts = lists
+        .collect(
+            BundlePart::ReadReceipts,
+            client.list_read_receipts_as(thread_id, &options)?,
+        )
+        .await;
+    let errors = lists.errors;
     let requests = client
         .log()
         .entries()
@@ -179,29 +228,46 @@ pub async fn build_bundle(
     })
 }
 
-/// Every item of one list; on failure the items so far, with the error recorded.
-async fn collect_part(
-    part: BundlePart,
-    mut pager: Pager<Value>,
-    errors: &mut Vec<BundleError>,
-    progress: &mut impl FnMut(BundleProgress),
-) -> Vec<Value> {
-    let mut items = Vec::new();
-    while let Some(page) = pager.next_page().await {
-        match page {
-            Ok(page) => items.extend(page.value.value),
-            Err(e) => {
-                errors.push(BundleError::new(part, &e));
+/// The lists of a bundle being collected: their errors, and what is left of the byte budget.
+struct Lists<'p, P> {
+    errors: Vec<BundleError>,
+    limit: usize,
+    budget: usize,
+    progress: &'p mut P,
+}
+
+impl<P: FnMut(BundleProgress)> Lists<'_, P> {
+    /// Every item of one list; on failure (or past the budget) the items so far, with the error
+    /// recorded.
+    async fn collect(&mut self, part: BundlePart, mut pager: Pager<Value>) -> Vec<Value> {
+        let mut items = Vec::new();
+        while let Some(page) = pager.next_page().await {
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    self.errors.push(BundleError::new(part, &e));
+                    break;
+                }
+            };
+            let Some(left) = self.budget.checked_sub(page.exchange.body.len()) else {
+                self.errors.push(BundleError::over_budget(
+                    part,
+                    items.len(),
+                    self.limit,
+                    &page.exchange,
+                ));
                 break;
-            }
+            };
+            self.budget = left;
+            items.extend(page.value.value);
+            (self.progress)(BundleProgress {
+                part,
+                pages: pager.pages(),
+                items: items.len(),
+            });
         }
-        progress(BundleProgress {
-            part,
-            pages: pager.pages(),
-            items: items.len(),
-        });
+        items
     }
-    items
 }
 
 /// What redaction blanks inside items (besides every metadata value).
