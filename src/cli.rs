@@ -207,9 +207,12 @@ pub enum Command {
     /// Everything about one thread in one JSON document (never the token).
     Bundle {
         thread_id: String,
-        /// Write to this file instead of stdout.
+        /// Write to this file instead of stdout (a new file; see --force).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Replace the -o file if it exists (never a link or anything but a regular file).
+        #[arg(long, requires = "output")]
+        force: bool,
         /// Blank message text, display names and metadata values.
         #[arg(long)]
         redact: bool,

@@ -4,14 +4,14 @@
 //! every HTTP exchange made to build it, with the `MS-CV` the service team asks for. The token travels
 //! only in the `Authorization` header, which no part of a bundle records.
 
-use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::acs::{AcsError, ChatClient, Exchange, ExchangeSummary, ListOptions, Pager};
+use crate::files::Overwrite;
 
 /// The parts of a bundle that are fetched as lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -342,42 +342,30 @@ fn blank(value: &mut Value) {
     }
 }
 
-/// Writes a bundle as pretty JSON, readable by its owner only (mode 0600 on unix): it can hold
-/// customer content.
-pub fn write_bundle(path: &Path, bundle: &Value) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        // An existing file keeps its old mode on open; tighten it too.
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
+/// Writes a bundle as pretty JSON, readable by its owner only (mode 0600 on unix: it can hold
+/// customer content), atomically and never through a link (see [`crate::files`]); returns the path
+/// written.
+pub fn write_bundle(path: &Path, bundle: &Value, overwrite: Overwrite) -> std::io::Result<PathBuf> {
     let mut text =
         crate::sanitize::terminal_safe_json(bundle, true).map_err(std::io::Error::other)?;
     text.push('\n');
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
+    crate::files::write_private(path, text.as_bytes(), overwrite)
 }
 
-/// Writes `bundle` to `path`, redacted when asked: what the TUI's export does.
-pub fn export_to_file(bundle: &Bundle, path: &Path, redacted: bool) -> std::io::Result<()> {
+/// Writes `bundle` to `path`, redacted when asked: what the TUI's export does. An existing file is
+/// never replaced: the bundle then goes to a numbered name beside it, which is returned.
+pub fn export_to_file(bundle: &Bundle, path: &Path, redacted: bool) -> std::io::Result<PathBuf> {
     let mut value = bundle.to_value();
     if redacted {
         redact(&mut value);
     }
-    write_bundle(path, &value)
+    write_bundle(path, &value, Overwrite::NumberNew)
 }
 
-/// A file name for a thread's bundle: `acs-bundle-19_abc_thread.v2-20261123T105200Z.json`
-/// (only characters safe in any file system).
-pub fn bundle_file_name(thread_id: &str, at: DateTime<Utc>) -> String {
+/// A file name for a thread's bundle:
+/// `acs-bundle-19_abc_thread.v2-20261123T105200.123Z.json`, or `...Z-redacted.json` for a redacted
+/// one (only characters safe in any file system; milliseconds, so exports a second apart differ).
+pub fn bundle_file_name(thread_id: &str, at: DateTime<Utc>, redacted: bool) -> String {
     let safe: String = thread_id
         .chars()
         .map(|c| match c {
@@ -386,7 +374,11 @@ pub fn bundle_file_name(thread_id: &str, at: DateTime<Utc>) -> String {
         })
         .take(80)
         .collect();
-    format!("acs-bundle-{safe}-{}.json", at.format("%Y%m%dT%H%M%SZ"))
+    let kind = if redacted { "-redacted" } else { "" };
+    format!(
+        "acs-bundle-{safe}-{}{kind}.json",
+        at.format("%Y%m%dT%H%M%S%.3fZ")
+    )
 }
 
 #[cfg(test)]
@@ -477,20 +469,25 @@ mod tests {
     }
 
     #[test]
-    fn bundle_file_names_are_safe() {
-        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 23, 10, 52, 0).unwrap();
+    fn bundle_file_names_are_safe_and_say_redacted() {
+        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 23, 10, 52, 0).unwrap()
+            + chrono::Duration::milliseconds(7);
         assert_eq!(
-            bundle_file_name("19:ab/c@thread.v2", at),
-            "acs-bundle-19_ab_c_thread.v2-20261123T105200Z.json"
+            bundle_file_name("19:ab/c@thread.v2", at, false),
+            "acs-bundle-19_ab_c_thread.v2-20261123T105200.007Z.json"
+        );
+        assert_eq!(
+            bundle_file_name("19:ab/c@thread.v2", at, true),
+            "acs-bundle-19_ab_c_thread.v2-20261123T105200.007Z-redacted.json"
         );
     }
 
     #[test]
-    fn written_bundles_are_private() {
+    fn written_bundles_are_private_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.json");
         std::fs::write(&path, "old").unwrap();
-        write_bundle(&path, &sample()).unwrap();
+        write_bundle(&path, &sample(), Overwrite::Replace).unwrap();
         let back: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(back, sample());
         #[cfg(unix)]

@@ -12,6 +12,7 @@ pub mod config;
 pub mod curl;
 pub mod emulator;
 pub mod export;
+pub mod files;
 pub mod headless;
 pub mod logging;
 pub mod sanitize;

@@ -36,8 +36,14 @@ pub async fn run(cli: &Cli) -> i32 {
         Command::Bundle {
             thread_id,
             output,
+            force,
             redact,
-        } => bundle::bundle(cli, thread_id, output.as_deref(), *redact).await,
+        } => {
+            let target = output
+                .as_deref()
+                .map(|path| bundle::Target::new(path, *force));
+            bundle::bundle(cli, thread_id, target, *redact).await
+        }
         other => fetch::fetch(cli, other).await.map(|()| 0),
     };
     outcome.unwrap_or_else(|failure| failure.report())

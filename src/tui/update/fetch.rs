@@ -26,7 +26,9 @@ pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
     let path = state
         .settings
         .export_dir
-        .join(crate::export::bundle_file_name(&thread_id, state.now));
+        .join(crate::export::bundle_file_name(
+            &thread_id, state.now, redacted,
+        ));
     state.export_status = LoadStatus::Loading {
         started: state.now,
         request_id,
