@@ -101,6 +101,30 @@ pub struct ConnectionArgs {
     pub max_pages: usize,
 }
 
+/// The most a token file may hold: ACS tokens are a few KiB.
+pub const MAX_TOKEN_FILE: u64 = 64 * 1024;
+
+/// Reads at most [`MAX_TOKEN_FILE`] bytes of UTF-8 text; more is an error, not a longer read.
+fn read_token_text(source: impl std::io::Read, what: &str) -> Result<String, AcsError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    source
+        .take(MAX_TOKEN_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| AcsError::BadInput(format!("cannot read the token from {what}: {e}")))?;
+    if bytes.len() as u64 > MAX_TOKEN_FILE {
+        return Err(AcsError::BadInput(format!(
+            "{what} holds more than {} KiB: it should hold one access token",
+            MAX_TOKEN_FILE / 1024
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        AcsError::BadInput(format!(
+            "{what} is not text: it should hold one access token"
+        ))
+    })
+}
+
 /// A count that must be 1 or more.
 fn at_least_one(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
@@ -264,16 +288,16 @@ impl std::fmt::Debug for ConnectionArgs {
 
 impl ConnectionArgs {
     /// The token from --token, --token-file or the environment; `None` when none was given.
+    /// A token file is read up to [`MAX_TOKEN_FILE`] (`--token-file /dev/zero` ends at once).
     pub fn read_token(&self) -> Result<Option<AccessToken>, AcsError> {
         if let Some(path) = &self.token_file {
             let text = if path.as_os_str() == "-" {
-                std::io::read_to_string(std::io::stdin()).map_err(|e| {
-                    AcsError::BadInput(format!("cannot read the token from standard input: {e}"))
-                })?
+                read_token_text(std::io::stdin(), "standard input")?
             } else {
-                std::fs::read_to_string(path).map_err(|e| {
-                    AcsError::BadInput(format!("cannot read --token-file {}: {e}", path.display()))
-                })?
+                let what = format!("--token-file {}", path.display());
+                let file = std::fs::File::open(path)
+                    .map_err(|e| AcsError::BadInput(format!("cannot read {what}: {e}")))?;
+                read_token_text(file, &what)?
             };
             return Ok(Some(AccessToken::new(text)).filter(|t| !t.is_empty()));
         }
@@ -376,6 +400,26 @@ mod tests {
         let shown = format!("{cli:?}");
         assert!(!shown.contains("payload"), "{shown}");
         assert!(shown.contains("eyJs…(21 chars)"), "{shown}");
+    }
+
+    #[test]
+    fn token_files_are_read_up_to_64_kib() {
+        let read = |bytes: &[u8]| read_token_text(bytes, "--token-file t");
+        assert_eq!(read(b"eyJ.a.b\n").unwrap(), "eyJ.a.b\n");
+        let err = read(&vec![0u8; 10 * 1024 * 1024]).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--token-file t holds more than 64 KiB: it should hold one access token"
+        );
+        let err = read(&[0xff, 0xfe]).unwrap_err().to_string();
+        assert!(err.contains("is not text"), "{err}");
+        #[cfg(unix)]
+        {
+            let cli =
+                Cli::try_parse_from(["acs-chat-inspector", "--token-file", "/dev/zero"]).unwrap();
+            let err = cli.connection.read_token().unwrap_err().to_string();
+            assert!(err.contains("more than 64 KiB"), "{err}");
+        }
     }
 
     #[test]
