@@ -46,9 +46,11 @@ platform's config directory ($XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/A
 #[derive(Clone, Args)]
 pub struct ConnectionArgs {
     /// ACS endpoint (https://<resource>.communication.azure.com) or a whole connection string.
+    // The variable's value stays out of --help: it may be a connection string holding the key.
     #[arg(
         long,
         env = "AZURE_COMMUNICATION_ENDPOINT",
+        hide_env_values = true,
         global = true,
         value_name = "URL"
     )]
@@ -125,6 +127,27 @@ fn read_token_text(source: impl std::io::Read, what: &str) -> Result<String, Acs
     })
 }
 
+/// A probability: a number from 0 to 1 (`nan` is none).
+fn fraction(s: &str) -> Result<f64, String> {
+    let p: f64 = s.trim().parse().map_err(|e| format!("{e}"))?;
+    if (0.0..=1.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err("must be a fraction from 0 to 1, e.g. 0.3".into())
+    }
+}
+
+/// A generated thread's size, at most [`crate::emulator::generated::MAX_GENERATED`].
+fn message_count(s: &str) -> Result<usize, String> {
+    let max = crate::emulator::generated::MAX_GENERATED;
+    let n: usize = s.trim().parse().map_err(|e| format!("{e}"))?;
+    if n <= max {
+        Ok(n)
+    } else {
+        Err(format!("at most {max} messages"))
+    }
+}
+
 /// A count that must be 1 or more.
 fn at_least_one(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
@@ -137,8 +160,8 @@ fn at_least_one(s: &str) -> Result<usize, String> {
 /// How the built-in emulator misbehaves (for `emulator` and `--demo`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct EmulatorArgs {
-    /// Add a thread of N generated messages.
-    #[arg(long, global = true, value_name = "N")]
+    /// Add a thread of N generated messages (at most 10,000,000).
+    #[arg(long, global = true, value_name = "N", value_parser = message_count)]
     pub messages: Option<usize>,
 
     /// Delay every emulator answer by this many milliseconds.
@@ -150,7 +173,7 @@ pub struct EmulatorArgs {
     pub latency_jitter_ms: u64,
 
     /// Fraction (0..1) of emulator answers that fail with 429 or 503.
-    #[arg(long, global = true, default_value_t = 0.0, value_name = "P")]
+    #[arg(long, global = true, default_value_t = 0.0, value_name = "P", value_parser = fraction)]
     pub fail_rate: f64,
 
     /// Make the emulator misbehave on purpose (repeatable).
@@ -253,9 +276,13 @@ pub enum Command {
     },
     /// Serve the built-in ACS Chat emulator on loopback.
     Emulator {
-        /// Address to listen on.
+        /// Address to listen on (loopback unless --allow-remote).
         #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
         addr: String,
+        /// Let --addr be an address other machines reach (0.0.0.0:0, a LAN address): they can then
+        /// read the demo data with the printed tokens.
+        #[arg(long)]
+        allow_remote: bool,
     },
 }
 
@@ -420,6 +447,31 @@ mod tests {
             let err = cli.connection.read_token().unwrap_err().to_string();
             assert!(err.contains("more than 64 KiB"), "{err}");
         }
+    }
+
+    #[test]
+    fn emulator_flags_out_of_range_are_refused() {
+        for args in [
+            ["emulator", "--fail-rate", "2"],
+            ["emulator", "--fail-rate", "nan"],
+            ["emulator", "--fail-rate", "-0.1"],
+            ["emulator", "--messages", "10000001"],
+            ["--demo", "--messages", "99999999999"],
+        ] {
+            let err =
+                Cli::try_parse_from(std::iter::once("acs-chat-inspector").chain(args)).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+        let ok = Cli::try_parse_from([
+            "acs-chat-inspector",
+            "emulator",
+            "--fail-rate",
+            "1",
+            "--messages",
+            "10000000",
+        ])
+        .unwrap();
+        assert_eq!(ok.emulator.fail_rate, 1.0);
     }
 
     #[test]

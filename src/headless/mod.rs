@@ -24,7 +24,9 @@ pub async fn run(cli: &Cli) -> i32 {
         return failure.report();
     }
     let outcome = match command {
-        Command::Emulator { addr } => return serve_emulator(addr, cli).await,
+        Command::Emulator { addr, allow_remote } => {
+            return crate::emulator::serve_cli(addr, *allow_remote, &cli.emulator).await;
+        }
         Command::Token {
             action: Some(TokenAction::Mint),
             ..
@@ -61,11 +63,6 @@ fn command_name(command: &Command) -> &'static str {
         Command::Token { .. } => "token",
         Command::Emulator { .. } => "emulator",
     }
-}
-
-/// `emulator`: serves the built-in ACS Chat emulator until interrupted.
-async fn serve_emulator(addr: &str, cli: &Cli) -> i32 {
-    crate::emulator::serve_cli(addr, &cli.emulator).await
 }
 
 /// Everything the flags can get wrong, checked before any connection or request.
