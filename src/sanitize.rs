@@ -91,15 +91,29 @@ pub fn sanitize(s: &str, keep_newlines: bool) -> Cow<'_, str> {
             continue;
         }
         match c {
-            '\u{1b}' => out.push('␛'),
             '\t' => out.push_str("    "),
             '\n' | '\r' => out.push('⏎'),
-            c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
-            '\u{7f}' => out.push('␡'),
-            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => push_visible(&mut out, c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Pushes a visible stand-in for a control or bidi character: `␛` for ESC, the control pictures
+/// (U+2400..) for the rest of C0, `␡` for DEL, `\u{9b}` for C1 and bidi controls.
+pub fn push_visible(out: &mut String, c: char) {
+    match c {
+        '\u{1b}' => out.push('␛'),
+        c if (c as u32) < 0x20 => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('�')),
+        '\u{7f}' => out.push('␡'),
+        c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+    }
+}
+
+/// Whether a character can change what a terminal does or shows beyond itself: every control
+/// character, and the bidi embeddings, overrides and isolates.
+pub fn is_terminal_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// One line: newlines become `⏎`.
@@ -157,12 +171,8 @@ fn is_raw_in_json_but_unsafe(c: char) -> bool {
 fn needs_escape(c: char, keep_newlines: bool) -> bool {
     match c {
         '\n' => !keep_newlines,
-        '\t' => true,
-        '\r' => true,
-        c if c.is_control() => true,
         // Bidi embeddings, overrides and isolates can reorder what follows them on screen.
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
-        _ => false,
+        c => is_terminal_control(c),
     }
 }
 
