@@ -223,7 +223,7 @@ mod tests {
         let cases = [
             format!("malformed endpoint \"{JWT}\""),
             format!("endpoint=https://x.communication.azure.com/;accesskey={KEY}"),
-            format!("endpoint=https://x/;AccessKey = not-base64-at-all;"),
+            "endpoint=https://x/;AccessKey = not-base64-at-all;".to_string(),
             format!("Bearer {JWT}"),
             format!("key {KEY} alone"),
             format!("only the payload: {}", JWT.split('.').nth(1).unwrap()),

@@ -14,6 +14,7 @@ mod headless_bundle;
 mod headless_emulator;
 mod headless_fetch;
 mod headless_paging;
+mod hostile;
 mod identity_mint;
 mod identity_signing;
 mod models;

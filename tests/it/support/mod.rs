@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod headless;
+pub mod hostile;
 pub mod pty;
 pub mod tui;
 
