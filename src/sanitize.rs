@@ -16,11 +16,12 @@ use regex::{Captures, Regex};
 pub const MAX_ERROR_LINE: usize = 1024;
 
 /// A JWT (base64url of `{"` starts with `eyJ`: a header, a payload, or a whole token), the value of a
-/// connection string's `accesskey=`, or a bare base64 key (ACS keys are 64 bytes: 88 characters
+/// connection string's `accesskey=` (unless it starts with `[`: masking twice changes nothing), or a
+/// bare base64 key (ACS keys are 64 bytes: 88 characters
 /// ending in `==`; the padding keeps thread ids and correlation vectors out).
 static SECRET: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i:(?P<key_name>accesskey\s*=\s*))(?P<key_value>[^;\s\x22'&]+)",
+        r"(?i:(?P<key_name>accesskey\s*=\s*))(?P<key_value>[^;\s\x22'&\[][^;\s\x22'&]*)",
         r"|(?P<jwt>eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,2})",
         r"|(?P<bare_key>[A-Za-z0-9+/]{40,}={1,2})",
     ))

@@ -273,12 +273,15 @@ impl ChatClient {
     }
 
     /// Resolves a `nextLink`: absolute links are followed as given, but always on the endpoint's own
-    /// scheme, host and port, so a link naming another host can never receive the token.
+    /// scheme, host and port, so a link naming another host can never receive the token, and never
+    /// with a user name or password of the service's choosing (they would go out as `Basic` auth).
     pub fn resolve_next_link(&self, link: &str) -> Option<Url> {
         let base = self.config.endpoint.url();
         let mut url = Url::parse(link)
             .or_else(|_| base.join(link.trim_start_matches('/')))
             .ok()?;
+        url.set_username("").ok()?;
+        url.set_password(None).ok()?;
         if url.origin() != base.origin() {
             url.set_scheme(base.scheme()).ok()?;
             url.set_host(base.host_str()).ok()?;

@@ -18,29 +18,27 @@ use super::models::Page;
 pub struct Pager<T> {
     client: ChatClient,
     next: Option<Url>,
-    /// A digest of every URL fetched: memory stays small however long the links are.
-    followed: HashSet<[u8; 16]>,
+    trail: LinkTrail,
     /// The paging error to give once the pages before it were taken.
     stopped: Option<AcsError>,
-    pages: usize,
     _item: PhantomData<fn() -> T>,
 }
 
 impl<T: DeserializeOwned> Pager<T> {
     pub(super) fn new(client: ChatClient, first: Url) -> Self {
+        let trail = LinkTrail::new(client.config().max_pages);
         Self {
             client,
             next: Some(first),
-            followed: HashSet::new(),
+            trail,
             stopped: None,
-            pages: 0,
             _item: PhantomData,
         }
     }
 
     /// Pages fetched so far.
     pub fn pages(&self) -> usize {
-        self.pages
+        self.trail.pages()
     }
 
     /// Whether another page (or the error that ends the list) may come.
@@ -62,8 +60,7 @@ impl<T: DeserializeOwned> Pager<T> {
         let url = self.next.clone()?;
         match self.client.get_json::<Page<T>>(url.clone()).await {
             Ok(page) => {
-                self.pages += 1;
-                self.followed.insert(link_digest(&url));
+                self.trail.fetched(&url);
                 self.next = None;
                 if let Some(link) = page.value.next_link.as_deref()
                     && !page.value.value.is_empty()
@@ -76,28 +73,28 @@ impl<T: DeserializeOwned> Pager<T> {
         }
     }
 
-    /// Takes `link` as the next page, unless it was followed before or the page budget is spent.
+    /// Takes `link` as the next page, unless the trail says the list must end there.
     fn follow(&mut self, link: &str, exchange: &Exchange) {
         let Some(next) = self.client.resolve_next_link(link) else {
             return;
         };
-        let ms_cv = exchange.ms_cv().map(str::to_string);
-        let max = self.client.config().max_pages;
-        if self.followed.contains(&link_digest(&next)) {
-            let message = format!(
+        let message = match self.trail.judge(&next) {
+            NextStep::Follow => {
+                self.next = Some(next);
+                return;
+            }
+            NextStep::Loop => format!(
                 "{NEXT_LINK_LOOP}: page {} links back to a page already fetched ({}); the list ends here",
-                self.pages,
+                self.trail.pages(),
                 next.path()
-            );
-            self.stopped = Some(AcsError::paging(message, ms_cv, link));
-        } else if self.pages >= max {
-            let message = format!(
-                "{TOO_MANY_PAGES}: stopped after {max} pages (--max-pages) while the service still offers more"
-            );
-            self.stopped = Some(AcsError::paging(message, ms_cv, link));
-        } else {
-            self.next = Some(next);
-        }
+            ),
+            NextStep::TooManyPages => format!(
+                "{TOO_MANY_PAGES}: stopped after {} pages (--max-pages) while the service still offers more",
+                self.trail.pages()
+            ),
+        };
+        let ms_cv = exchange.ms_cv().map(str::to_string);
+        self.stopped = Some(AcsError::paging(message, ms_cv, link));
     }
 
     /// Every item, up to `max`, calling `on_page(pages, items)` after each page.
@@ -113,12 +110,62 @@ impl<T: DeserializeOwned> Pager<T> {
             if let Some(max) = max {
                 items.truncate(max);
             }
-            on_page(self.pages, items.len());
+            on_page(self.pages(), items.len());
             if full {
                 break;
             }
         }
         Ok(items)
+    }
+}
+
+/// What a listing does with the next link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    Follow,
+    /// The link leads to a page already fetched.
+    Loop,
+    /// The page budget is spent.
+    TooManyPages,
+}
+
+/// Every URL a listing fetched, as a digest (memory stays small however long the links are), and
+/// its page budget.
+#[derive(Debug, Clone)]
+pub struct LinkTrail {
+    followed: HashSet<[u8; 16]>,
+    pages: usize,
+    max_pages: usize,
+}
+
+impl LinkTrail {
+    pub fn new(max_pages: usize) -> Self {
+        Self {
+            followed: HashSet::new(),
+            pages: 0,
+            max_pages,
+        }
+    }
+
+    /// Records that the page at `url` was fetched.
+    pub fn fetched(&mut self, url: &Url) {
+        self.pages += 1;
+        self.followed.insert(link_digest(url));
+    }
+
+    pub fn pages(&self) -> usize {
+        self.pages
+    }
+
+    /// Whether to follow `next` after the pages fetched so far.
+    pub fn judge(&self, next: &Url) -> NextStep {
+        if self.followed.contains(&link_digest(next)) {
+            NextStep::Loop
+        } else if self.pages >= self.max_pages {
+            NextStep::TooManyPages
+        } else {
+            NextStep::Follow
+        }
     }
 }
 
@@ -130,4 +177,38 @@ fn link_digest(url: &Url) -> [u8; 16] {
     let mut key = [0u8; 16];
     key.copy_from_slice(&digest[..16]);
     key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(n: usize) -> Url {
+        Url::parse(&format!(
+            "https://x.communication.azure.com/chat/threads?page={n}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_loop_of_any_length_is_noticed() {
+        for len in [1, 2, 3, 50] {
+            let mut trail = LinkTrail::new(1000);
+            for n in 0..len {
+                trail.fetched(&url(n));
+                assert_eq!(trail.judge(&url(n + 1)), NextStep::Follow);
+            }
+            assert_eq!(trail.judge(&url(0)), NextStep::Loop, "{len}");
+        }
+    }
+
+    #[test]
+    fn the_page_budget_ends_a_list_of_new_links() {
+        let mut trail = LinkTrail::new(3);
+        for n in 0..3 {
+            trail.fetched(&url(n));
+        }
+        assert_eq!(trail.judge(&url(3)), NextStep::TooManyPages);
+        assert_eq!(trail.judge(&url(1)), NextStep::Loop);
+    }
 }
