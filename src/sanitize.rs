@@ -203,6 +203,17 @@ mod tests {
     }
 
     #[test]
+    fn numbers_print_back_as_the_same_value() {
+        // Found by fuzzing decode_response: without float_roundtrip this parsed one bit off.
+        for text in ["80505878553388878533888788887855", "1e-7", "0.30000000000000004"] {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let printed = terminal_safe_json(&value, false).unwrap();
+            let back: serde_json::Value = serde_json::from_str(&printed).unwrap();
+            assert_eq!(back, value, "{text} printed as {printed}");
+        }
+    }
+
+    #[test]
     fn json_output_escapes_bidi_controls() {
         let value = serde_json::json!({"m": "a\u{202e}b\u{2066}c\u{200f}d\u{61c}e שלום"});
         let text = terminal_safe_json(&value, false).unwrap();
