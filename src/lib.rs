@@ -23,6 +23,7 @@ pub mod diagnose;
 pub mod diff;
 pub mod emulator;
 pub mod export;
+pub mod files;
 pub mod har;
 pub mod headless;
 pub mod logging;
@@ -35,14 +36,28 @@ use std::process::ExitCode;
 
 use cli::Cli;
 
+/// Readable panic reports, in colour only on a terminal (a log file or a ticket gets plain text);
+/// the TUI chains its terminal-restoring hook in front of this one.
+fn install_panic_report() {
+    use std::io::IsTerminal;
+    let colours = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let theme = if colours {
+        color_eyre::config::Theme::dark()
+    } else {
+        color_eyre::config::Theme::new()
+    };
+    let _ = color_eyre::config::HookBuilder::default()
+        .theme(theme)
+        .install();
+}
+
 /// Runs the program for parsed arguments; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
-    // Readable panic reports; the TUI chains its terminal-restoring hook in front of this one.
-    let _ = color_eyre::install();
+    install_panic_report();
     let _log_guard = match logging::init(cli.connection.log_file.as_deref()) {
         Ok(guard) => guard,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", sanitize::error_line(&e));
             return ExitCode::from(2);
         }
     };

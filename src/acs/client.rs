@@ -1,6 +1,5 @@
 //! The ACS Chat REST client: read operations, retries, timeouts, paging, and an exchange log.
 
-use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -17,14 +16,17 @@ use super::exchange::{Exchange, RequestLog, header_value};
 use super::images::BinaryBody;
 use super::models::{
     ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem, ChatThreadProperties,
-    Page,
 };
+use super::pager::Pager;
 use super::retry::{RetryPolicy, is_retryable_status};
 use super::scheduler::Scheduler;
 use super::secret::AccessToken;
 
 /// Bodies larger than this are refused rather than held in memory.
 pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
+/// No listing follows more pages than this (`--max-pages`): a service that sends one new
+/// `nextLink` after another cannot keep a listing going forever.
+pub const DEFAULT_MAX_PAGES: usize = 100_000;
 
 /// The `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("acs-chat-inspector/", env!("CARGO_PKG_VERSION"));
@@ -58,6 +60,8 @@ pub struct ClientConfig {
     pub timeout: Duration,
     pub retry: RetryPolicy,
     pub max_body: usize,
+    /// Pages one listing may follow ([`DEFAULT_MAX_PAGES`]).
+    pub max_pages: usize,
 }
 
 impl ClientConfig {
@@ -69,6 +73,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             max_body: DEFAULT_MAX_BODY,
+            max_pages: DEFAULT_MAX_PAGES,
         }
     }
 }
@@ -112,17 +117,12 @@ impl std::fmt::Debug for ChatClient {
 
 impl ChatClient {
     pub fn new(config: ClientConfig) -> Result<Self, AcsError> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .user_agent(USER_AGENT)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| AcsError::BadInput(format!("cannot build the HTTP client: {e}")))?;
+        let http = super::http::http_client(&config.endpoint, config.timeout)?;
         Ok(Self::with_http(http, config))
     }
 
-    /// A client on an existing HTTP client (one connection pool for the whole program).
+    /// A client on an existing HTTP client (one connection pool for the whole program); build it
+    /// with [`super::http::http_client`] so redirects and proxies are handled as everywhere else.
     pub fn with_http(http: reqwest::Client, config: ClientConfig) -> Self {
         Self {
             http,
@@ -330,12 +330,15 @@ impl ChatClient {
     }
 
     /// Resolves a `nextLink`: absolute links are followed as given, but always on the endpoint's own
-    /// scheme, host and port, so a link naming another host can never receive the token.
+    /// scheme, host and port, so a link naming another host can never receive the token, and never
+    /// with a user name or password of the service's choosing (they would go out as `Basic` auth).
     pub fn resolve_next_link(&self, link: &str) -> Option<Url> {
         let base = self.config.endpoint.url();
         let mut url = Url::parse(link)
             .or_else(|_| base.join(link.trim_start_matches('/')))
             .ok()?;
+        url.set_username("").ok()?;
+        url.set_password(None).ok()?;
         if url.origin() != base.origin() {
             url.set_scheme(base.scheme()).ok()?;
             url.set_host(base.host_str()).ok()?;
@@ -628,6 +631,11 @@ fn service_error(answer: RawAnswer, exchange: &Exchange) -> AcsError {
         details: parsed.details,
         ms_cv: exchange.ms_cv().map(str::to_string),
         retry_after: super::retry::retry_after(&answer.headers, Utc::now()),
+        location: (300..400)
+            .contains(&answer.status)
+            .then(|| super::exchange::header_value(&answer.headers, "location"))
+            .flatten()
+            .map(str::to_string),
         body: answer.body,
     }))
 }
@@ -662,82 +670,4 @@ pub fn decode_body<T: DeserializeOwned>(exchange: &Exchange) -> Result<T, AcsErr
             exchange.body.len()
         ))
     })
-}
-
-/// Pages of a list, fetched one at a time as the caller asks, so the first page shows before the last arrives.
-/// Stops at a missing `nextLink`, at an empty page (the service's usual last page), or at a link that repeats.
-pub struct Pager<T> {
-    client: ChatClient,
-    next: Option<Url>,
-    last: Option<Url>,
-    pages: usize,
-    _item: PhantomData<fn() -> T>,
-}
-
-impl<T: DeserializeOwned> Pager<T> {
-    fn new(client: ChatClient, first: Url) -> Self {
-        Self {
-            client,
-            next: Some(first),
-            last: None,
-            pages: 0,
-            _item: PhantomData,
-        }
-    }
-
-    /// Pages fetched so far.
-    pub fn pages(&self) -> usize {
-        self.pages
-    }
-
-    /// Whether another page may exist.
-    pub fn has_more(&self) -> bool {
-        self.next.is_some()
-    }
-
-    /// The URL the next page will come from.
-    pub fn next_url(&self) -> Option<&Url> {
-        self.next.as_ref()
-    }
-
-    /// Fetches the next page; `None` once the list is complete. After an error the pager can be retried.
-    pub async fn next_page(&mut self) -> Option<Result<Fetched<Page<T>>, AcsError>> {
-        let url = self.next.clone()?;
-        match self.client.get_json::<Page<T>>(url.clone()).await {
-            Ok(page) => {
-                self.pages += 1;
-                self.next = page
-                    .value
-                    .next_link
-                    .as_deref()
-                    .filter(|_| !page.value.value.is_empty())
-                    .and_then(|link| self.client.resolve_next_link(link))
-                    .filter(|next| Some(next) != self.last.as_ref() && *next != url);
-                self.last = Some(url);
-                Some(Ok(page))
-            }
-            Err(e) => Some(Err(e)),
-        }
-    }
-
-    /// Every item, up to `max`, calling `on_page(pages, items)` after each page.
-    pub async fn collect_all(
-        mut self,
-        max: Option<usize>,
-        mut on_page: impl FnMut(usize, usize),
-    ) -> Result<Vec<T>, AcsError> {
-        let mut items = Vec::new();
-        while let Some(page) = self.next_page().await {
-            items.extend(page?.value.value);
-            let full = max.is_some_and(|max| items.len() >= max);
-            if let Some(max) = max {
-                items.truncate(max);
-            }
-            on_page(self.pages, items.len());
-            if full {
-                break;
-            }
-        }
-        Ok(items)
-    }
 }

@@ -355,7 +355,7 @@ pub async fn start_with(
 ) -> std::io::Result<RunningEmulator> {
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    let state = EmulatorState::new(&config, &format!("http://{addr}"));
+    let state = EmulatorState::new(&config, &format!("http://{}", advertised(addr)));
     let service = app(state.clone(), extra(&state));
     let stop = state.stop_token().clone();
     if let Some(every) = config.activity {
@@ -380,14 +380,24 @@ pub async fn start_with(
 }
 
 /// The `emulator` subcommand: one JSON line (its [`EmulatorInfo`]) on stdout, then serves until
-/// Ctrl-C or SIGTERM. Exit 0, or 2 for an address it cannot use.
-pub async fn serve_cli(addr: &str, args: &EmulatorArgs) -> i32 {
+/// Ctrl-C or SIGTERM. Exit 0, or 2 for an address it cannot use. An address other machines reach
+/// needs `allow_remote`, and is then announced on stderr.
+pub async fn serve_cli(addr: &str, allow_remote: bool, args: &EmulatorArgs) -> i32 {
     let Some(addr) = resolve_addr(addr).await else {
-        eprintln!("error: invalid --addr {addr:?}: expected IP:PORT, e.g. 127.0.0.1:0");
+        eprintln!(
+            "error: invalid --addr {}: expected IP:PORT, e.g. 127.0.0.1:0",
+            crate::sanitize::quote_input(addr)
+        );
         return 2;
     };
     if let Some(Err(e)) = args.activity.map(activity::interval) {
         eprintln!("error: {e}");
+        return 2;
+    }
+    if !addr.ip().is_loopback() && !allow_remote {
+        eprintln!(
+            "error: --addr {addr} is not a loopback address: other machines could read the emulator's data with its tokens; give --allow-remote to serve it there on purpose, or use 127.0.0.1:0"
+        );
         return 2;
     }
     let config = EmulatorConfig {
@@ -401,12 +411,42 @@ pub async fn serve_cli(addr: &str, args: &EmulatorArgs) -> i32 {
             return 2;
         }
     };
+    if !addr.ip().is_loopback() {
+        announce_remote(running.addr(), &running.info.endpoint);
+    }
     if print_info(&running.info).is_err() {
         return 4;
     }
     wait_for_stop_signal().await;
     running.shutdown().await;
     0
+}
+
+/// Says on stderr that the emulator serves beyond loopback, and how to reach it.
+fn announce_remote(bound: SocketAddr, endpoint: &str) {
+    let port = bound.port();
+    let (reach, tunnel_to) = if bound.ip().is_unspecified() {
+        (
+            format!("every network interface (port {port})"),
+            advertised(bound).ip(),
+        )
+    } else {
+        (bound.to_string(), bound.ip())
+    };
+    eprintln!(
+        "warning: the emulator serves {reach}, not only this machine: anyone who reaches it can read its data with the printed tokens. Endpoint: {endpoint}. The inspector sends tokens over plain http only to loopback: from another machine, forward the port (ssh -L {port}:{tunnel_to}:{port} HOST) and use http://127.0.0.1:{port}."
+    );
+}
+
+/// The address clients use for a listener: one bound to every interface (`0.0.0.0`, `[::]`) is
+/// reached on this machine through loopback.
+fn advertised(bound: SocketAddr) -> SocketAddr {
+    let ip = match bound.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    SocketAddr::new(ip, bound.port())
 }
 
 /// One JSON line, flushed at once: whoever started the emulator is waiting for it.

@@ -106,6 +106,9 @@ async fn print_list(
         for item in page.value.value.iter().take(max - array.items()) {
             array.push_raw(item).map_err(Failure::output)?;
         }
+        if array.holds_too_much() {
+            progress.stop();
+        }
         array.flush().map_err(Failure::output)?;
         progress.update(&format!("page {}, {} items", pager.pages(), array.items()));
     }

@@ -94,7 +94,9 @@ pub fn flush_har() {
 
 async fn run_command(cli: &Cli, command: &Command) -> i32 {
     let outcome = match command {
-        Command::Emulator { addr } => return serve_emulator(addr, cli).await,
+        Command::Emulator { addr, allow_remote } => {
+            return crate::emulator::serve_cli(addr, *allow_remote, &cli.emulator).await;
+        }
         Command::Token {
             action: Some(TokenAction::Mint),
             ..
@@ -107,7 +109,12 @@ async fn run_command(cli: &Cli, command: &Command) -> i32 {
             thread_id,
             output,
             redact,
-        } => bundle::bundle(cli, thread_id, output.as_deref(), *redact).await,
+        } => {
+            let target = output
+                .as_deref()
+                .map(|path| bundle::Target::new(path, cli.force));
+            bundle::bundle(cli, thread_id, target, *redact).await
+        }
         Command::Diagnose {
             thread_id,
             as_identity,
@@ -164,11 +171,6 @@ fn command_name(command: &Command) -> &'static str {
     }
 }
 
-/// `emulator`: serves the built-in ACS Chat emulator until interrupted.
-async fn serve_emulator(addr: &str, cli: &Cli) -> i32 {
-    crate::emulator::serve_cli(addr, &cli.emulator).await
-}
-
 /// Everything the flags can get wrong, checked before any connection or request.
 fn validate(command: &Command) -> Result<(), Failure> {
     if let Some(thread) = thread_of(command) {
@@ -214,7 +216,8 @@ fn validate(command: &Command) -> Result<(), Failure> {
         } => {
             chrono::DateTime::parse_from_rfc3339(since.trim()).map_err(|e| {
                 Failure::bad_input(format!(
-                    "malformed --since {since:?}: {e}; expected RFC 3339 such as 2024-05-30T08:36:01Z"
+                    "malformed --since {}: {e}; expected RFC 3339 such as 2024-05-30T08:36:01Z",
+                    crate::sanitize::quote_input(since)
                 ))
             })?;
         }

@@ -176,12 +176,17 @@ impl Tasks {
                     let count = exchanges.len();
                     let result = tokio::task::spawn_blocking(move || {
                         let scrubber = crate::scrub::Scrubber::with_literals(secrets);
-                        crate::har::write_har(&written, exchanges.iter().map(|e| &**e), &scrubber)
+                        crate::har::write_har(
+                            &written,
+                            exchanges.iter().map(|e| &**e),
+                            &scrubber,
+                            crate::files::Overwrite::NumberNew,
+                        )
                     })
                     .await
                     .map_err(|e| e.to_string())
                     .and_then(|r| r.map_err(|e| format!("cannot write {}: {e}", path.display())))
-                    .map(|()| (path, format!("{count} exchanges, HAR 1.2")));
+                    .map(|written| (written, format!("{count} exchanges, HAR 1.2")));
                     answer(&tx, request_id, Answer::Exported(result)).await;
                 };
                 self.spawn(request_id, None, work);

@@ -15,6 +15,7 @@ mod faults;
 mod findings;
 mod har;
 mod headless;
+mod hostile;
 mod identifiers;
 mod leak_scan;
 mod live;

@@ -247,7 +247,9 @@ pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
     let path = state
         .settings
         .export_dir
-        .join(crate::export::bundle_file_name(&thread_id, state.now));
+        .join(crate::export::bundle_file_name(
+            &thread_id, state.now, redacted,
+        ));
     state.export_progress = None;
     let kind = if redacted {
         "redacted bundle"
