@@ -381,6 +381,8 @@ mod tests {
             ["emulator", "--fail-rate", "-0.1"],
             ["emulator", "--messages", "10000001"],
             ["--demo", "--messages", "99999999999"],
+            ["--demo", "--activity", "0"],
+            ["emulator", "--activity", "nan"],
         ] {
             let err =
                 Cli::try_parse_from(std::iter::once("acs-chat-inspector").chain(args)).unwrap_err();

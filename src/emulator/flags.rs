@@ -23,6 +23,13 @@ fn message_count(s: &str) -> Result<usize, String> {
     }
 }
 
+/// Seconds between two changes of `--activity`, refused when the emulator could not use them
+/// (`--demo` included, which would otherwise show a thread that never moves).
+fn activity_secs(s: &str) -> Result<f64, String> {
+    let secs: f64 = s.trim().parse().map_err(|e| format!("{e}"))?;
+    super::activity::interval(secs).map(|_| secs)
+}
+
 /// How the built-in emulator misbehaves (for `emulator` and `--demo`).
 #[derive(Debug, Clone, Default, Args)]
 pub struct EmulatorArgs {
@@ -55,7 +62,7 @@ pub struct EmulatorArgs {
     pub faults: Vec<FaultKind>,
 
     /// Every SECS seconds something happens in the demo thread (a message, an edit, a delete, ...).
-    #[arg(long, global = true, value_name = "SECS")]
+    #[arg(long, global = true, value_name = "SECS", value_parser = activity_secs)]
     pub activity: Option<f64>,
 }
 

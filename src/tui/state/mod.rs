@@ -145,6 +145,8 @@ pub struct Settings {
     pub state_file: Option<std::path::PathBuf>,
     /// Live mode's wait between polls while the thread changes (it grows while nothing does).
     pub live_interval: Duration,
+    /// Live mode turns itself on once the first thread is loaded (`--demo --activity`).
+    pub live_at_start: bool,
 }
 
 impl Default for Settings {
@@ -159,6 +161,7 @@ impl Default for Settings {
             config_file: None,
             state_file: None,
             live_interval: crate::watch::DEFAULT_INTERVAL,
+            live_at_start: false,
         }
     }
 }

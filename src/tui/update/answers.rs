@@ -25,7 +25,8 @@ pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Ve
         return vec![];
     }
     state.retry = None;
-    let effects = take(state, slot, answer);
+    let mut effects = take(state, slot, answer);
+    effects.extend(live_at_start(state));
     // The diagnosis follows the panels once they have settled (and while its tab is shown).
     if matches!(
         slot,
@@ -35,6 +36,17 @@ pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Ve
         crate::tui::findings::refresh(state);
     }
     effects
+}
+
+/// `--demo --activity`: live mode starts by itself once the thread and its newest messages are in,
+/// so the demo is seen moving.
+fn live_at_start(state: &mut AppState) -> Vec<Effect> {
+    let ready = state.thread.is_some() && !state.timeline.data.is_empty();
+    if !(state.settings.live_at_start && ready && state.live.is_none()) {
+        return vec![];
+    }
+    state.settings.live_at_start = false;
+    super::live::toggle(state)
 }
 
 /// The slot that awaited the answer takes it.
