@@ -354,10 +354,12 @@ impl AppState {
             .map(|l| l.exchange.clone())
     }
 
+    /// A notice for the status line; anything in it that looks like a token or key is masked.
     pub fn notify(&mut self, level: Level, text: impl Into<String>) {
+        let text: String = text.into();
         self.notice = Some(Notice {
             level,
-            text: text.into(),
+            text: crate::sanitize::mask_secrets(&text).into_owned(),
         });
     }
 }

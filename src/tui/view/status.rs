@@ -63,7 +63,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
 fn message(state: &AppState) -> Line<'static> {
     if let Some(error) = &state.input_error {
         return Line::from(Span::styled(
-            format!(" ✗ {}", one_line(error)),
+            format!(" ✗ {}", one_line(&crate::sanitize::mask_secrets(error))),
             Style::default().fg(Color::Red).bold(),
         ));
     }
