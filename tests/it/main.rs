@@ -29,6 +29,7 @@ mod properties;
 mod teams_interop;
 mod terminal;
 mod threads;
+mod threads_tab;
 mod tokens;
 mod tui_keys;
 mod tui_loop;

@@ -225,6 +225,8 @@ pub struct AppState {
     pub as_identity: Option<String>,
     /// What fetching image attachments found, by attachment id.
     pub images: super::view::attachments::FetchedImages,
+    /// The Threads tab's audit (`A`), sort and filter.
+    pub thread_audit: super::audit::ThreadAudit,
 }
 
 /// Live mode: the watch running on the open thread and what it has brought.
@@ -276,6 +278,7 @@ impl AppState {
             findings: None,
             as_identity: None,
             images: Default::default(),
+            thread_audit: Default::default(),
         };
         state.sync_field_styles();
         state

@@ -24,6 +24,13 @@ pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Ve
         state.export_progress = Some(text);
         return vec![];
     }
+    if let Answer::Audit {
+        audited,
+        done: false,
+    } = answer
+    {
+        return super::threads::audited(state, audited, false);
+    }
     state.retry = None;
     let mut effects = take(state, slot, answer);
     effects.extend(live_at_start(state));
@@ -77,6 +84,7 @@ fn take(state: &mut AppState, slot: Slot, answer: Answer) -> Vec<Effect> {
         }
         Answer::ThreadsPage(page) => {
             list_page(state, slot, page, |s| &mut s.threads);
+            super::threads::reorder(state);
             vec![]
         }
         Answer::Exported(result) => {
@@ -84,6 +92,7 @@ fn take(state: &mut AppState, slot: Slot, answer: Answer) -> Vec<Effect> {
             vec![]
         }
         Answer::Credentials(result) => credentials_resolved(state, result),
+        Answer::Audit { audited, done } => super::threads::audited(state, audited, done),
         Answer::Images(found) => {
             state.loads.set(Slot::Images, LoadStatus::Loaded);
             state.images.extend(found);

@@ -180,6 +180,7 @@ fn clear_fetched(state: &mut AppState) {
     state.participants = Listing::default();
     state.receipts = Listing::default();
     state.threads = Listing::default();
+    state.thread_audit.audits.clear();
     state.detail_scroll = 0;
 }
 

@@ -32,7 +32,7 @@ pub fn render<T>(
     let [top, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(area);
     let body_rows = top.height.saturating_sub(1) as usize;
-    let range = window(list.items.len(), list.selected, 0, body_rows);
+    let range = window(list.shown_len(), list.selected, 0, body_rows);
     let mut lines = vec![Line::from(Span::styled(
         format!("{header}  · {}", count(state, list, slot)),
         Style::default()
@@ -40,10 +40,13 @@ pub fn render<T>(
             .add_modifier(Modifier::UNDERLINED),
     ))];
     for i in range {
+        let Some(item) = list.shown_at(i) else {
+            continue;
+        };
         let text = format!(
             "{} {}",
             if i == list.selected { "▶" } else { " " },
-            one_line(&row(&list.items[i]))
+            one_line(&row(item))
         );
         let style = if i == list.selected {
             Style::default().add_modifier(Modifier::REVERSED)
@@ -53,16 +56,15 @@ pub fn render<T>(
         lines.push(Line::from(Span::styled(text, style)));
     }
     frame.render_widget(Paragraph::new(lines), top);
-    let selected = list
-        .items
-        .get(list.selected)
-        .map(&detail)
-        .unwrap_or_default();
+    let selected = list.selected_item().map(&detail).unwrap_or_default();
     frame.render_widget(Paragraph::new(selected).wrap(Wrap { trim: false }), bottom);
 }
 
 fn count<T>(state: &AppState, list: &Listing<T>, slot: Slot) -> String {
-    let n = list.items.len();
+    let n = match list.shown_len() {
+        shown if shown == list.items.len() => shown.to_string(),
+        shown => format!("{shown} of {}", list.items.len()),
+    };
     match state.status(slot) {
         LoadStatus::Loading { .. } => format!("{n} so far {}", spinner(state)),
         LoadStatus::Failed(e) => format!(
@@ -70,6 +72,6 @@ fn count<T>(state: &AppState, list: &Listing<T>, slot: Slot) -> String {
             crate::sanitize::one_line(&e.to_string())
         ),
         LoadStatus::Cancelled => format!("{n}, cancelled"),
-        _ => format!("{n}"),
+        _ => n,
     }
 }
