@@ -1,9 +1,12 @@
 """Reliability figures for docs/reliability.md. Run through scripts/reliability, which builds first.
 
-Three parts, all against the built-in emulator on loopback:
-  soak    a 10,000-message thread through `messages` with 30% injected 429/503 and random latency;
-  faults  every `--fault` kind against thread, message, messages and bundle;
-  tui     every `--fault` kind through the TUI (`--demo --fault K`) in a pseudo-terminal.
+Four parts, all on loopback:
+  soak     a 10,000-message thread through `messages` with 30% injected 429/503 and random latency;
+  faults   every `--fault` kind against thread, message, messages and bundle;
+  tui      every `--fault` kind through the TUI (`--demo --fault K`) in a pseudo-terminal;
+  hostile  a stand-in service that misbehaves on purpose, and careless input (scripts/hostile.py).
+`--only hostile` re-measures that part alone and replaces its section in the existing report. Sections
+written by hand (`## Fuzzing`) are kept when the report is rewritten.
 """
 import argparse
 import json
@@ -18,6 +21,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+import hostile
 
 FAULTS = ["stall", "reset", "truncate", "garbage", "huge", "escape", "unicode", "expire", "unknown"]
 SUBCOMMANDS = ["thread", "message", "messages", "bundle"]
@@ -554,6 +559,53 @@ def verdict(ok):
     return {True: "held", False: "**not held**", None: "not yet run"}[ok]
 
 
+HOSTILE_LABEL = "hostile service and careless input: exit codes, one error line, no panic, bounded memory, no secret"
+HAND_WRITTEN = ["## Fuzzing"]
+
+
+def sections(text):
+    """The report's `## ` sections by heading, each with its lines."""
+    found, current = {}, None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            current = line
+            found[current] = []
+        if current:
+            found[current].append(line)
+    return found
+
+
+def replace_section(text, heading, new_lines):
+    """`text` with the section `heading` replaced by `new_lines` (appended when absent)."""
+    lines, out, skipping, done = text.splitlines(), [], False, False
+    for line in lines:
+        if line.startswith("## "):
+            skipping = line == heading
+            if skipping:
+                out += new_lines + [""]
+                done = True
+        if not skipping:
+            out.append(line)
+    if not done:
+        out += [""] + new_lines
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def only_hostile(args):
+    lines, ok = hostile.section(args.binary)
+    text = open(args.out).read() if os.path.exists(args.out) else "# Reliability\n"
+    text = replace_section(text, lines[0], lines)
+    row, out = f"| {HOSTILE_LABEL} | {verdict(ok)} |", []
+    for line in text.splitlines():
+        if line.startswith(f"| {HOSTILE_LABEL} |"):
+            continue
+        out.append(line)
+        if line.startswith("| TUI: errors shown"):
+            out.append(row)
+    open(args.out, "w").write("\n".join(out) + "\n")
+    print("\n".join(lines))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", required=True)
@@ -562,8 +614,12 @@ def main():
     ap.add_argument("--skip-tui", action="store_true")
     ap.add_argument("--out", default="docs/reliability.md")
     ap.add_argument("--command", default="scripts/reliability")
+    ap.add_argument("--only", choices=["hostile"], help="re-measure one part and update its section")
     args = ap.parse_args()
     page_sizes = [int(p) for p in args.page_sizes.split(",")]
+    if args.only == "hostile":
+        return only_hostile(args)
+    kept = sections(open(args.out).read()) if os.path.exists(args.out) else {}
 
     soak_lines, soak_ok = soak_section(soak(args.binary, args.runs, page_sizes), args.runs, page_sizes)
     fault_lines, fault_ok, c1_ok = fault_section(fault_matrix(args.binary))
@@ -571,14 +627,17 @@ def main():
     tui_lines, tui_ok = tui_section(tui_rows)
     tui_ready = bool(tui_rows) and tui_rows[0]["drew"]
     soak_tui_lines, soak_tui_ok = tui_soak_section(tui_soak(args.binary) if tui_ready else None)
+    hostile_lines, hostile_ok = hostile.section(args.binary)
 
     lines = [
         "# Reliability",
         "",
         f"Measured by `{args.command}` on {time.strftime('%Y-%m-%d %H:%M %Z')}, release build, against the built-in",
         f"emulator on loopback. Machine: {machine()}.",
-        f"Re-run with `{args.command}` (options: `--runs N`, `--page-sizes 200,50,7`, `--skip-tui`).",
-        "The same properties are checked on every `cargo test` by `tests/soak.rs` and `tests/faults_headless.rs`.",
+        f"Re-run with `{args.command}` (options: `--runs N`, `--page-sizes 200,50,7`, `--skip-tui`,",
+        "`--only hostile`).",
+        "The same properties are checked on every `cargo test` by `tests/it/soak.rs`, `tests/it/faults_headless.rs`",
+        "and `tests/it/hostile.rs`.",
         "",
         "| part | outcome |",
         "|---|---|",
@@ -587,9 +646,12 @@ def main():
         f"| fault matrix: no raw C1 control (U+0080..U+009F) on stdout or stderr | {verdict(c1_ok)} |",
         f"| TUI soak: 10,000 messages loaded through 30% failures, exit 0, terminal restored | {verdict(soak_tui_ok)} |",
         f"| TUI: errors shown, keys answered, exit 0, terminal restored, no hostile sequence echoed | {verdict(tui_ok)} |",
+        f"| {HOSTILE_LABEL} | {verdict(hostile_ok)} |",
         "",
     ]
-    lines += soak_lines + [""] + fault_lines + [""] + tui_lines + [""] + soak_tui_lines
+    lines += soak_lines + [""] + fault_lines + [""] + tui_lines + [""] + soak_tui_lines + [""] + hostile_lines
+    for heading in HAND_WRITTEN:
+        lines += [""] + kept.get(heading, [])
     text = "\n".join(lines) + "\n"
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     open(args.out, "w").write(text)

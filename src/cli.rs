@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::acs::AcsError;
+use crate::acs::client::DEFAULT_MAX_PAGES;
 use crate::acs::endpoint::DEFAULT_API_VERSION;
 pub use crate::emulator::{EmulatorArgs, FaultKind};
 
@@ -35,7 +36,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub no_mouse: bool,
 
-    /// Replace an existing output file (--har).
+    /// Replace an existing output file (--har, bundle -o; never a link or anything but a regular file).
     #[arg(long, global = true)]
     pub force: bool,
 
@@ -57,9 +58,11 @@ platform's config directory ($XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/A
 #[derive(Clone, Args)]
 pub struct ConnectionArgs {
     /// ACS endpoint (https://<resource>.communication.azure.com) or a whole connection string.
+    // The variable's value stays out of --help: it may be a connection string holding the key.
     #[arg(
         long,
         env = "AZURE_COMMUNICATION_ENDPOINT",
+        hide_env_values = true,
         global = true,
         value_name = "URL"
     )]
@@ -110,6 +113,19 @@ pub struct ConnectionArgs {
     /// Write every HTTP exchange of the run to this HAR 1.2 file (tokens and keys redacted).
     #[arg(long, global = true, value_name = "FILE")]
     pub har: Option<PathBuf>,
+
+    /// No listing follows more pages than this (a service whose nextLinks never end).
+    #[arg(long, global = true, default_value_t = DEFAULT_MAX_PAGES, value_name = "N", value_parser = at_least_one)]
+    pub max_pages: usize,
+}
+
+/// A count that must be 1 or more.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Paging flags of the list subcommands.
@@ -122,6 +138,19 @@ pub struct ListArgs {
     /// Items per page (maxPageSize).
     #[arg(long, value_name = "N")]
     pub page_size: Option<u32>,
+}
+
+/// How work across many threads is scheduled (`threads --audit`, `search`).
+#[derive(Debug, Clone, Args)]
+pub struct AcrossArgs {
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = crate::acs::scheduler::DEFAULT_CONCURRENCY, value_name = "N")]
+    pub concurrency: usize,
+
+    /// Keep within the documented rate limits from the first request (by default, from the
+    /// service's first 429).
+    #[arg(long)]
+    pub paced: bool,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -158,11 +187,35 @@ pub enum Command {
     Threads {
         #[command(flatten)]
         list: ListArgs,
+        /// Add each thread's membership, deletion, retention deletion date and last message time.
+        #[arg(long)]
+        audit: bool,
+        #[command(flatten)]
+        across: AcrossArgs,
+    },
+    /// Messages matching across every thread the token's user is in, as a JSON array.
+    Search {
+        /// Text to find: without case, HTML as the text it shows, topic changes too.
+        text: Option<String>,
+        /// Only messages from this sender (raw id 8:acs:..., or display name).
+        #[arg(long, value_name = "RAWID")]
+        from: Option<String>,
+        /// Only the message with this id.
+        #[arg(long = "id", value_name = "MESSAGE_ID")]
+        message_id: Option<String>,
+        /// Stop after N matches.
+        #[arg(long, value_name = "N")]
+        max: Option<usize>,
+        /// Threads per page of the thread list (maxPageSize).
+        #[arg(long, value_name = "N")]
+        page_size: Option<u32>,
+        #[command(flatten)]
+        across: AcrossArgs,
     },
     /// Everything about one thread in one JSON document (never the token).
     Bundle {
         thread_id: String,
-        /// Write to this file instead of stdout.
+        /// Write to this file instead of stdout (a new file; see --force).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
         /// Blank message text, display names and metadata values.
@@ -213,9 +266,13 @@ pub enum Command {
     },
     /// Serve the built-in ACS Chat emulator on loopback.
     Emulator {
-        /// Address to listen on.
+        /// Address to listen on (loopback unless --allow-remote).
         #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
         addr: String,
+        /// Let --addr be an address other machines reach (0.0.0.0:0, a LAN address): they can then
+        /// read the demo data with the printed tokens.
+        #[arg(long)]
+        allow_remote: bool,
     },
     /// Print a shell completion script; thread ids opened recently are offered for thread arguments.
     Completions {
@@ -250,6 +307,7 @@ impl std::fmt::Debug for ConnectionArgs {
             .field("user", &self.user)
             .field("log_file", &self.log_file)
             .field("har", &self.har)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -333,6 +391,33 @@ mod tests {
         let shown = format!("{cli:?}");
         assert!(!shown.contains("payload"), "{shown}");
         assert!(shown.contains("eyJs…(21 chars)"), "{shown}");
+    }
+
+    #[test]
+    fn emulator_flags_out_of_range_are_refused() {
+        for args in [
+            ["emulator", "--fail-rate", "2"],
+            ["emulator", "--fail-rate", "nan"],
+            ["emulator", "--fail-rate", "-0.1"],
+            ["emulator", "--messages", "10000001"],
+            ["--demo", "--messages", "99999999999"],
+            ["--demo", "--activity", "0"],
+            ["emulator", "--activity", "nan"],
+        ] {
+            let err =
+                Cli::try_parse_from(std::iter::once("acs-chat-inspector").chain(args)).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+        let ok = Cli::try_parse_from([
+            "acs-chat-inspector",
+            "emulator",
+            "--fail-rate",
+            "1",
+            "--messages",
+            "10000000",
+        ])
+        .unwrap();
+        assert_eq!(ok.emulator.fail_rate, 1.0);
     }
 
     #[test]

@@ -6,13 +6,14 @@
 //! `allow-passthrough on`, so both are sent; GNU screen passes it wrapped in short pieces. No
 //! terminal acknowledges the sequence: [`crate::system_clipboard`] checks what can be checked.
 
+use std::borrow::Cow;
 use std::io;
 
 use crossterm::Command;
 use crossterm::clipboard::CopyToClipboard;
 
 use crate::acs::AccessToken;
-use crate::sanitize::one_line;
+use crate::sanitize::{is_terminal_control, one_line, push_visible};
 
 /// What the copy menu offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +157,31 @@ pub fn copy_to_terminal(text: &str, out: &mut impl io::Write) -> io::Result<()> 
     out.flush()
 }
 
+/// Text that is safe to paste into a shell: newlines and tabs stay, a CR before a newline goes,
+/// and every other control character (ESC first: `ESC[201~` would end a shell's bracketed paste and
+/// run what follows) and bidi control is replaced by its visible stand-in (`␛`, `␇`, `\u{202e}`).
+/// Returns the text and how many characters were replaced.
+pub fn paste_safe(text: &str) -> (Cow<'_, str>, usize) {
+    let unsafe_char = |c: char| c != '\n' && c != '\t' && is_terminal_control(c);
+    if !text.chars().any(unsafe_char) {
+        return (Cow::Borrowed(text), 0);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut replaced = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !unsafe_char(c) {
+            out.push(c);
+        } else if c == '\r' && chars.peek() == Some(&'\n') {
+            // CRLF bodies (some error bodies are) paste as plain lines.
+        } else {
+            push_visible(&mut out, c);
+            replaced += 1;
+        }
+    }
+    (Cow::Owned(out), replaced)
+}
+
 /// The status line after a copy: `copied MS-CV JduJle7LhkONxaJnLYlU7Q.0`,
 /// `copied curl command (312 chars)`. Service text is sanitised.
 pub fn describe(target: CopyTarget, text: &str) -> String {
@@ -164,6 +190,17 @@ pub fn describe(target: CopyTarget, text: &str) -> String {
         format!("copied {} {}", target.label(), one_line(text))
     } else {
         format!("copied {} ({chars} chars)", target.label())
+    }
+}
+
+/// [`describe`], saying how many control characters were replaced, if any:
+/// `copied raw body (812 chars; 3 control characters replaced by visible ones, e.g. ␛)`.
+pub fn describe_replaced(target: CopyTarget, text: &str, replaced: usize) -> String {
+    let line = describe(target, text);
+    match replaced {
+        0 => line,
+        1 => format!("{line}; 1 control character replaced by a visible one, e.g. ␛"),
+        n => format!("{line}; {n} control characters replaced by visible ones, e.g. ␛"),
     }
 }
 
@@ -177,7 +214,8 @@ pub fn guard_secret(text: &str, token: &AccessToken) -> Result<(), String> {
     Ok(())
 }
 
-/// Guards, copies and describes in one step: `Ok` holds the status line, `Err` says why nothing was copied.
+/// Guards, makes safe to paste ([`paste_safe`]), copies and describes in one step: `Ok` holds the
+/// status line, `Err` says why nothing was copied.
 pub fn copy(
     target: CopyTarget,
     text: &str,
@@ -187,6 +225,8 @@ pub fn copy(
     if text.is_empty() {
         return Err(format!("nothing to copy: no {}", target.label()));
     }
+    let (text, replaced) = paste_safe(text);
+    let text = text.as_ref();
     if text.len() > MAX_COPY_BYTES {
         return Err(format!(
             "not copied: the {} is {} bytes, too large for the terminal clipboard; export it instead",
@@ -196,7 +236,7 @@ pub fn copy(
     }
     guard_secret(text, token)?;
     copy_to_terminal(text, out).map_err(|e| format!("copy failed: {e}"))?;
-    Ok(describe(target, text))
+    Ok(describe_replaced(target, text, replaced))
 }
 
 #[cfg(test)]
@@ -281,6 +321,37 @@ mod tests {
             describe(CopyTarget::Id, &"a".repeat(200)),
             "copied id (200 chars)"
         );
+    }
+
+    #[test]
+    fn copied_text_carries_no_control_characters() {
+        let body = "{\r\n\"m\": \"a\u{1b}[201~; rm -rf ~\u{7}\u{9b}31m\u{202e}\tb\"\n}";
+        let mut out = Vec::new();
+        let status = copy(CopyTarget::RawBody, body, &AccessToken::default(), &mut out).unwrap();
+        assert!(
+            status.ends_with("; 4 control characters replaced by visible ones, e.g. ␛"),
+            "{status}"
+        );
+        let written = String::from_utf8(out).unwrap();
+        let payload = written
+            .trim_start_matches("\x1b]52;c;")
+            .trim_end_matches("\x1b\\");
+        use base64::Engine;
+        let copied = base64::engine::general_purpose::STANDARD
+            .decode(payload)
+            .unwrap();
+        let copied = String::from_utf8(copied).unwrap();
+        assert_eq!(
+            copied,
+            "{\n\"m\": \"a␛[201~; rm -rf ~␇\\u{9b}31m\\u{202e}\tb\"\n}"
+        );
+        assert!(
+            !copied
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
+        );
+        let (plain, replaced) = paste_safe("19:a@thread.v2");
+        assert!(matches!(plain, Cow::Borrowed(_)) && replaced == 0);
     }
 
     #[test]

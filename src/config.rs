@@ -229,13 +229,7 @@ fn collect_entries<'a>(
 
 /// A connection string's key or a JWT anywhere in the value (e.g. `echo eyJ...` in a command).
 fn looks_like_secret(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    lower.contains("accesskey=")
-        || value
-            .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-            .any(|word| {
-                word.starts_with("eyJ") && word.matches('.').count() == 2 && word.len() > 30
-            })
+    crate::sanitize::holds_secret(value)
 }
 
 /// The first line assigning `key`, for a message; 0 when not found (quoted or dotted keys).

@@ -4,15 +4,15 @@
 //! every HTTP exchange made to build it, with the `MS-CV` the service team asks for. The token travels
 //! only in the `Authorization` header, which no part of a bundle records.
 
-use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::acs::{AcsError, ChatClient, ListOptions, Pager};
+use crate::acs::{AcsError, ChatClient, Exchange, ListOptions, Pager};
 use crate::bundle::{FORMAT_VERSION, REDACTED_FIELDS, RecordedExchange};
+use crate::files::Overwrite;
 
 /// The parts of a bundle that are fetched as lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,16 @@ pub enum BundlePart {
 }
 
 impl BundlePart {
+    /// The subcommand that lists this part.
+    pub fn command(self) -> &'static str {
+        match self {
+            Self::Thread => "thread",
+            Self::Messages => "messages",
+            Self::Participants => "participants",
+            Self::ReadReceipts => "receipts",
+        }
+    }
+
     /// The bundle's field name for this part.
     pub fn field(self) -> &'static str {
         match self {
@@ -61,13 +71,32 @@ pub struct BundleError {
 }
 
 impl BundleError {
+    /// A list cut after `kept` items when the lists reached `limit` bytes.
+    fn over_budget(part: BundlePart, kept: usize, limit: usize, exchange: &Exchange) -> Self {
+        Self {
+            part: part.field(),
+            error: format!(
+                "the bundle is full: the lists reached {:.1} MiB of the service's JSON; {} holds its first {kept} items",
+                limit as f64 / (1024.0 * 1024.0),
+                part.field()
+            ),
+            status: exchange.status,
+            ms_cv: exchange.ms_cv().map(str::to_string),
+            hint: format!(
+                "a bundle is held in memory; `{}` streams a list of any length",
+                part.command()
+            ),
+            exit_code: 4,
+        }
+    }
+
     fn new(part: BundlePart, error: &AcsError) -> Self {
         Self {
             part: part.field(),
             error: error.to_string(),
             status: error.status(),
             ms_cv: error.ms_cv().map(str::to_string),
-            hint: error.hint(),
+            hint: error.command_hint(),
             exit_code: error.exit_code(),
         }
     }
@@ -121,13 +150,34 @@ impl Bundle {
     }
 }
 
+/// The most JSON one bundle holds: a bundle is held in memory until it is written, so a service that
+/// never stops sending must not grow it without end. Each list page is held twice (its items, and
+/// the recorded answer of format 2), so this is 64 MiB of the service's answers.
+/// The list subcommands stream and have no such limit.
+pub const MAX_BUNDLE_BYTES: usize = 128 * 1024 * 1024;
+
+/// What a page costs the budget: its items and its recorded answer.
+const COPIES_HELD: usize = 2;
+
 /// Fetches the thread, then every page of its messages, participants and read receipts.
 ///
 /// A failure to get the thread itself is an error; a list that fails afterwards is recorded in
 /// `errors` and the bundle keeps every item that did arrive. `progress` hears of every page.
+/// The lists take in at most [`MAX_BUNDLE_BYTES`] together.
 pub async fn build_bundle(
     client: &ChatClient,
     thread_id: &str,
+    progress: impl FnMut(BundleProgress),
+) -> Result<Bundle, AcsError> {
+    build_bundle_within(client, thread_id, MAX_BUNDLE_BYTES, progress).await
+}
+
+/// [`build_bundle`] with a budget of `max_bytes` of list pages; a list that would go past it is cut
+/// there and recorded in `errors` (exit code 4).
+pub async fn build_bundle_within(
+    client: &ChatClient,
+    thread_id: &str,
+    max_bytes: usize,
     mut progress: impl FnMut(BundleProgress),
 ) -> Result<Bundle, AcsError> {
     let first_seq = client.log().entries().last().map_or(0, |e| e.seq + 1);
@@ -140,28 +190,31 @@ pub async fn build_bundle(
         items: 1,
     });
     let options = ListOptions::default();
-    let mut errors = Vec::new();
-    let messages = collect_part(
-        BundlePart::Messages,
-        client.list_messages_as(thread_id, &options)?,
-        &mut errors,
-        &mut progress,
-    )
-    .await;
-    let participants = collect_part(
-        BundlePart::Participants,
-        client.list_participants_as(thread_id, &options)?,
-        &mut errors,
-        &mut progress,
-    )
-    .await;
-    let read_receipts = collect_part(
-        BundlePart::ReadReceipts,
-        client.list_read_receipts_as(thread_id, &options)?,
-        &mut errors,
-        &mut progress,
-    )
-    .await;
+    let mut lists = Lists {
+        errors: Vec::new(),
+        limit: max_bytes,
+        budget: max_bytes,
+        progress: &mut progress,
+    };
+    let messages = lists
+        .collect(
+            BundlePart::Messages,
+            client.list_messages_as(thread_id, &options)?,
+        )
+        .await;
+    let participants = lists
+        .collect(
+            BundlePart::Participants,
+            client.list_participants_as(thread_id, &options)?,
+        )
+        .await;
+    let read_receipts = lists
+        .collect(
+            BundlePart::ReadReceipts,
+            client.list_read_receipts_as(thread_id, &options)?,
+        )
+        .await;
+    let errors = lists.errors;
     let requests = client
         .log()
         .entries()
@@ -183,29 +236,47 @@ pub async fn build_bundle(
     })
 }
 
-/// Every item of one list; on failure the items so far, with the error recorded.
-async fn collect_part(
-    part: BundlePart,
-    mut pager: Pager<Value>,
-    errors: &mut Vec<BundleError>,
-    progress: &mut impl FnMut(BundleProgress),
-) -> Vec<Value> {
-    let mut items = Vec::new();
-    while let Some(page) = pager.next_page().await {
-        match page {
-            Ok(page) => items.extend(page.value.value),
-            Err(e) => {
-                errors.push(BundleError::new(part, &e));
+/// The lists of a bundle being collected: their errors, and what is left of the byte budget.
+struct Lists<'p, P> {
+    errors: Vec<BundleError>,
+    limit: usize,
+    budget: usize,
+    progress: &'p mut P,
+}
+
+impl<P: FnMut(BundleProgress)> Lists<'_, P> {
+    /// Every item of one list; on failure (or past the budget) the items so far, with the error
+    /// recorded.
+    async fn collect(&mut self, part: BundlePart, mut pager: Pager<Value>) -> Vec<Value> {
+        let mut items = Vec::new();
+        while let Some(page) = pager.next_page().await {
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    self.errors.push(BundleError::new(part, &e));
+                    break;
+                }
+            };
+            let cost = page.exchange.body.len().saturating_mul(COPIES_HELD);
+            let Some(left) = self.budget.checked_sub(cost) else {
+                self.errors.push(BundleError::over_budget(
+                    part,
+                    items.len(),
+                    self.limit,
+                    &page.exchange,
+                ));
                 break;
-            }
+            };
+            self.budget = left;
+            items.extend(page.value.value);
+            (self.progress)(BundleProgress {
+                part,
+                pages: pager.pages(),
+                items: items.len(),
+            });
         }
-        progress(BundleProgress {
-            part,
-            pages: pager.pages(),
-            items: items.len(),
-        });
+        items
     }
-    items
 }
 
 /// What redaction blanks inside items (besides every metadata value).
@@ -304,42 +375,30 @@ fn blank(value: &mut Value) {
     }
 }
 
-/// Writes a bundle as pretty JSON, readable by its owner only (mode 0600 on unix): it can hold
-/// customer content.
-pub fn write_bundle(path: &Path, bundle: &Value) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    #[cfg(unix)]
-    {
-        // An existing file keeps its old mode on open; tighten it too.
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
+/// Writes a bundle as pretty JSON, readable by its owner only (mode 0600 on unix: it can hold
+/// customer content), atomically and never through a link (see [`crate::files`]); returns the path
+/// written.
+pub fn write_bundle(path: &Path, bundle: &Value, overwrite: Overwrite) -> std::io::Result<PathBuf> {
     let mut text =
         crate::sanitize::terminal_safe_json(bundle, true).map_err(std::io::Error::other)?;
     text.push('\n');
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
+    crate::files::write_private(path, text.as_bytes(), overwrite)
 }
 
-/// Writes `bundle` to `path`, redacted when asked: what the TUI's export does.
-pub fn export_to_file(bundle: &Bundle, path: &Path, redacted: bool) -> std::io::Result<()> {
+/// Writes `bundle` to `path`, redacted when asked: what the TUI's export does. An existing file is
+/// never replaced: the bundle then goes to a numbered name beside it, which is returned.
+pub fn export_to_file(bundle: &Bundle, path: &Path, redacted: bool) -> std::io::Result<PathBuf> {
     let mut value = bundle.to_value();
     if redacted {
         redact(&mut value);
     }
-    write_bundle(path, &value)
+    write_bundle(path, &value, Overwrite::NumberNew)
 }
 
-/// A file name for a thread's bundle: `acs-bundle-19_abc_thread.v2-20261123T105200Z.json`
-/// (only characters safe in any file system).
-pub fn bundle_file_name(thread_id: &str, at: DateTime<Utc>) -> String {
+/// A file name for a thread's bundle:
+/// `acs-bundle-19_abc_thread.v2-20261123T105200.123Z.json`, or `...Z-redacted.json` for a redacted
+/// one (only characters safe in any file system; milliseconds, so exports a second apart differ).
+pub fn bundle_file_name(thread_id: &str, at: DateTime<Utc>, redacted: bool) -> String {
     let safe: String = thread_id
         .chars()
         .map(|c| match c {
@@ -348,7 +407,11 @@ pub fn bundle_file_name(thread_id: &str, at: DateTime<Utc>) -> String {
         })
         .take(80)
         .collect();
-    format!("acs-bundle-{safe}-{}.json", at.format("%Y%m%dT%H%M%SZ"))
+    let kind = if redacted { "-redacted" } else { "" };
+    format!(
+        "acs-bundle-{safe}-{}{kind}.json",
+        at.format("%Y%m%dT%H%M%S%.3fZ")
+    )
 }
 
 #[cfg(test)]
@@ -439,20 +502,25 @@ mod tests {
     }
 
     #[test]
-    fn bundle_file_names_are_safe() {
-        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 23, 10, 52, 0).unwrap();
+    fn bundle_file_names_are_safe_and_say_redacted() {
+        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 23, 10, 52, 0).unwrap()
+            + chrono::Duration::milliseconds(7);
         assert_eq!(
-            bundle_file_name("19:ab/c@thread.v2", at),
-            "acs-bundle-19_ab_c_thread.v2-20261123T105200Z.json"
+            bundle_file_name("19:ab/c@thread.v2", at, false),
+            "acs-bundle-19_ab_c_thread.v2-20261123T105200.007Z.json"
+        );
+        assert_eq!(
+            bundle_file_name("19:ab/c@thread.v2", at, true),
+            "acs-bundle-19_ab_c_thread.v2-20261123T105200.007Z-redacted.json"
         );
     }
 
     #[test]
-    fn written_bundles_are_private() {
+    fn written_bundles_are_private_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.json");
         std::fs::write(&path, "old").unwrap();
-        write_bundle(&path, &sample()).unwrap();
+        write_bundle(&path, &sample(), Overwrite::Replace).unwrap();
         let back: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(back, sample());
         #[cfg(unix)]

@@ -7,7 +7,6 @@
 //! [`Scrubber`], so no token, payload segment or access key reaches the file. The client records no
 //! request body (all its requests are GETs) and no cookies.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -15,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::acs::client::REQUEST_HEADERS;
 use crate::acs::{ChatClient, ClientEvent, Exchange};
+use crate::files::Overwrite;
 use crate::scrub::{REDACTED, Scrubber};
 
 /// The whole HAR document of `exchanges` (oldest first).
@@ -177,7 +177,15 @@ impl HarRecorder {
     /// Writes (or rewrites) the file with everything recorded so far.
     pub fn write(&self) -> std::io::Result<()> {
         let exchanges = self.lock().clone();
-        write_har(&self.path, exchanges.iter().map(|e| &**e), &self.scrubber)
+        // The file was checked (and --force given for an existing one) before the run; the
+        // recorder rewrites its own file as the run goes on.
+        write_har(
+            &self.path,
+            exchanges.iter().map(|e| &**e),
+            &self.scrubber,
+            Overwrite::Replace,
+        )
+        .map(|_| ())
     }
 
     pub fn path(&self) -> &Path {
@@ -214,63 +222,30 @@ pub fn new_file_in(
         .unwrap_or_else(|| dir.join(format!("{stem}.har")))
 }
 
-/// Writes a HAR file atomically (a temporary file in the same directory, then renamed), readable by
-/// its owner only: it can hold customer content.
+/// Writes a HAR file as every file the program writes ([`crate::files`]): atomically, readable by
+/// its owner only (it can hold customer content), never through a link. Returns the path written.
 pub fn write_har<'a>(
     path: &Path,
     exchanges: impl IntoIterator<Item = &'a Exchange>,
     scrubber: &Scrubber,
-) -> std::io::Result<()> {
+    overwrite: Overwrite,
+) -> std::io::Result<PathBuf> {
     let document = har_document(exchanges, scrubber);
     let mut text = serde_json::to_string_pretty(&document).map_err(std::io::Error::other)?;
     text.push('\n');
-    let dir = parent_dir(path);
-    let mut file = tempfile::Builder::new()
-        .prefix(".acs-chat-inspector-")
-        .suffix(".har.tmp")
-        .tempfile_in(dir)?;
-    file.write_all(text.as_bytes())?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::files::write_private(path, text.as_bytes(), overwrite)
 }
 
-fn parent_dir(path: &Path) -> &Path {
-    path.parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-}
-
-/// Whether `path` may receive a HAR file, checked before any request: its directory exists, it is not
-/// a directory, a symbolic link or a special file, and an existing file is replaced only with `force`.
+/// Whether `path` may receive a HAR file, checked before any request: its folder exists, it is not
+/// a folder, a symbolic link or a special file, and an existing file is replaced only with `force`.
 pub fn check_target(path: &Path, force: bool) -> Result<(), String> {
-    let shown = path.display();
-    if !parent_dir(path).is_dir() {
-        return Err(format!(
-            "--har {shown}: the directory {} does not exist",
-            parent_dir(path).display()
-        ));
-    }
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return Ok(());
+    let overwrite = if force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
     };
-    if meta.file_type().is_symlink() {
-        return Err(format!(
-            "--har {shown}: is a symbolic link; files are never written through one"
-        ));
-    }
-    if meta.is_dir() {
-        return Err(format!("--har {shown}: is a directory; give a file name"));
-    }
-    if !meta.is_file() {
-        return Err(format!("--har {shown}: is not a regular file"));
-    }
-    if !force {
-        return Err(format!(
-            "--har {shown}: the file exists; give --force to replace it"
-        ));
-    }
-    Ok(())
+    crate::files::check_target(path, overwrite)
+        .map_err(|e| format!("--har {}: {e}", path.display()))
 }
 
 #[cfg(test)]

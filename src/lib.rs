@@ -3,6 +3,7 @@
 //! - [`acs`]: the ACS Chat REST client (models, errors, paging, retries, tokens).
 //! - [`emulator`]: a local ACS Chat service for the demo, tests and benchmarks.
 //! - [`tui`]: the interactive inspector.
+//! - [`across`]: audit and search across every thread of a user, many threads at once.
 //! - [`diagnose`]: who sees what in a thread, and why (pure functions over fetched data).
 //! - [`cli`], [`headless`], [`export`]: arguments, the JSON subcommands, bundles.
 //! - [`credentials`]: flags, profiles and the environment turned into an endpoint and a token, for
@@ -10,6 +11,7 @@
 //! - [`bundle`] (the bundle format and its reader), [`diff`], [`watch`], [`har`]: a case over time.
 //! - [`scrub`]: secrets kept out of every file written.
 
+pub mod across;
 pub mod acs;
 pub mod bundle;
 pub mod cli;
@@ -21,6 +23,7 @@ pub mod diagnose;
 pub mod diff;
 pub mod emulator;
 pub mod export;
+pub mod files;
 pub mod har;
 pub mod headless;
 pub mod logging;
@@ -35,17 +38,31 @@ use std::process::ExitCode;
 
 use cli::Cli;
 
+/// Readable panic reports, in colour only on a terminal (a log file or a ticket gets plain text);
+/// the TUI chains its terminal-restoring hook in front of this one.
+fn install_panic_report() {
+    use std::io::IsTerminal;
+    let colours = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let theme = if colours {
+        color_eyre::config::Theme::dark()
+    } else {
+        color_eyre::config::Theme::new()
+    };
+    let _ = color_eyre::config::HookBuilder::default()
+        .theme(theme)
+        .install();
+}
+
 /// Runs the program for parsed arguments; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     if let Some(code) = cli.command.as_ref().and_then(shell::run) {
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
-    // Readable panic reports; the TUI chains its terminal-restoring hook in front of this one.
-    let _ = color_eyre::install();
+    install_panic_report();
     let _log_guard = match logging::init(cli.connection.log_file.as_deref()) {
         Ok(guard) => guard,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", sanitize::error_line(&e));
             return ExitCode::from(2);
         }
     };

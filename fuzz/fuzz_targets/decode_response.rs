@@ -1,5 +1,6 @@
 //! Feeds arbitrary bytes to everything that reads what the service (or a proxy) sends back:
-//! response decoding for every model, error bodies, tokens, and the terminal sanitiser.
+//! response decoding for every model, error bodies, tokens, and the terminal sanitiser. JSON that
+//! decodes is printed as headless output is: no raw control or bidi character, the same value.
 #![no_main]
 
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use acs_chat_inspector::acs::token::decode_token;
 use acs_chat_inspector::acs::{
     ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem, ChatThreadProperties, Exchange, Page,
 };
-use acs_chat_inspector::sanitize::one_line;
+use acs_chat_inspector::sanitize::{one_line, terminal_safe_json};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -39,4 +40,14 @@ fuzz_target!(|data: &[u8]| {
     let _ = decode_body::<Page<ChatThreadItem>>(&exchange);
     let _ = parse_error_body(data);
     let _ = decode_token(&body, chrono::Utc::now());
+    if let Ok(value) = decode_body::<serde_json::Value>(&exchange) {
+        let printed = terminal_safe_json(&value, false).unwrap();
+        let unsafe_char = |c: char| {
+            matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                | '\u{200e}' | '\u{200f}' | '\u{061c}')
+                || (c.is_control() && c != '\n')
+        };
+        assert!(!printed.chars().any(unsafe_char), "{printed:?}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&printed).unwrap(), value);
+    }
 });

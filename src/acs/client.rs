@@ -17,12 +17,16 @@ use super::images::BinaryBody;
 use super::models::{
     ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem, ChatThreadProperties,
 };
-pub use super::pager::Pager;
+use super::pager::Pager;
 use super::retry::{RetryPolicy, is_retryable_status};
+use super::scheduler::Scheduler;
 use super::secret::AccessToken;
 
 /// Bodies larger than this are refused rather than held in memory.
 pub const DEFAULT_MAX_BODY: usize = 64 * 1024 * 1024;
+/// No listing follows more pages than this (`--max-pages`): a service that sends one new
+/// `nextLink` after another cannot keep a listing going forever.
+pub const DEFAULT_MAX_PAGES: usize = 100_000;
 
 /// The `User-Agent` of every request.
 pub const USER_AGENT: &str = concat!("acs-chat-inspector/", env!("CARGO_PKG_VERSION"));
@@ -56,6 +60,8 @@ pub struct ClientConfig {
     pub timeout: Duration,
     pub retry: RetryPolicy,
     pub max_body: usize,
+    /// Pages one listing may follow ([`DEFAULT_MAX_PAGES`]).
+    pub max_pages: usize,
 }
 
 impl ClientConfig {
@@ -67,6 +73,7 @@ impl ClientConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             max_body: DEFAULT_MAX_BODY,
+            max_pages: DEFAULT_MAX_PAGES,
         }
     }
 }
@@ -96,6 +103,8 @@ pub struct ChatClient {
     log: RequestLog,
     seq: Arc<AtomicU64>,
     observer: Option<Observer>,
+    /// Admits every attempt when set: bounded concurrency within the service's rate limits.
+    scheduler: Option<Scheduler>,
 }
 
 impl std::fmt::Debug for ChatClient {
@@ -108,17 +117,12 @@ impl std::fmt::Debug for ChatClient {
 
 impl ChatClient {
     pub fn new(config: ClientConfig) -> Result<Self, AcsError> {
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .user_agent(USER_AGENT)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| AcsError::BadInput(format!("cannot build the HTTP client: {e}")))?;
+        let http = super::http::http_client(&config.endpoint, config.timeout)?;
         Ok(Self::with_http(http, config))
     }
 
-    /// A client on an existing HTTP client (one connection pool for the whole program).
+    /// A client on an existing HTTP client (one connection pool for the whole program); build it
+    /// with [`super::http::http_client`] so redirects and proxies are handled as everywhere else.
     pub fn with_http(http: reqwest::Client, config: ClientConfig) -> Self {
         Self {
             http,
@@ -126,6 +130,7 @@ impl ChatClient {
             log: RequestLog::default(),
             seq: Arc::new(AtomicU64::new(1)),
             observer: None,
+            scheduler: None,
         }
     }
 
@@ -187,6 +192,18 @@ impl ChatClient {
             log: RequestLog::with_capacity(capacity),
             ..self.clone()
         }
+    }
+
+    /// The same client, every request of it (and of its clones) admitted by `scheduler`.
+    pub fn with_scheduler(&self, scheduler: Scheduler) -> Self {
+        Self {
+            scheduler: Some(scheduler),
+            ..self.clone()
+        }
+    }
+
+    pub fn scheduler(&self) -> Option<&Scheduler> {
+        self.scheduler.as_ref()
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -313,12 +330,15 @@ impl ChatClient {
     }
 
     /// Resolves a `nextLink`: absolute links are followed as given, but always on the endpoint's own
-    /// scheme, host and port, so a link naming another host can never receive the token.
+    /// scheme, host and port, so a link naming another host can never receive the token, and never
+    /// with a user name or password of the service's choosing (they would go out as `Basic` auth).
     pub fn resolve_next_link(&self, link: &str) -> Option<Url> {
         let base = self.config.endpoint.url();
         let mut url = Url::parse(link)
             .or_else(|_| base.join(link.trim_start_matches('/')))
             .ok()?;
+        url.set_username("").ok()?;
+        url.set_password(None).ok()?;
         if url.origin() != base.origin() {
             url.set_scheme(base.scheme()).ok()?;
             url.set_host(base.host_str()).ok()?;
@@ -357,7 +377,7 @@ impl ChatClient {
         let mut failed = Vec::new();
         loop {
             attempt += 1;
-            let outcome = self.send_once(&url).await;
+            let outcome = self.send_paced(&url).await;
             let retry_reason = match &outcome {
                 Ok(answer) if is_retryable_status(answer.status) => {
                     Some(format!("{} from the service", answer.status))
@@ -452,6 +472,19 @@ impl ChatClient {
         self.log.push(exchange.clone());
         self.notify(ClientEvent::Logged(exchange.clone()));
         exchange
+    }
+
+    /// One attempt, admitted by the scheduler when there is one, which learns of a 429.
+    async fn send_paced(&self, url: &Url) -> Result<RawAnswer, TransportError> {
+        let Some(scheduler) = &self.scheduler else {
+            return self.send_once(url).await;
+        };
+        let admission = scheduler.admit(url).await;
+        let outcome = self.send_once(url).await;
+        if let Some(answer) = outcome.as_ref().ok().filter(|a| a.status == 429) {
+            admission.throttled(super::retry::retry_after(&answer.headers, Utc::now()));
+        }
+        outcome
     }
 
     async fn send_once(&self, url: &Url) -> Result<RawAnswer, TransportError> {
@@ -607,6 +640,11 @@ fn service_error(answer: RawAnswer, exchange: &Exchange) -> AcsError {
         details: parsed.details,
         ms_cv: exchange.ms_cv().map(str::to_string),
         retry_after: super::retry::retry_after(&answer.headers, Utc::now()),
+        location: (300..400)
+            .contains(&answer.status)
+            .then(|| super::exchange::header_value(&answer.headers, "location"))
+            .flatten()
+            .map(str::to_string),
         body: answer.body,
     }))
 }

@@ -6,6 +6,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use url::Url;
 
 use super::error::AcsError;
+use crate::sanitize::{cap_line, holds_secret, mask_secrets, quote_input};
 
 /// The api-version used when none is given.
 pub const DEFAULT_API_VERSION: &str = "2025-03-15";
@@ -47,28 +48,32 @@ impl Endpoint {
         }
         let raw =
             connection_string_part(trimmed, "endpoint").unwrap_or_else(|| trimmed.to_string());
+        let shown = quote_input(&raw);
         let mut url = Url::parse(&raw).map_err(|e| {
             AcsError::BadInput(format!(
-                "malformed endpoint {raw:?}: {e}; expected https://<resource>.communication.azure.com"
+                "malformed endpoint {shown}: {e}; expected https://<resource>.communication.azure.com"
             ))
         })?;
+        refuse_credentials(&mut url)?;
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&url) => {}
             "http" => {
                 return Err(AcsError::BadInput(format!(
-                    "refusing plain http for {raw}: the token would travel unencrypted; use https:// (http is allowed only for loopback, e.g. the emulator)"
+                    "refusing plain http for {}: the token would travel unencrypted; use https:// (http is allowed only for loopback, e.g. the emulator)",
+                    cap_line(&mask_secrets(&raw), 200)
                 )));
             }
             other => {
                 return Err(AcsError::BadInput(format!(
-                    "malformed endpoint {raw:?}: scheme {other:?} is not http(s)"
+                    "malformed endpoint {shown}: scheme {} is not http(s)",
+                    quote_input(other)
                 )));
             }
         }
         if url.host_str().is_none_or(str::is_empty) {
             return Err(AcsError::BadInput(format!(
-                "malformed endpoint {raw:?}: no host"
+                "malformed endpoint {shown}: no host"
             )));
         }
         url.set_query(None);
@@ -102,6 +107,21 @@ impl std::fmt::Display for Endpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.display())
     }
+}
+
+/// An endpoint with a user name or password (`https://user:pass@host`) is refused: the client would
+/// send them as `Authorization: Basic` next to the token, and they would show in bundles and errors.
+/// The message shows the endpoint without them.
+fn refuse_credentials(url: &mut Url) -> Result<(), AcsError> {
+    if url.username().is_empty() && url.password().is_none() {
+        return Ok(());
+    }
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Err(AcsError::BadInput(format!(
+        "the endpoint holds a user name or password (before @ in {}): remove them; the only credential is the access token",
+        quote_input(url.as_str())
+    )))
 }
 
 /// Whether a URL points at this machine.
@@ -153,7 +173,7 @@ fn thread_id_in_url(input: &str) -> Result<Option<String>, AcsError> {
         return Ok(None);
     }
     let url = Url::parse(input).map_err(|e| {
-        AcsError::BadInput(format!("malformed link {input:?}: {e}; expected a thread id such as 19:...@thread.v2 or a Teams meeting link"))
+        AcsError::BadInput(format!("malformed link {}: {e}; expected a thread id such as 19:...@thread.v2 or a Teams meeting link", quote_input(input)))
     })?;
     url.path_segments()
         .into_iter()
@@ -163,7 +183,8 @@ fn thread_id_in_url(input: &str) -> Result<Option<String>, AcsError> {
         .map(Some)
         .ok_or_else(|| {
             AcsError::BadInput(format!(
-                "no thread id in the link {input:?}: expected a Teams meeting link (https://teams.microsoft.com/l/meetup-join/19%3ameeting_...%40thread.v2/...) or a thread id"
+                "no thread id in the link {}: expected a Teams meeting link (https://teams.microsoft.com/l/meetup-join/19%3ameeting_...%40thread.v2/...) or a thread id",
+                quote_input(input)
             ))
         })
 }
@@ -194,14 +215,21 @@ fn validate_id<'a>(id: &'a str, what: &str, example: &str) -> Result<&'a str, Ac
     if id.is_empty() {
         return Err(AcsError::BadInput(format!("no {what}: expected {example}")));
     }
-    if id == "." || id == ".." {
-        return Err(AcsError::BadInput(format!(
-            "malformed {what} {id:?}: expected {example}"
-        )));
-    }
     if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(AcsError::BadInput(format!(
-            "malformed {what} {id:?}: it holds spaces or control characters; expected {example}"
+            "malformed {what} {}: it holds spaces or control characters; expected {example}",
+            quote_input(id)
+        )));
+    }
+    if id == "." || id == ".." {
+        return Err(AcsError::BadInput(format!(
+            "malformed {what} {id:?}: a path step, not an id; expected {example}"
+        )));
+    }
+    if holds_secret(id) {
+        return Err(AcsError::BadInput(format!(
+            "the {what} {} looks like an access token or key, not an id; expected {example}",
+            quote_input(id)
         )));
     }
     Ok(id)
@@ -216,7 +244,8 @@ pub fn validate_api_version(v: &str) -> Result<&str, AcsError> {
         Ok(v)
     } else {
         Err(AcsError::BadInput(format!(
-            "malformed api-version {v:?}: expected a date such as {DEFAULT_API_VERSION} or 2024-03-15-preview"
+            "malformed api-version {}: expected a date such as {DEFAULT_API_VERSION} or 2024-03-15-preview",
+            quote_input(v)
         )))
     }
 }
@@ -244,6 +273,48 @@ mod tests {
         assert!(Endpoint::parse("http://127.0.0.1:8080").is_ok());
         assert!(Endpoint::parse("http://localhost:8080").is_ok());
         assert!(Endpoint::parse("http://[::1]:8080").is_ok());
+    }
+
+    #[test]
+    fn credentials_in_the_endpoint_are_refused_without_echo() {
+        for input in [
+            "https://user:hunter2@contoso.communication.azure.com",
+            "https://user@contoso.communication.azure.com",
+            "http://:hunter2@127.0.0.1:8080",
+            "endpoint=https://u:hunter2@x.communication.azure.com/;accesskey=abc==",
+        ] {
+            let err = Endpoint::parse(input).unwrap_err().to_string();
+            assert!(err.contains("user name or password"), "{err}");
+            assert!(!err.contains("hunter2") && !err.contains("user@"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_token_in_the_wrong_field_is_not_echoed() {
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJza3lwZWlkIjoiYWNzOngifQ.c2lnbmF0dXJl";
+        let errors = [
+            Endpoint::parse(token).unwrap_err(),
+            Endpoint::parse(&format!("ftp://{token}")).unwrap_err(),
+            Endpoint::parse(&format!("http://{token}")).unwrap_err(),
+            validate_api_version(token).unwrap_err(),
+            validate_thread_id(token).unwrap_err(),
+            validate_message_id(&format!("x\u{7}{token}")).unwrap_err(),
+        ];
+        for err in errors {
+            let text = err.to_string();
+            assert!(!text.contains("eyJza3lwZWlk"), "{text}");
+            assert!(text.contains("[masked token"), "{text}");
+        }
+    }
+
+    #[test]
+    fn path_steps_are_not_ids() {
+        for id in [".", "..", " .. "] {
+            assert!(validate_thread_id(id).is_err(), "{id}");
+            assert!(validate_message_id(id).is_err(), "{id}");
+        }
+        assert!(validate_thread_id("...").is_ok());
+        assert!(validate_thread_id("19:a.b@thread.v2").is_ok());
     }
 
     #[test]

@@ -7,6 +7,13 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::sanitize::cap_line;
+
+/// How much of the service's error code and correlation vector a summary line shows.
+const MAX_CODE_SHOWN: usize = 100;
+/// How much of the service's error message (and a redirect's `Location`) a summary line shows.
+const MAX_MESSAGE_SHOWN: usize = 600;
+
 /// An error answer from the service, after retries.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServiceError {
@@ -20,29 +27,39 @@ pub struct ServiceError {
     pub ms_cv: Option<String>,
     /// How long the service asked to wait (429/503).
     pub retry_after: Option<Duration>,
+    /// Where a redirect (3xx) pointed; redirects are never followed.
+    pub location: Option<String>,
     /// The body as received, for the raw view.
     pub body: String,
 }
 
 impl ServiceError {
-    /// `403 Forbidden (Forbidden): User is not allowed ... [MS-CV: ...]`
+    /// `403 Forbidden (Forbidden): User is not allowed ... [MS-CV: ...]`. The service's code, message
+    /// and `Location` are cut to a few hundred bytes so the MS-CV stays on the line; `body` keeps all.
     pub fn summary(&self) -> String {
         let reason = status_reason(self.status);
         let mut line = format!("{} {reason}", self.status);
         if let Some(code) = &self.code {
-            line.push_str(&format!(" ({code})"));
+            line.push_str(&format!(" ({})", cap_line(code, MAX_CODE_SHOWN)));
         }
         match &self.message {
-            Some(m) if !m.trim().is_empty() => line.push_str(&format!(": {}", m.trim())),
+            Some(m) if !m.trim().is_empty() => {
+                line.push_str(&format!(": {}", cap_line(m.trim(), MAX_MESSAGE_SHOWN)));
+            }
             _ if self.body.trim().is_empty() => line.push_str(": (empty body)"),
             _ => {}
         }
         let details: Vec<String> = self.details.iter().filter_map(ErrorDetail::shown).collect();
         if !details.is_empty() {
-            line.push_str(&format!(" [{}]", details.join("; ")));
+            let joined = details.join("; ");
+            line.push_str(&format!(" [{}]", cap_line(&joined, MAX_MESSAGE_SHOWN)));
+        }
+        if let Some(location) = &self.location {
+            let location = cap_line(location, MAX_MESSAGE_SHOWN);
+            line.push_str(&format!(" (redirect to {location}, not followed)"));
         }
         if let Some(cv) = &self.ms_cv {
-            line.push_str(&format!(" [MS-CV: {cv}]"));
+            line.push_str(&format!(" [MS-CV: {}]", cap_line(cv, MAX_CODE_SHOWN)));
         }
         line
     }
@@ -64,6 +81,9 @@ pub fn status_reason(status: u16) -> &'static str {
 /// A hint for a status, as a support engineer would act on it.
 pub fn status_hint(status: u16) -> &'static str {
     match status {
+        300..=399 => {
+            "The answer is a redirect, which is never followed (the token stays with the endpoint given): check the endpoint is the resource's own https://<resource>.communication.azure.com; a proxy or gateway may have answered."
+        }
         400 => {
             "The request was rejected as malformed: check the thread/message id format and the api-version."
         }
@@ -207,7 +227,29 @@ pub enum AcsError {
     Cancelled,
 }
 
+/// How a paging error's message starts (see [`AcsError::paging`]).
+pub const NEXT_LINK_LOOP: &str = "nextLink loop";
+/// How the message of a listing stopped at `--max-pages` starts.
+pub const TOO_MANY_PAGES: &str = "too many pages";
+
 impl AcsError {
+    /// A list whose paging went wrong after a good page (a `nextLink` seen before, more pages than
+    /// allowed): no usable answer (exit 4). The items that arrived are kept by the caller.
+    pub fn paging(message: String, ms_cv: Option<String>, link: &str) -> Self {
+        Self::Decode {
+            status: 200,
+            message,
+            ms_cv,
+            body_preview: cap_line(link, 200).into_owned(),
+        }
+    }
+
+    /// Whether this is an error of [`AcsError::paging`].
+    pub fn is_paging_error(&self) -> bool {
+        matches!(self, Self::Decode { message, .. }
+            if message.starts_with(NEXT_LINK_LOOP) || message.starts_with(TOO_MANY_PAGES))
+    }
+
     /// The exit code of the contract: 2 bad input, 3 service error, 4 no usable answer.
     pub fn exit_code(&self) -> i32 {
         match self {
@@ -233,8 +275,18 @@ impl AcsError {
         }
     }
 
-    /// A hint a support engineer can act on.
+    /// A hint for the interactive inspector, which can point at its own keys.
     pub fn hint(&self) -> String {
+        match self {
+            Self::Decode { .. } if !self.is_paging_error() => {
+                "The answer was not the JSON expected: look at the raw response (r); a proxy or captive portal may have answered.".into()
+            }
+            _ => self.command_hint(),
+        }
+    }
+
+    /// A hint for the command line (and for files read later): no keys of the inspector.
+    pub fn command_hint(&self) -> String {
         match self {
             Self::BadInput(_) => "Fix the input and try again.".into(),
             Self::Service(e) => e.hint().into(),
@@ -248,8 +300,11 @@ impl AcsError {
                 "TLS failed: check the endpoint is https://<resource>.communication.azure.com and no proxy intercepts it.".into()
             }
             Self::Transport { .. } => "The connection broke: retry; a proxy or an unstable network may be in the way.".into(),
+            Self::Decode { .. } if self.is_paging_error() => {
+                "The service's paging does not end: what arrived before is kept; report the MS-CV, or raise --max-pages if the list is really that long.".into()
+            }
             Self::Decode { .. } => {
-                "The answer was not the JSON expected: look at the raw response (r); a proxy or captive portal may have answered.".into()
+                "The answer was not the JSON expected: a proxy or captive portal may have answered; the request log (--log-file) lists each request's status and MS-CV.".into()
             }
             Self::Cancelled => "Cancelled.".into(),
         }
@@ -355,5 +410,48 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(empty.summary(), "401 Unauthorized: (empty body)");
+    }
+
+    #[test]
+    fn a_huge_message_is_cut_and_the_ms_cv_stays() {
+        let e = ServiceError {
+            status: 500,
+            message: Some("x".repeat(20 * 1024 * 1024)),
+            ms_cv: Some("cv.0".into()),
+            ..Default::default()
+        };
+        let line = e.summary();
+        assert!(line.len() < 800, "{}", line.len());
+        assert!(line.ends_with("bytes more) [MS-CV: cv.0]"), "{line}");
+    }
+
+    #[test]
+    fn a_redirect_names_its_location() {
+        let e = ServiceError {
+            status: 302,
+            location: Some("https://elsewhere.example/x".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            e.summary(),
+            "302 Found: (empty body) (redirect to https://elsewhere.example/x, not followed)"
+        );
+        assert!(e.hint().contains("never followed"));
+    }
+
+    #[test]
+    fn command_line_hints_name_no_inspector_key() {
+        let decode = AcsError::Decode {
+            status: 200,
+            message: "200 but the body is not JSON".into(),
+            ms_cv: None,
+            body_preview: String::new(),
+        };
+        assert!(decode.hint().contains("(r)"));
+        assert!(!decode.command_hint().contains("(r)"));
+        let paging = AcsError::paging(format!("{NEXT_LINK_LOOP}: x"), None, "https://x");
+        assert!(paging.is_paging_error() && !decode.is_paging_error());
+        assert_eq!(paging.exit_code(), 4);
+        assert!(paging.hint().contains("paging"));
     }
 }

@@ -277,11 +277,7 @@ impl std::fmt::Debug for IdentityClient {
 impl IdentityClient {
     /// A client with a per-request timeout; 429/503 are retried with the default policy.
     pub fn new(conn: ConnectionString, timeout: Duration) -> Result<Self, AcsError> {
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .user_agent(concat!("acs-chat-inspector/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| AcsError::BadInput(format!("cannot build the HTTP client: {e}")))?;
+        let http = super::http::http_client(&conn.endpoint, timeout)?;
         Ok(Self {
             http,
             conn: Arc::new(conn),
@@ -424,6 +420,7 @@ impl Answer {
             details: parsed.details,
             ms_cv: self.ms_cv().map(str::to_string),
             retry_after: super::retry::retry_after(&self.headers, Utc::now()),
+            location: header_value(&self.headers, "location").map(str::to_string),
             body: self.body,
         }))
     }
@@ -451,12 +448,14 @@ pub fn validate_user(user: &str) -> Result<&str, AcsError> {
     let user = user.trim();
     if !user.starts_with("8:acs:") || user.len() <= "8:acs:".len() {
         return Err(AcsError::BadInput(format!(
-            "{user:?} is not an ACS user id: expected 8:acs:<resource>_<user> (a participant's rawId)"
+            "{} is not an ACS user id: expected 8:acs:<resource>_<user> (a participant's rawId)",
+            crate::sanitize::quote_input(user)
         )));
     }
     if user.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(AcsError::BadInput(format!(
-            "the user id {user:?} holds spaces or control characters"
+            "the user id {} holds spaces or control characters",
+            crate::sanitize::quote_input(user)
         )));
     }
     Ok(user)
@@ -468,7 +467,7 @@ pub fn identity_hint(err: &AcsError) -> String {
         Some(401) => "The request signature was refused: the access key is wrong or was rotated; copy the connection string again from the resource's Keys page, and check the machine's clock.".into(),
         Some(403) => "The key is not allowed to manage identities of this resource: check the connection string belongs to this resource.".into(),
         Some(404) => "No such identity in this resource: check the raw id (8:acs:<resource>_<user>) belongs to this connection string's resource.".into(),
-        _ => err.hint(),
+        _ => err.command_hint(),
     }
 }
 

@@ -33,7 +33,7 @@ pub async fn run(command: &str, limit: Duration) -> Result<AccessToken, AcsError
     if !status.success() {
         return Err(AcsError::BadInput(format!(
             "the profile's token_command failed ({status}): {}",
-            crate::sanitize::one_line(stderr.trim())
+            crate::sanitize::error_line(stderr.trim())
         )));
     }
     let token = stdout.trim();

@@ -57,6 +57,8 @@ pub struct Plan {
     pub api_version: String,
     pub timeout: Duration,
     pub retries: u32,
+    /// No listing follows more pages than this.
+    pub max_pages: usize,
     /// The profile applied, by name.
     pub profile: Option<String>,
 }
@@ -123,6 +125,7 @@ impl Plan {
             api_version: pick(&args.api_version, DEFAULT_API_VERSION, &profile.api_version),
             timeout: timeout(args, profile)?,
             retries: args.retries.min(20),
+            max_pages: args.max_pages,
             profile: args.profile.clone(),
         })
     }
@@ -167,6 +170,7 @@ impl Plan {
                 .unwrap_or_else(|| api_version.to_string()),
             timeout: profile.timeout.map_or(timeout, Duration::from_secs_f64),
             retries: RetryPolicy::default().max_retries,
+            max_pages: crate::acs::client::DEFAULT_MAX_PAGES,
             profile: Some(name.to_string()),
         })
     }
@@ -195,6 +199,7 @@ impl Plan {
             max_retries: self.retries,
             ..RetryPolicy::default()
         };
+        config.max_pages = self.max_pages;
         Ok(config)
     }
 }
@@ -257,15 +262,18 @@ pub async fn mint(
 }
 
 /// The token of `--token-file` (`-` reads standard input) or `--token` / the environment.
+/// A token file is read up to [`MAX_TOKEN_FILE`] (`--token-file /dev/zero` ends at once).
 pub fn given_token(args: &ConnectionArgs) -> Result<TokenSource, AcsError> {
     let text = match &args.token_file {
-        Some(path) if path.as_os_str() == "-" => std::io::read_to_string(std::io::stdin())
-            .map_err(|e| {
-                AcsError::BadInput(format!("cannot read the token from standard input: {e}"))
-            })?,
-        Some(path) => std::fs::read_to_string(path).map_err(|e| {
-            AcsError::BadInput(format!("cannot read --token-file {}: {e}", path.display()))
-        })?,
+        Some(path) if path.as_os_str() == "-" => {
+            read_token_text(std::io::stdin(), "standard input")?
+        }
+        Some(path) => {
+            let what = format!("--token-file {}", path.display());
+            let file = std::fs::File::open(path)
+                .map_err(|e| AcsError::BadInput(format!("cannot read {what}: {e}")))?;
+            read_token_text(file, &what)?
+        }
         None => args.token.clone().unwrap_or_default(),
     };
     let token = AccessToken::new(text);
@@ -273,6 +281,30 @@ pub fn given_token(args: &ConnectionArgs) -> Result<TokenSource, AcsError> {
         TokenSource::None
     } else {
         TokenSource::Given(token)
+    })
+}
+
+/// The most a token file may hold: ACS tokens are a few KiB.
+pub const MAX_TOKEN_FILE: u64 = 64 * 1024;
+
+/// Reads at most [`MAX_TOKEN_FILE`] bytes of UTF-8 text; more is an error, not a longer read.
+fn read_token_text(source: impl std::io::Read, what: &str) -> Result<String, AcsError> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    source
+        .take(MAX_TOKEN_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| AcsError::BadInput(format!("cannot read the token from {what}: {e}")))?;
+    if bytes.len() as u64 > MAX_TOKEN_FILE {
+        return Err(AcsError::BadInput(format!(
+            "{what} holds more than {} KiB: it should hold one access token",
+            MAX_TOKEN_FILE / 1024
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        AcsError::BadInput(format!(
+            "{what} is not text: it should hold one access token"
+        ))
     })
 }
 
@@ -369,5 +401,35 @@ fn timeout(args: &ConnectionArgs, profile: &Profile) -> Result<Duration, AcsErro
             Ok(Duration::from_secs_f64(t))
         }
         _ => args.timeout(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn token_files_are_read_up_to_64_kib() {
+        let read = |bytes: &[u8]| read_token_text(bytes, "--token-file t");
+        assert_eq!(read(b"eyJ.a.b\n").unwrap(), "eyJ.a.b\n");
+        let err = read(&vec![0u8; 10 * 1024 * 1024]).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "--token-file t holds more than 64 KiB: it should hold one access token"
+        );
+        let err = read(&[0xff, 0xfe]).unwrap_err().to_string();
+        assert!(err.contains("is not text"), "{err}");
+        #[cfg(unix)]
+        {
+            let cli = crate::cli::Cli::try_parse_from([
+                "acs-chat-inspector",
+                "--token-file",
+                "/dev/zero",
+            ])
+            .unwrap();
+            let err = given_token(&cli.connection).unwrap_err().to_string();
+            assert!(err.contains("more than 64 KiB"), "{err}");
+        }
     }
 }

@@ -15,7 +15,7 @@ use super::data::{
 };
 use super::flags::FaultKind;
 use super::generated::Generator;
-use super::{cases, hostile, teams};
+use super::{cases, hostile, many, teams};
 use crate::acs::{ChatMessageType, RetentionPolicy};
 
 const MINUTE: i64 = 60_000;
@@ -27,6 +27,8 @@ pub struct DemoOptions {
     /// `http://127.0.0.1:PORT`, for attachment URLs.
     pub base_url: String,
     pub extra_messages: Option<usize>,
+    /// `--threads N`: N more threads for the demo user ([`super::many`]).
+    pub extra_threads: usize,
     pub faults: HashSet<FaultKind>,
 }
 
@@ -59,6 +61,11 @@ impl Store {
         if let Some(count) = options.extra_messages {
             threads.push(large(count, options));
         }
+        threads.extend(many::threads(
+            options.extra_threads,
+            options.now,
+            &options.base_url,
+        ));
         Self {
             threads: threads
                 .into_iter()

@@ -6,6 +6,8 @@
 //! - [`membership`]: who was in a thread when, and so what each caller may read.
 //! - [`routes`], [`paging`], [`render`]: the read operations, their paging and per-version shapes.
 //! - [`images`]: Teams interop images (the 2024-03-15-preview image view and the attachment links).
+//! - [`many`]: `--threads N`, more threads for the demo user; [`ratelimit`]: `--rate-limit`, the
+//!   documented rate limits enforced (429 with `retry-after-ms`).
 //! - [`faults`]: latency (with `--latency-jitter-ms`, random), fail-rate and the `--fault` kinds
 //!   (which routes each one touches is listed there).
 //! - [`stats`]: counters of the run (requests per route kind, 429/503 injected, faults applied,
@@ -33,9 +35,11 @@ pub mod generated;
 pub mod hostile;
 pub mod identity;
 pub mod images;
+pub mod many;
 pub mod membership;
 pub mod paging;
 pub mod people;
+pub mod ratelimit;
 pub mod render;
 pub mod routes;
 pub mod stats;
@@ -68,6 +72,10 @@ pub struct EmulatorConfig {
     pub addr: SocketAddr,
     /// Adds a thread of this many generated messages.
     pub extra_messages: Option<usize>,
+    /// Adds this many threads for the demo user ([`many`]).
+    pub extra_threads: usize,
+    /// Refuses requests beyond the service's documented rate limits ([`ratelimit`]).
+    pub rate_limit: bool,
     pub latency: Duration,
     /// Every answer waits `latency + uniform(0..=latency_jitter)`.
     pub latency_jitter: Duration,
@@ -86,6 +94,8 @@ impl Default for EmulatorConfig {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             extra_messages: None,
+            extra_threads: 0,
+            rate_limit: false,
             latency: Duration::ZERO,
             latency_jitter: Duration::ZERO,
             fail_rate: 0.0,
@@ -101,6 +111,8 @@ impl From<&EmulatorArgs> for EmulatorConfig {
     fn from(args: &EmulatorArgs) -> Self {
         Self {
             extra_messages: args.messages,
+            extra_threads: args.threads,
+            rate_limit: args.rate_limit,
             latency: Duration::from_millis(args.latency_ms),
             latency_jitter: Duration::from_millis(args.latency_jitter_ms),
             fail_rate: args.fail_rate,
@@ -145,6 +157,7 @@ struct Inner {
     /// The Identity API's HMAC key (in the connection string).
     access_key: Vec<u8>,
     activity: activity::Activity,
+    rate_limiter: Option<ratelimit::RateLimiter>,
 }
 
 impl EmulatorState {
@@ -155,6 +168,7 @@ impl EmulatorState {
             now: config.now.unwrap_or_else(Utc::now),
             base_url: base_url.to_string(),
             extra_messages: config.extra_messages,
+            extra_threads: config.extra_threads,
             faults: config.faults.iter().copied().collect(),
         };
         Self(Arc::new(Inner {
@@ -168,6 +182,7 @@ impl EmulatorState {
             expire_after: config.expire_after,
             access_key: identity::random_access_key(),
             activity: activity::Activity::default(),
+            rate_limiter: config.rate_limit.then(ratelimit::RateLimiter::default),
         }))
     }
 
@@ -187,6 +202,11 @@ impl EmulatorState {
     /// The changes `--activity` makes (tests can make them one at a time with `step`).
     pub fn activity(&self) -> &activity::Activity {
         &self.0.activity
+    }
+
+    /// Set with `--rate-limit`.
+    pub fn rate_limiter(&self) -> Option<&ratelimit::RateLimiter> {
+        self.0.rate_limiter.as_ref()
     }
 
     /// Cancelled when the emulator stops (stalled requests end then).
@@ -247,6 +267,10 @@ pub fn app(state: EmulatorState, extra: Router) -> Router {
         .merge(identity::router(state.identity()))
         .merge(extra)
         .fallback(routes::unknown_route)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(state, faults::layer))
 }
 
@@ -331,7 +355,7 @@ pub async fn start_with(
 ) -> std::io::Result<RunningEmulator> {
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    let state = EmulatorState::new(&config, &format!("http://{addr}"));
+    let state = EmulatorState::new(&config, &format!("http://{}", advertised(addr)));
     let service = app(state.clone(), extra(&state));
     let stop = state.stop_token().clone();
     if let Some(every) = config.activity {
@@ -356,14 +380,24 @@ pub async fn start_with(
 }
 
 /// The `emulator` subcommand: one JSON line (its [`EmulatorInfo`]) on stdout, then serves until
-/// Ctrl-C or SIGTERM. Exit 0, or 2 for an address it cannot use.
-pub async fn serve_cli(addr: &str, args: &EmulatorArgs) -> i32 {
+/// Ctrl-C or SIGTERM. Exit 0, or 2 for an address it cannot use. An address other machines reach
+/// needs `allow_remote`, and is then announced on stderr.
+pub async fn serve_cli(addr: &str, allow_remote: bool, args: &EmulatorArgs) -> i32 {
     let Some(addr) = resolve_addr(addr).await else {
-        eprintln!("error: invalid --addr {addr:?}: expected IP:PORT, e.g. 127.0.0.1:0");
+        eprintln!(
+            "error: invalid --addr {}: expected IP:PORT, e.g. 127.0.0.1:0",
+            crate::sanitize::quote_input(addr)
+        );
         return 2;
     };
     if let Some(Err(e)) = args.activity.map(activity::interval) {
         eprintln!("error: {e}");
+        return 2;
+    }
+    if !addr.ip().is_loopback() && !allow_remote {
+        eprintln!(
+            "error: --addr {addr} is not a loopback address: other machines could read the emulator's data with its tokens; give --allow-remote to serve it there on purpose, or use 127.0.0.1:0"
+        );
         return 2;
     }
     let config = EmulatorConfig {
@@ -377,12 +411,42 @@ pub async fn serve_cli(addr: &str, args: &EmulatorArgs) -> i32 {
             return 2;
         }
     };
+    if !addr.ip().is_loopback() {
+        announce_remote(running.addr(), &running.info.endpoint);
+    }
     if print_info(&running.info).is_err() {
         return 4;
     }
     wait_for_stop_signal().await;
     running.shutdown().await;
     0
+}
+
+/// Says on stderr that the emulator serves beyond loopback, and how to reach it.
+fn announce_remote(bound: SocketAddr, endpoint: &str) {
+    let port = bound.port();
+    let (reach, tunnel_to) = if bound.ip().is_unspecified() {
+        (
+            format!("every network interface (port {port})"),
+            advertised(bound).ip(),
+        )
+    } else {
+        (bound.to_string(), bound.ip())
+    };
+    eprintln!(
+        "warning: the emulator serves {reach}, not only this machine: anyone who reaches it can read its data with the printed tokens. Endpoint: {endpoint}. The inspector sends tokens over plain http only to loopback: from another machine, forward the port (ssh -L {port}:{tunnel_to}:{port} HOST) and use http://127.0.0.1:{port}."
+    );
+}
+
+/// The address clients use for a listener: one bound to every interface (`0.0.0.0`, `[::]`) is
+/// reached on this machine through loopback.
+fn advertised(bound: SocketAddr) -> SocketAddr {
+    let ip = match bound.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    SocketAddr::new(ip, bound.port())
 }
 
 /// One JSON line, flushed at once: whoever started the emulator is waiting for it.

@@ -1,5 +1,6 @@
 //! What the emulator did during a run, for reliability figures: requests served, failures
-//! injected (429 and 503), faults applied, and answer statuses, per route kind.
+//! injected (429 and 503), faults applied, requests refused by `--rate-limit`, and answer statuses,
+//! per route kind.
 //!
 //! Served as JSON on `GET /_emulator/stats` (not an ACS route: no token, loopback clients only,
 //! never delayed, failed or counted itself) and returned by [`super::RunningEmulator::stats`].
@@ -24,6 +25,9 @@ pub struct RouteStats {
     pub throttled: u64,
     /// Answered 503 by `--fail-rate`.
     pub unavailable: u64,
+    /// Answered 429 by `--rate-limit`: beyond a documented rate limit.
+    #[serde(default)]
+    pub rate_limited: u64,
     /// Answers by status code (as text: JSON object keys).
     pub statuses: BTreeMap<String, u64>,
 }
@@ -46,6 +50,10 @@ pub struct EmulatorStats {
     pub routes: BTreeMap<String, RouteStats>,
     /// How often each `--fault` kind changed an answer (`stall`, `reset`, `truncate`, `garbage`).
     pub faults_applied: BTreeMap<String, u64>,
+    /// Requests refused by `--rate-limit`, by the name of the limit exceeded
+    /// (`threadReadsPerUser`...).
+    #[serde(default)]
+    pub rate_limits: BTreeMap<String, u64>,
 }
 
 /// How an answer came about, for the counters.
@@ -84,6 +92,19 @@ impl StatsRecorder {
     pub fn fault_applied(&self, kind: FaultKind) {
         let mut stats = self.0.lock().unwrap_or_else(|e| e.into_inner());
         *stats.faults_applied.entry(fault_name(kind)).or_default() += 1;
+    }
+
+    /// Counts one request on `path` refused for exceeding `limit` (its answer is recorded too).
+    pub fn rate_limited(&self, path: &str, limit: &str) {
+        let mut stats = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let stats = &mut *stats;
+        *stats.rate_limits.entry(limit.to_string()).or_default() += 1;
+        stats.total.rate_limited += 1;
+        let route = stats
+            .routes
+            .entry(route_kind(path).to_string())
+            .or_default();
+        route.rate_limited += 1;
     }
 
     pub fn snapshot(&self) -> EmulatorStats {

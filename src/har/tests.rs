@@ -87,7 +87,13 @@ fn secrets_in_answers_never_reach_the_document() {
 fn files_are_written_whole_and_private() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("run.har");
-    write_har(&path, [&exchange(Some(200), "{}")], &Scrubber::default()).unwrap();
+    write_har(
+        &path,
+        [&exchange(Some(200), "{}")],
+        &Scrubber::default(),
+        crate::files::Overwrite::Refuse,
+    )
+    .unwrap();
     let back: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(back["log"]["entries"].as_array().unwrap().len(), 1);
     #[cfg(unix)]
@@ -114,7 +120,7 @@ fn targets_are_checked_before_any_request() {
     assert!(
         check_target(dir.path(), true)
             .unwrap_err()
-            .contains("is a directory")
+            .contains("is a folder")
     );
     let existing = dir.path().join("old.har");
     std::fs::write(&existing, "x").unwrap();

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::files::{Overwrite, check_target};
 use chrono::Utc;
 
 use super::connect::connect;
@@ -16,11 +17,11 @@ use crate::export::{self, Bundle, BundleProgress};
 pub async fn bundle(
     cli: &Cli,
     thread_id: &str,
-    output: Option<&Path>,
+    output: Option<Target<'_>>,
     redact: bool,
 ) -> Result<i32, Failure> {
-    if let Some(path) = output {
-        check_output_path(path)?;
+    if let Some(target) = &output {
+        target.check()?;
     }
     let mut session = connect(cli).await?;
     session.token.thread_id = Some(thread_id.to_string());
@@ -41,15 +42,16 @@ pub async fn bundle(
     Ok(bundle.exit_code())
 }
 
-fn deliver(bundle: &Bundle, output: Option<&Path>, redact: bool) -> Result<(), Failure> {
+fn deliver(bundle: &Bundle, output: Option<Target<'_>>, redact: bool) -> Result<(), Failure> {
     let mut value = bundle.to_value();
     if redact {
         export::redact(&mut value);
     }
-    let Some(path) = output else {
+    let Some(target) = output else {
         return JsonOut::stdout().value(&value).map_err(Failure::output);
     };
-    export::write_bundle(path, &value)
+    let path = target.path;
+    export::write_bundle(path, &value, target.overwrite)
         .map_err(|e| Failure::bad_input(format!("cannot write {}: {e}", path.display())))?;
     let line = format!(
         "wrote {}: {}{}",
@@ -57,7 +59,7 @@ fn deliver(bundle: &Bundle, output: Option<&Path>, redact: bool) -> Result<(), F
         bundle.counts(),
         if redact { " (redacted)" } else { "" }
     );
-    let _ = writeln!(std::io::stderr(), "{}", crate::sanitize::one_line(&line));
+    let _ = writeln!(std::io::stderr(), "{}", crate::sanitize::error_line(&line));
     Ok(())
 }
 
@@ -94,24 +96,25 @@ fn membership_hint(bundle: &Bundle, token: &TokenContext) -> Option<String> {
     Some(diagnose(&data, &options).refusal_explanation(who))
 }
 
-/// A bundle path must be usable: refused before any request, not after the whole thread was fetched.
-fn check_output_path(path: &Path) -> Result<(), Failure> {
-    if path.is_dir() {
-        return Err(Failure::bad_input(format!(
-            "-o {}: is a directory; give a file name",
-            path.display()
-        )));
+/// Where `-o` puts the bundle, and whether `--force` lets it replace a file.
+pub struct Target<'a> {
+    path: &'a Path,
+    overwrite: Overwrite,
+}
+
+impl<'a> Target<'a> {
+    pub fn new(path: &'a Path, force: bool) -> Self {
+        let overwrite = if force {
+            Overwrite::Replace
+        } else {
+            Overwrite::Refuse
+        };
+        Self { path, overwrite }
     }
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !parent.is_dir() {
-        return Err(Failure::bad_input(format!(
-            "-o {}: the directory {} does not exist",
-            path.display(),
-            parent.display()
-        )));
+
+    /// A bundle path must be usable: refused before any request, not after the whole thread was fetched.
+    fn check(&self) -> Result<(), Failure> {
+        check_target(self.path, self.overwrite)
+            .map_err(|e| Failure::bad_input(format!("-o {}: {e}", self.path.display())))
     }
-    Ok(())
 }

@@ -7,7 +7,7 @@ use chrono::Utc;
 use crate::acs::AcsError;
 use crate::acs::time::relative;
 use crate::acs::token::TokenInfo;
-use crate::sanitize::one_line;
+use crate::sanitize::error_line;
 
 /// A failed subcommand, ready to report.
 #[derive(Debug)]
@@ -48,13 +48,14 @@ impl Failure {
         }
     }
 
-    /// Prints the error and hints (service text sanitised: it may hold escape sequences); returns the code.
+    /// Prints the error and hints; returns the code. Every line is one bounded line with secrets
+    /// masked and escape sequences shown (service text and echoed input may hold either).
     pub fn report(&self) -> i32 {
         if let Some(message) = &self.message {
             let mut err = io::stderr().lock();
-            let _ = writeln!(err, "error: {}", one_line(message));
+            let _ = writeln!(err, "error: {}", error_line(message));
             for hint in &self.hints {
-                let _ = writeln!(err, "hint: {}", one_line(hint));
+                let _ = writeln!(err, "hint: {}", error_line(hint));
             }
         }
         self.code
@@ -68,7 +69,7 @@ impl From<AcsError> for Failure {
             hints: match &e {
                 // Bad input messages already say what to do.
                 AcsError::BadInput(_) => Vec::new(),
-                other => vec![other.hint()],
+                other => vec![other.command_hint()],
             },
             message: Some(e.to_string()),
         }

@@ -52,7 +52,7 @@ async fn fetch_with(session: &Session, command: &Command) -> Result<(), Failure>
             let pager = client.list_read_receipts_as(thread_id, &list_options(list));
             print_list(session, pager.map_err(fail)?, list).await
         }
-        Command::Threads { list } => {
+        Command::Threads { list, .. } => {
             print_list(session, client.list_threads_as(&list_options(list)), list).await
         }
         _ => Ok(()),
@@ -105,6 +105,9 @@ async fn print_list(
         };
         for item in page.value.value.iter().take(max - array.items()) {
             array.push_raw(item).map_err(Failure::output)?;
+        }
+        if array.holds_too_much() {
+            progress.stop();
         }
         array.flush().map_err(Failure::output)?;
         progress.update(&format!("page {}, {} items", pager.pages(), array.items()));

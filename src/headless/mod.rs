@@ -3,6 +3,7 @@
 //! Items are printed exactly as the service sent them (field names, values, unknown fields), lists
 //! stream out page by page as one JSON array, and every failure is one `error:` line plus hints.
 
+pub mod across;
 pub mod bundle;
 pub mod cases;
 pub mod connect;
@@ -15,6 +16,7 @@ pub mod watch;
 
 use crate::acs::ChatClient;
 use crate::acs::endpoint::{validate_message_id, validate_thread_id};
+use crate::acs::scheduler::DEFAULT_CONCURRENCY;
 use crate::cli::{Cli, Command, ListArgs, TokenAction};
 use crate::har::HarRecorder;
 use failure::Failure;
@@ -92,7 +94,9 @@ pub fn flush_har() {
 
 async fn run_command(cli: &Cli, command: &Command) -> i32 {
     let outcome = match command {
-        Command::Emulator { addr } => return serve_emulator(addr, cli).await,
+        Command::Emulator { addr, allow_remote } => {
+            return crate::emulator::serve_cli(addr, *allow_remote, &cli.emulator).await;
+        }
         Command::Token {
             action: Some(TokenAction::Mint),
             ..
@@ -105,7 +109,12 @@ async fn run_command(cli: &Cli, command: &Command) -> i32 {
             thread_id,
             output,
             redact,
-        } => bundle::bundle(cli, thread_id, output.as_deref(), *redact).await,
+        } => {
+            let target = output
+                .as_deref()
+                .map(|path| bundle::Target::new(path, cli.force));
+            bundle::bundle(cli, thread_id, target, *redact).await
+        }
         Command::Diagnose {
             thread_id,
             as_identity,
@@ -116,6 +125,28 @@ async fn run_command(cli: &Cli, command: &Command) -> i32 {
         } => watch::watch(cli, thread_id, *interval).await,
         Command::Open { file, diff, .. } => cases::open(file, diff.as_deref()),
         Command::Diff { a, b } => cases::diff(a, b),
+        Command::Threads {
+            list,
+            audit: true,
+            across,
+        } => across::audit(cli, list, across).await.map(|()| 0),
+        Command::Search {
+            text,
+            from,
+            message_id,
+            max,
+            page_size,
+            across,
+        } => {
+            let args = across::SearchArgs {
+                text: text.as_deref(),
+                from: from.as_deref(),
+                message_id: message_id.as_deref(),
+                max: *max,
+                page_size: *page_size,
+            };
+            across::search(cli, &args, across).await.map(|()| 0)
+        }
         other => fetch::fetch(cli, other).await.map(|()| 0),
     };
     outcome.unwrap_or_else(|failure| failure.report())
@@ -129,6 +160,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Participants { .. } => "participants",
         Command::Receipts { .. } => "receipts",
         Command::Threads { .. } => "threads",
+        Command::Search { .. } => "search",
         Command::Bundle { .. } => "bundle",
         Command::Diagnose { .. } => "diagnose",
         Command::Token { .. } => "token",
@@ -139,11 +171,6 @@ fn command_name(command: &Command) -> &'static str {
         Command::Open { .. } => "open",
         Command::Diff { .. } => "diff",
     }
-}
-
-/// `emulator`: serves the built-in ACS Chat emulator until interrupted.
-async fn serve_emulator(addr: &str, cli: &Cli) -> i32 {
-    crate::emulator::serve_cli(addr, &cli.emulator).await
 }
 
 /// Everything the flags can get wrong, checked before any connection or request.
@@ -157,6 +184,26 @@ fn validate(command: &Command) -> Result<(), Failure> {
         ));
     }
     match command {
+        Command::Threads {
+            audit: false,
+            across,
+            ..
+        } if across.paced || across.concurrency != DEFAULT_CONCURRENCY => {
+            return Err(Failure::bad_input(
+                "--paced and --concurrency apply to threads --audit and search",
+            ));
+        }
+        Command::Threads { across, .. } => across::validate(across)?,
+        Command::Search {
+            page_size, across, ..
+        } => {
+            if *page_size == Some(0) {
+                return Err(Failure::bad_input(
+                    "--page-size 0: a page holds at least one item",
+                ));
+            }
+            across::validate(across)?;
+        }
         Command::Message { message_id, .. } => {
             validate_message_id(message_id)?;
         }
@@ -171,7 +218,8 @@ fn validate(command: &Command) -> Result<(), Failure> {
         } => {
             chrono::DateTime::parse_from_rfc3339(since.trim()).map_err(|e| {
                 Failure::bad_input(format!(
-                    "malformed --since {since:?}: {e}; expected RFC 3339 such as 2024-05-30T08:36:01Z"
+                    "malformed --since {}: {e}; expected RFC 3339 such as 2024-05-30T08:36:01Z",
+                    crate::sanitize::quote_input(since)
                 ))
             })?;
         }
@@ -185,7 +233,7 @@ fn list_of(command: &Command) -> Option<&ListArgs> {
         Command::Messages { list, .. }
         | Command::Participants { list, .. }
         | Command::Receipts { list, .. }
-        | Command::Threads { list } => Some(list),
+        | Command::Threads { list, .. } => Some(list),
         _ => None,
     }
 }

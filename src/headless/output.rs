@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, IsTerminal, Stdout, Write};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::sanitize::{escape_c1_in_json, terminal_safe_json};
+use crate::sanitize::{escape_controls_in_json, terminal_safe_json};
 
 /// JSON on stdout: pretty on a terminal, compact otherwise, one document ending in a newline.
 pub struct JsonOut<W: Write = BufWriter<Stdout>> {
@@ -51,10 +51,14 @@ impl<W: Write> JsonOut<W> {
     }
 }
 
+/// Pretty output held back beyond this goes out anyway: memory stays bounded however long the list.
+pub const PRETTY_HOLD_LIMIT: usize = 4 * 1024 * 1024;
+
 /// A JSON array being streamed; nothing is written until the first item or [`ArrayOut::finish`].
 ///
 /// Compact output (a pipe) goes out page by page. Pretty output (a terminal) is held until the end so
-/// it does not interleave with the progress line on the same terminal.
+/// it does not interleave with the progress line on the same terminal, unless it grows past
+/// [`PRETTY_HOLD_LIMIT`] (the caller then stops its progress line, see [`ArrayOut::holds_too_much`]).
 pub struct ArrayOut<'a, W: Write> {
     json: &'a mut JsonOut<W>,
     pending: Vec<u8>,
@@ -75,7 +79,7 @@ impl<W: Write> ArrayOut<'_, W> {
         self.open = true;
         self.items += 1;
         self.pending
-            .extend_from_slice(escape_c1_in_json(item.get().to_string()).as_bytes());
+            .extend_from_slice(escape_controls_in_json(item.get().to_string()).as_bytes());
         Ok(())
     }
 
@@ -100,9 +104,15 @@ impl<W: Write> ArrayOut<'_, W> {
         Ok(())
     }
 
-    /// Sends what the last page added (compact output only).
+    /// Whether pretty output held back has grown past [`PRETTY_HOLD_LIMIT`]: the next
+    /// [`ArrayOut::flush`] writes it.
+    pub fn holds_too_much(&self) -> bool {
+        self.json.pretty && self.pending.len() > PRETTY_HOLD_LIMIT
+    }
+
+    /// Sends what the last pages added (compact output, or pretty output held too long).
     pub fn flush(&mut self) -> io::Result<()> {
-        if self.json.pretty {
+        if self.json.pretty && !self.holds_too_much() {
             return Ok(());
         }
         self.json
@@ -162,6 +172,12 @@ impl Progress {
         }
     }
 
+    /// Clears the progress line and shows no more (output is about to share the terminal).
+    pub fn stop(&mut self) {
+        self.clear();
+        self.enabled = false;
+    }
+
     /// Clears the progress line so errors and the shell prompt start clean.
     pub fn clear(&mut self) {
         if std::mem::take(&mut self.shown) {
@@ -212,6 +228,22 @@ mod tests {
                 assert_eq!(streamed(&items[..n], pretty, 2), format!("{expected}\n"));
             }
         }
+    }
+
+    #[test]
+    fn pretty_output_is_held_only_up_to_its_limit() {
+        let mut json = JsonOut::new(Vec::new(), true);
+        let mut array = json.array();
+        let item = json!({"text": "x".repeat(64 * 1024)});
+        for _ in 0..200 {
+            array.push(&item).unwrap();
+            array.flush().unwrap();
+            assert!(array.pending.len() <= PRETTY_HOLD_LIMIT + 70 * 1024);
+        }
+        array.finish().unwrap();
+        let text = String::from_utf8(json.into_inner()).unwrap();
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.as_array().unwrap().len(), 200);
     }
 
     #[test]

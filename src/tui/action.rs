@@ -79,6 +79,11 @@ pub enum Answer {
     Minted(Result<MintedToken, AcsError>),
     /// The minted token was refreshed before it expired (the refresh timer is not a slot).
     Refreshed(Result<MintedToken, AcsError>),
+    /// Threads audited so far (`done`: the last of them).
+    Audit {
+        audited: Vec<(String, Result<crate::across::audit::Audit, String>)>,
+        done: bool,
+    },
     /// What fetching each image attachment gave, by attachment id.
     Images(Vec<(String, Result<crate::acs::ChatImage, String>)>),
     /// A poll of live mode: the changes it saw (none after a quiet poll), when it was answered.
@@ -170,6 +175,12 @@ pub enum Action {
     Export { redacted: bool },
     /// Write every HTTP exchange of the session as a HAR 1.2 file (tokens and keys redacted).
     ExportHar,
+    /// Audit the listed threads: membership, deletion, retention deletion date.
+    AuditThreads,
+    /// The Threads tab's next order.
+    CycleThreadSort,
+    /// The Threads tab's next filter.
+    CycleThreadFilter,
     /// Live mode on or off: watch the open thread for new, edited and deleted messages.
     ToggleLive,
     /// Take the selected participant's view (dim what they cannot see), or back to the token's.

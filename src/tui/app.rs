@@ -182,6 +182,7 @@ pub fn initial_state(cli: &Cli, plan: Option<&Plan>) -> Result<AppState, String>
         remember_as: (!cli.demo).then_some(profile.clone()),
         config_file: crate::config::Config::path().ok(),
         state_file: crate::config::State::path().ok(),
+        live_at_start: cli.demo && cli.emulator.activity.is_some(),
         ..Settings::default()
     };
     set_terminal_preferences(&mut settings, cli);

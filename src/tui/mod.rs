@@ -10,6 +10,7 @@
 
 pub mod action;
 pub mod app;
+pub mod audit;
 pub mod copy;
 pub mod findings;
 pub mod ids;

@@ -187,12 +187,17 @@ impl Tasks {
                     let count = exchanges.len();
                     let result = tokio::task::spawn_blocking(move || {
                         let scrubber = crate::scrub::Scrubber::with_literals(secrets);
-                        crate::har::write_har(&written, exchanges.iter().map(|e| &**e), &scrubber)
+                        crate::har::write_har(
+                            &written,
+                            exchanges.iter().map(|e| &**e),
+                            &scrubber,
+                            crate::files::Overwrite::NumberNew,
+                        )
                     })
                     .await
                     .map_err(|e| e.to_string())
                     .and_then(|r| r.map_err(|e| format!("cannot write {}: {e}", path.display())))
-                    .map(|()| (path, format!("{count} exchanges, HAR 1.2")));
+                    .map(|written| (written, format!("{count} exchanges, HAR 1.2")));
                     answer(&tx, request_id, Answer::Exported(result)).await;
                 };
                 self.spawn(request_id, None, work);
@@ -506,6 +511,7 @@ async fn perform(
             let pager = Ok(client.list_threads(&ListOptions::default()));
             stream(pager, id, &tx, None, Answer::ThreadsPage).await;
         }
+        Request::Audit { thread_ids } => audit(client, id, thread_ids, &tx).await,
         Request::Images { links } => {
             let mut found = Vec::new();
             for (attachment, link) in links {
@@ -515,6 +521,49 @@ async fn perform(
             answer(&tx, id, Answer::Images(found)).await;
         }
     }
+}
+
+/// Audits `thread_ids` many at once through a scheduler (within the service's rate limits, slowing
+/// down on 429), sending what is done every few threads so the columns fill in as they come.
+async fn audit(client: ChatClient, request_id: u64, thread_ids: Vec<String>, tx: &Sender<Action>) {
+    use crate::across::{DEFAULT_THREADS_AT_ONCE, ListedThread, audit::audit_thread};
+    use crate::acs::{ChatThreadItem, Pacing, Scheduler};
+    use futures::StreamExt;
+    const BATCH: usize = 8;
+    let client = client.with_scheduler(Scheduler::new(DEFAULT_THREADS_AT_ONCE, Pacing::Adaptive));
+    let mut audited = futures::stream::iter(thread_ids)
+        .map(|id| {
+            let client = client.clone();
+            async move {
+                let listed = ListedThread {
+                    raw: Default::default(),
+                    item: ChatThreadItem {
+                        id: id.clone(),
+                        ..Default::default()
+                    },
+                };
+                let result = audit_thread(&client, listed).await;
+                (id, result.map(|t| t.audit).map_err(|e| e.to_string()))
+            }
+        })
+        .buffer_unordered(DEFAULT_THREADS_AT_ONCE)
+        .chunks(BATCH);
+    let mut last = Vec::new();
+    while let Some(batch) = audited.next().await {
+        if !last.is_empty() {
+            let progress = Answer::Audit {
+                audited: std::mem::take(&mut last),
+                done: false,
+            };
+            answer(tx, request_id, progress).await;
+        }
+        last = batch;
+    }
+    let done = Answer::Audit {
+        audited: last,
+        done: true,
+    };
+    answer(tx, request_id, done).await;
 }
 
 /// Sends every page as it arrives (waiting for room in the channel); with `more`, waits for a
@@ -569,6 +618,13 @@ fn failed(request: &Request, e: crate::acs::AcsError) -> Answer {
         Request::Participants { .. } => Answer::ParticipantsPage(page(e)),
         Request::Receipts { .. } => Answer::ReceiptsPage(page(e)),
         Request::Threads => Answer::ThreadsPage(page(e)),
+        Request::Audit { thread_ids } => Answer::Audit {
+            audited: thread_ids
+                .iter()
+                .map(|id| (id.clone(), Err(e.to_string())))
+                .collect(),
+            done: true,
+        },
         Request::Images { links } => Answer::Images(
             links
                 .iter()

@@ -918,7 +918,7 @@ async fn a_hundred_thousand_messages_are_served_lazily() {
 
 #[tokio::test]
 async fn serve_cli_rejects_a_bad_address() {
-    let code = emulator::serve_cli("not an address", &EmulatorArgs::default()).await;
+    let code = emulator::serve_cli("not an address", false, &EmulatorArgs::default()).await;
     assert_eq!(code, 2);
 }
 
@@ -942,7 +942,7 @@ fn pinned_now_gives_the_same_ids() {
 fn entry_points_can_run_on_a_spawned_task() {
     fn assert_send<T: Send>(_: &T) {}
     let args = EmulatorArgs::default();
-    let serve = emulator::serve_cli("127.0.0.1:0", &args);
+    let serve = emulator::serve_cli("127.0.0.1:0", false, &args);
     assert_send(&serve);
     let start = emulator::start(EmulatorConfig::default());
     assert_send(&start);

@@ -1,12 +1,10 @@
 //! A misbehaving service: every fault kind through the subcommands, and soak runs through 30 %
 //! failures.
 
-use crate::support::headless::run_with_env;
+use crate::support::headless::{Served as Emulator, run_with_env, serve, serve_on};
 use acs_chat_inspector::cli::FaultKind;
 use acs_chat_inspector::emulator::EmulatorConfig;
-use acs_chat_inspector::emulator::RunningEmulator;
 use acs_chat_inspector::emulator::data::LUNCH_THREAD_ID;
-use acs_chat_inspector::emulator::start;
 use acs_chat_inspector::emulator::stats::EmulatorStats;
 use acs_chat_inspector::emulator::stats::STATS_PATH;
 use serde_json::Value;
@@ -20,28 +18,12 @@ const SUBCOMMANDS: [&str; 4] = ["thread", "message", "messages", "bundle"];
 /// How long `expire` tokens keep working in these tests.
 const EXPIRE_AFTER: Duration = Duration::from_millis(300);
 
-struct Emulator {
-    running: RunningEmulator,
-    _runtime: tokio::runtime::Runtime,
-}
-
 fn emulator(fault: FaultKind) -> Emulator {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let running = runtime
-        .block_on(start(EmulatorConfig {
-            faults: vec![fault],
-            expire_after: EXPIRE_AFTER,
-            ..EmulatorConfig::default()
-        }))
-        .unwrap();
-    Emulator {
-        running,
-        _runtime: runtime,
-    }
+    serve(EmulatorConfig {
+        faults: vec![fault],
+        expire_after: EXPIRE_AFTER,
+        ..EmulatorConfig::default()
+    })
 }
 
 /// One second, enough for every answer but a stalled one; 10 MB takes longer in a debug build.
@@ -216,28 +198,20 @@ fn c1_controls_arrive_escaped_in_json() {
 }
 
 /// An emulator serving on its own runtime while the test runs the binary against it.
-struct Soak {
-    running: RunningEmulator,
-    runtime: tokio::runtime::Runtime,
-}
+type Soak = Emulator;
 
 impl Soak {
     fn start(messages: usize) -> Self {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let running = runtime
-            .block_on(start(EmulatorConfig {
+        serve_on(
+            2,
+            EmulatorConfig {
                 extra_messages: Some(messages),
                 fail_rate: 0.3,
                 latency: Duration::from_millis(1),
                 latency_jitter: Duration::from_millis(4),
                 ..EmulatorConfig::default()
-            }))
-            .unwrap();
-        Self { running, runtime }
+            },
+        )
     }
 
     /// `messages <large thread>` with a log file; returns the output and the log.
@@ -344,18 +318,10 @@ fn small_pages_through_thirty_percent_failures() {
 
 #[test]
 fn the_stats_route_is_never_failed_delayed_or_counted() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let running = runtime
-        .block_on(start(EmulatorConfig {
-            fail_rate: 1.0,
-            ..EmulatorConfig::default()
-        }))
-        .unwrap();
-    let soak = Soak { running, runtime };
+    let soak = serve(EmulatorConfig {
+        fail_rate: 1.0,
+        ..EmulatorConfig::default()
+    });
     for _ in 0..3 {
         assert_eq!(soak.served_stats(), EmulatorStats::default());
     }

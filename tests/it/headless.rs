@@ -4,11 +4,8 @@
 use crate::support::headless::*;
 use acs_chat_inspector::cli::FaultKind;
 use acs_chat_inspector::emulator::EmulatorConfig;
-use acs_chat_inspector::emulator::EmulatorInfo;
-use acs_chat_inspector::emulator::RunningEmulator;
 use acs_chat_inspector::emulator::data::LUNCH_THREAD_ID;
 use acs_chat_inspector::emulator::data::SUPPORT_THREAD_ID;
-use acs_chat_inspector::emulator::start;
 use serde_json::Value;
 use std::io::BufRead;
 use std::io::BufReader;
@@ -400,29 +397,11 @@ fn token_file_dash_reads_standard_input() {
 const SEED_TEXT: &str = "Let's head out for lunch in 15 minutes.";
 
 /// An emulator serving on its own runtime while the test runs the binary against it.
-struct Emulator {
-    info: EmulatorInfo,
-    _running: RunningEmulator,
-    _runtime: tokio::runtime::Runtime,
-}
-
-fn emulator(faults: &[FaultKind]) -> Emulator {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let running = runtime
-        .block_on(start(EmulatorConfig {
-            faults: faults.to_vec(),
-            ..EmulatorConfig::default()
-        }))
-        .unwrap();
-    Emulator {
-        info: running.info.clone(),
-        _running: running,
-        _runtime: runtime,
-    }
+fn emulator(faults: &[FaultKind]) -> Served {
+    serve(EmulatorConfig {
+        faults: faults.to_vec(),
+        ..EmulatorConfig::default()
+    })
 }
 
 fn demo(args: &[&str]) -> std::process::Output {

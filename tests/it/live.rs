@@ -77,3 +77,27 @@ async fn live_mode_brings_new_messages_to_the_top_and_edits_in_place() {
     assert!(h.lp.state.live.is_none());
     assert!(h.screen().contains("live mode off"), "{}", h.screen());
 }
+
+/// `--demo --activity`: live mode turns itself on once the thread is in, and the demo moves.
+#[tokio::test]
+async fn the_demo_with_activity_starts_live_by_itself() {
+    let mut h = Emulated::starting(EmulatorConfig::default(), |s, _| {
+        s.settings.live_interval = Duration::from_millis(50);
+        s.settings.live_at_start = true;
+        app::start(s)
+    })
+    .await;
+    h.until("live mode", |s| s.live.is_some()).await;
+    assert!(!h.lp.state.settings.live_at_start, "only once");
+    let before = h.lp.state.timeline.data.loaded();
+    let added = step(&h);
+    h.until("the new message", |s| {
+        s.timeline.data.loaded() == before + 1
+    })
+    .await;
+    let top = h.lp.state.timeline.data.entry(0).unwrap().message();
+    assert_eq!(top.id, added.message_id);
+    // w still turns it off.
+    h.key(KeyCode::Char('w')).await;
+    assert!(h.lp.state.live.is_none());
+}

@@ -715,3 +715,48 @@ fn moving_up_stops_following_the_end() {
     update(&mut s, Action::ScrollUp);
     assert!(!s.timeline.follow_end);
 }
+
+/// A token pasted into the thread field, or echoed back by a service: the screen never shows it.
+#[test]
+fn a_token_in_the_wrong_place_is_masked_on_screen() {
+    use crate::support::tokens::{holds_jwt, valid_now};
+    use acs_chat_inspector::tui::state::Level;
+    let token = valid_now();
+    let below_fields = |s: &AppState| -> String {
+        render_at(s, 120, 40)
+            .lines()
+            .skip(4)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut s = filled(120, 40, false);
+    s.set_value(Field::Thread, &token);
+    // Enter with a token for a thread id: the status names the mistake, the token masked.
+    s.focus = Focus::Field(Field::Thread);
+    press(&mut s, KeyCode::Enter);
+    let error = s
+        .input_error
+        .clone()
+        .expect("a token is not a thread id")
+        .text;
+    assert!(error.contains("looks like an access token"), "{error}");
+    let shown = below_fields(&s);
+    assert!(shown.contains("masked token"), "{shown}");
+    assert!(!holds_jwt(&shown), "{shown}");
+
+    s.input_error = None;
+    s.notify(Level::Warn, format!("the service echoed {token}"));
+    let shown = below_fields(&s);
+    assert!(
+        shown.contains("the service echoed [masked token"),
+        "{shown}"
+    );
+    assert!(!holds_jwt(&shown), "{shown}");
+
+    s.loads.set(
+        Slot::Thread,
+        LoadStatus::Failed(AcsError::BadInput(format!("bad thread id {token}"))),
+    );
+    let shown = below_fields(&s);
+    assert!(!holds_jwt(&shown), "{shown}");
+}

@@ -9,6 +9,7 @@ fn store() -> Store {
         now: Utc::now(),
         base_url: "http://127.0.0.1:1".into(),
         extra_messages: None,
+        extra_threads: 0,
         faults: HashSet::new(),
     })
 }

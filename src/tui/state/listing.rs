@@ -13,17 +13,38 @@ pub struct Listing<T> {
     pub pages: Vec<Arc<Exchange>>,
     /// Index of the first item of each page.
     pub page_starts: Vec<usize>,
+    /// The selected position among the items shown.
     pub selected: usize,
     /// The items are a previous load's, kept while a refresh runs: its first page replaces them.
     pub stale: bool,
+    /// The items shown, in order, as indexes into `items`, when the list is sorted or filtered;
+    /// `None` shows every item as it arrived.
+    pub shown: Option<Vec<usize>>,
 }
 
 impl<T> Listing<T> {
+    /// How many items are shown.
+    pub fn shown_len(&self) -> usize {
+        self.shown.as_ref().map_or(self.items.len(), Vec::len)
+    }
+
+    /// The index into `items` of the item shown at `position`.
+    pub fn index_at(&self, position: usize) -> Option<usize> {
+        match &self.shown {
+            Some(order) => order.get(position).copied(),
+            None => (position < self.items.len()).then_some(position),
+        }
+    }
+
+    /// The item shown at `position`.
+    pub fn shown_at(&self, position: usize) -> Option<&T> {
+        self.items.get(self.index_at(position)?)
+    }
+
     /// The exchange the selected item came from.
     pub fn selected_page(&self) -> Option<&Arc<Exchange>> {
-        let page = self
-            .page_starts
-            .partition_point(|&start| start <= self.selected);
+        let index = self.index_at(self.selected)?;
+        let page = self.page_starts.partition_point(|&start| start <= index);
         self.pages.get(page.saturating_sub(1))
     }
 
@@ -42,7 +63,7 @@ impl<T> Listing<T> {
     }
 
     pub fn selected_item(&self) -> Option<&T> {
-        self.items.get(self.selected)
+        self.shown_at(self.selected)
     }
 }
 
@@ -54,6 +75,7 @@ impl<T> Default for Listing<T> {
             page_starts: Vec::new(),
             selected: 0,
             stale: false,
+            shown: None,
         }
     }
 }

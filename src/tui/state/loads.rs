@@ -21,10 +21,12 @@ pub enum Slot {
     Mint,
     /// The image attachments of the shown message, fetched for their type and size.
     Images,
+    /// The audit of the user's threads (the Threads tab's columns).
+    Audit,
 }
 
 impl Slot {
-    pub const ALL: [Slot; 10] = [
+    pub const ALL: [Slot; 11] = [
         Slot::Thread,
         Slot::Message,
         Slot::Timeline,
@@ -35,6 +37,7 @@ impl Slot {
         Slot::Credentials,
         Slot::Mint,
         Slot::Images,
+        Slot::Audit,
     ];
 
     /// What the status line calls it while it loads.
@@ -50,6 +53,7 @@ impl Slot {
             Slot::Credentials => "token",
             Slot::Mint => "minted token",
             Slot::Images => "images",
+            Slot::Audit => "audit",
         }
     }
 

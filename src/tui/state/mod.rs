@@ -162,6 +162,8 @@ pub struct Settings {
     pub clipboard: crate::system_clipboard::Setup,
     /// Live mode's wait between polls while the thread changes (it grows while nothing does).
     pub live_interval: Duration,
+    /// Live mode turns itself on once the first thread is loaded (`--demo --activity`).
+    pub live_at_start: bool,
 }
 
 impl Default for Settings {
@@ -179,6 +181,7 @@ impl Default for Settings {
             mouse: true,
             clipboard: Default::default(),
             live_interval: crate::watch::DEFAULT_INTERVAL,
+            live_at_start: false,
         }
     }
 }
@@ -247,6 +250,8 @@ pub struct AppState {
     pub as_identity: Option<String>,
     /// What fetching image attachments found, by attachment id.
     pub images: super::view::attachments::FetchedImages,
+    /// The Threads tab's audit (`A`), sort and filter.
+    pub thread_audit: super::audit::ThreadAudit,
 }
 
 /// Live mode: the watch running on the open thread and what it has brought.
@@ -301,6 +306,7 @@ impl AppState {
             findings: None,
             as_identity: None,
             images: Default::default(),
+            thread_audit: Default::default(),
         };
         state.sync_field_styles();
         state
@@ -379,11 +385,13 @@ impl AppState {
             .map(|l| l.exchange.clone())
     }
 
-    /// Shows a notice on the status line and keeps it in the history.
+    /// Shows a notice on the status line and keeps it in the history; anything in it that looks
+    /// like a token or key is masked.
     pub fn notify(&mut self, level: Level, text: impl Into<String>) {
+        let text: String = text.into();
         let notice = Notice {
             level,
-            text: text.into(),
+            text: crate::sanitize::mask_secrets(&text).into_owned(),
             at: self.now,
         };
         if self.notices.len() >= MAX_NOTICES {
@@ -395,7 +403,7 @@ impl AppState {
 
     /// Refuses a fetch: the message, kept in the history, and the field to fix.
     pub fn refuse(&mut self, field: Option<Field>, text: impl Into<String>) {
-        let text = text.into();
+        let text = crate::sanitize::mask_secrets(&text.into()).into_owned();
         self.notify(Level::Error, text.clone());
         self.input_error = Some(InputError { field, text });
     }

@@ -24,8 +24,16 @@ pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Ve
         state.export_progress = Some(text);
         return vec![];
     }
+    if let Answer::Audit {
+        audited,
+        done: false,
+    } = answer
+    {
+        return super::threads::audited(state, audited, false);
+    }
     state.retry = None;
-    let effects = take(state, slot, answer);
+    let mut effects = take(state, slot, answer);
+    effects.extend(live_at_start(state));
     // The diagnosis follows the panels once they have settled (and while its tab is shown).
     if matches!(
         slot,
@@ -35,6 +43,17 @@ pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Ve
         crate::tui::findings::refresh(state);
     }
     effects
+}
+
+/// `--demo --activity`: live mode starts by itself once the thread and its newest messages are in,
+/// so the demo is seen moving.
+fn live_at_start(state: &mut AppState) -> Vec<Effect> {
+    let ready = state.thread.is_some() && !state.timeline.data.is_empty();
+    if !(state.settings.live_at_start && ready && state.live.is_none()) {
+        return vec![];
+    }
+    state.settings.live_at_start = false;
+    super::live::toggle(state)
 }
 
 /// The slot that awaited the answer takes it.
@@ -67,6 +86,7 @@ fn take(state: &mut AppState, slot: Slot, answer: Answer) -> Vec<Effect> {
         }
         Answer::ThreadsPage(page) => {
             list_page(state, slot, page, |s| &mut s.threads);
+            super::threads::reorder(state);
             vec![]
         }
         Answer::Exported(result) => {
@@ -74,6 +94,7 @@ fn take(state: &mut AppState, slot: Slot, answer: Answer) -> Vec<Effect> {
             vec![]
         }
         Answer::Credentials(result) => credentials_resolved(state, result),
+        Answer::Audit { audited, done } => super::threads::audited(state, audited, done),
         Answer::Images(found) => {
             state.loads.set(Slot::Images, LoadStatus::Loaded);
             state.images.extend(found);

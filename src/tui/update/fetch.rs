@@ -218,6 +218,7 @@ pub(super) fn clear_fetched(state: &mut AppState) {
     state.participants = Listing::default();
     state.receipts = Listing::default();
     state.threads = Listing::default();
+    state.thread_audit.audits.clear();
     state.detail_scroll = 0;
 }
 
@@ -282,7 +283,9 @@ pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
     let path = state
         .settings
         .export_dir
-        .join(crate::export::bundle_file_name(&thread_id, state.now));
+        .join(crate::export::bundle_file_name(
+            &thread_id, state.now, redacted,
+        ));
     state.export_progress = None;
     let kind = if redacted {
         "redacted bundle"

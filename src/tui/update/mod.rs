@@ -5,6 +5,7 @@
 //! - [`navigate`]: focus, tabs, scrolling, the timeline's cursor, filter and jump, typing.
 //! - [`overlay`]: the overlay stack: help, copy menu, raw view, request log.
 //! - [`profiles`]: the profile picker, credentials, minted tokens and their refresh.
+//! - [`threads`]: the Threads tab's audit, sort and filter.
 
 mod answers;
 mod fetch;
@@ -14,6 +15,7 @@ mod mouse;
 mod navigate;
 mod overlay;
 mod profiles;
+mod threads;
 
 use std::sync::Arc;
 
@@ -54,6 +56,10 @@ pub enum Request {
     Images {
         links: Vec<(String, String)>,
     },
+    /// Membership, deletion and retention of these threads, many at once within the rate limits.
+    Audit {
+        thread_ids: Vec<String>,
+    },
 }
 
 impl Request {
@@ -67,6 +73,7 @@ impl Request {
             Request::Receipts { .. } => Slot::Receipts,
             Request::Threads => Slot::Threads,
             Request::Images { .. } => Slot::Images,
+            Request::Audit { .. } => Slot::Audit,
         }
     }
 }
@@ -248,6 +255,9 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::ToggleLive => live::toggle(state),
         Action::ViewAs => navigate::view_as(state),
         Action::FetchImages => fetch::fetch_images(state),
+        Action::AuditThreads => threads::audit(state),
+        Action::CycleThreadSort => threads::cycle_sort(state),
+        Action::CycleThreadFilter => threads::cycle_filter(state),
         Action::OpenProfiles => profiles::open_profiles(state),
         Action::ProfilesLoaded { path, result } => profiles::profiles_loaded(state, path, result),
         Action::MintForParticipant => profiles::mint_for_participant(state),

@@ -295,7 +295,7 @@ pub(super) fn step(value: usize, delta: isize, max: usize) -> usize {
 }
 
 pub(super) fn step_list<T>(list: &mut Listing<T>, delta: isize) {
-    list.selected = step(list.selected, delta, list.items.len().saturating_sub(1));
+    list.selected = step(list.selected, delta, list.shown_len().saturating_sub(1));
 }
 
 pub(super) fn move_timeline(state: &mut AppState, delta: isize) -> Vec<Effect> {

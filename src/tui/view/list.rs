@@ -32,8 +32,8 @@ pub fn render<T>(
     let [top, bottom] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(area);
     let body_rows = top.height.saturating_sub(1) as usize;
-    let range = window(list.items.len(), list.selected, 0, body_rows);
-    let below = list.items.len().saturating_sub(range.end);
+    let range = window(list.shown_len(), list.selected, 0, body_rows);
+    let below = list.shown_len().saturating_sub(range.end);
     let more = if below > 0 {
         format!(" · ↓ {below} more")
     } else {
@@ -49,8 +49,11 @@ pub fn render<T>(
     ))];
     let width = usize::from(top.width).saturating_sub(2);
     for i in range {
+        let Some(item) = list.shown_at(i) else {
+            continue;
+        };
         let selected = i == list.selected;
-        let mut line = row(&list.items[i], selected, width);
+        let mut line = row(item, selected, width);
         line.spans
             .insert(0, Span::raw(if selected { "▶ " } else { "  " }));
         if selected {
@@ -59,16 +62,15 @@ pub fn render<T>(
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), top);
-    let selected = list
-        .items
-        .get(list.selected)
-        .map(&detail)
-        .unwrap_or_default();
+    let selected = list.selected_item().map(&detail).unwrap_or_default();
     frame.render_widget(Paragraph::new(selected).wrap(Wrap { trim: false }), bottom);
 }
 
 fn count<T>(state: &AppState, list: &Listing<T>, slot: Slot) -> String {
-    let n = list.items.len();
+    let n = match list.shown_len() {
+        shown if shown == list.items.len() => shown.to_string(),
+        shown => format!("{shown} of {}", list.items.len()),
+    };
     match state.status(slot) {
         LoadStatus::Loading { .. } => format!("{n} so far {}", spinner(state)),
         LoadStatus::Failed(e) if list.stale => format!(
@@ -77,6 +79,6 @@ fn count<T>(state: &AppState, list: &Listing<T>, slot: Slot) -> String {
         ),
         LoadStatus::Failed(e) => format!("{n}, then failed: {}", one_line(&e.to_string())),
         LoadStatus::Cancelled => format!("{n}, cancelled"),
-        _ => format!("{n}"),
+        _ => n,
     }
 }

@@ -32,7 +32,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use crate::sanitize::one_line;
+use crate::sanitize::{mask_secrets, one_line};
 
 use super::action::Action;
 use super::keymap::{self, Context};
@@ -373,14 +373,15 @@ pub fn heading(title: &str) -> Line<'static> {
     ))
 }
 
-/// `label: value`, the value sanitized.
+/// `label: value`, the value sanitized, and anything that looks like a token or key masked
+/// (a service or a mistyped field can echo one).
 pub fn field(label: &str, value: &str) -> Line<'static> {
     Line::from(vec![
         Span::styled(
             format!("{:<13}", one_line(label)),
             Style::default().fg(Color::Gray),
         ),
-        Span::raw(one_line(value).into_owned()),
+        Span::raw(one_line(&mask_secrets(value)).into_owned()),
     ])
 }
 
@@ -393,7 +394,7 @@ pub fn long_field(label: &str, value: &str, width: u16) -> Vec<Line<'static>> {
 /// [`long_field`] with labels `label_width` columns wide.
 pub fn long_field_in(label: &str, value: &str, width: u16, label_width: u16) -> Vec<Line<'static>> {
     let room = usize::from(width.saturating_sub(label_width)).max(10);
-    let chars: Vec<char> = one_line(value).chars().collect();
+    let chars: Vec<char> = one_line(&mask_secrets(value)).chars().collect();
     if chars.is_empty() {
         return vec![field(label, "")];
     }

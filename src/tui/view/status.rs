@@ -173,7 +173,10 @@ fn message(state: &AppState) -> Line<'static> {
             _ => String::new(),
         };
         return Line::from(Span::styled(
-            format!(" ✗ {}{fix}", one_line(&error.text)),
+            format!(
+                " ✗ {}{fix}",
+                one_line(&crate::sanitize::mask_secrets(&error.text))
+            ),
             Style::default().fg(Color::Red).bold(),
         ));
     }

@@ -260,3 +260,32 @@ pub fn page(items: &[String], next_link: Option<String>) -> String {
         None => format!(r#"{{"value":[{}]}}"#, items.join(",")),
     }
 }
+
+/// An emulator serving on a runtime of its own while a test runs the binary against it.
+pub struct Served {
+    pub info: acs_chat_inspector::emulator::EmulatorInfo,
+    pub running: acs_chat_inspector::emulator::RunningEmulator,
+    /// Serves the emulator; tests may run their own requests on it too.
+    pub runtime: tokio::runtime::Runtime,
+}
+
+pub fn serve(config: acs_chat_inspector::emulator::EmulatorConfig) -> Served {
+    serve_on(1, config)
+}
+
+/// [`serve`] on a runtime of `workers` threads.
+pub fn serve_on(workers: usize, config: acs_chat_inspector::emulator::EmulatorConfig) -> Served {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .unwrap();
+    let running = runtime
+        .block_on(acs_chat_inspector::emulator::start(config))
+        .unwrap();
+    Served {
+        info: running.info.clone(),
+        running,
+        runtime,
+    }
+}

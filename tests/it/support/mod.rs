@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod emulator;
 pub mod headless;
+pub mod hostile;
 pub mod pty;
 pub mod tokens;
 pub mod tui;

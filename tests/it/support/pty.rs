@@ -55,6 +55,34 @@ impl PtySession {
         env: &[(&str, &str)],
         cwd: Option<&std::path::Path>,
     ) -> Self {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
+        cmd.args(args);
+        Self::spawn_command(cmd, cols, rows, env, cwd)
+    }
+
+    /// Starts the binary in the terminal with its stderr going to `file` instead (a log, a pipe).
+    pub fn spawn_with_stderr_to(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        file: &std::path::Path,
+    ) -> Self {
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args(["-c", "exec \"$0\" \"$@\" 2>\"$STDERR_FILE\""]);
+        cmd.arg(super::hostile::binary());
+        cmd.args(args);
+        cmd.env("STDERR_FILE", file);
+        Self::spawn_command(cmd, cols, rows, env, None)
+    }
+
+    fn spawn_command(
+        mut cmd: CommandBuilder,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+        cwd: Option<&std::path::Path>,
+    ) -> Self {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -63,8 +91,6 @@ impl PtySession {
                 pixel_height: 0,
             })
             .expect("open a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_acs-chat-inspector"));
-        cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         let home = tempfile::tempdir().expect("a temporary home");
         cmd.env("XDG_STATE_HOME", home.path().join("state"));

@@ -1,0 +1,102 @@
+//! The Threads tab's audit (`A`), sort (`O`) and filter (`f`).
+
+use crate::across::audit::Audit;
+
+use super::super::state::{AppState, DetailTab, Level, LoadStatus, Slot};
+use super::fetch::validate;
+use super::navigate::show_tab;
+use super::{Effect, Request};
+
+/// `A`: audits every listed thread; the columns fill in as threads are done.
+pub(super) fn audit(state: &mut AppState) -> Vec<Effect> {
+    show_tab(state, DetailTab::Threads);
+    if state.threads.items.is_empty() {
+        state.notify(
+            Level::Info,
+            "no threads listed yet: with the thread field empty, Enter lists the token user's threads",
+        );
+        return vec![];
+    }
+    let target = match validate(state) {
+        Ok(target) => target,
+        Err(refusal) => return super::fetch::refuse(state, refusal),
+    };
+    let mut effects: Vec<Effect> = state
+        .loads
+        .cancel(|s| s == Slot::Audit)
+        .into_iter()
+        .map(Effect::Cancel)
+        .collect();
+    state.thread_audit.audits.clear();
+    let thread_ids = state.threads.items.iter().map(|t| t.id.clone()).collect();
+    let request_id = state.start(Slot::Audit);
+    effects.push(Effect::Fetch {
+        request_id,
+        config: Box::new(target.config),
+        request: Request::Audit { thread_ids },
+    });
+    effects
+}
+
+/// Threads audited: their columns fill in, and the order and filter take them into account.
+pub(super) fn audited(
+    state: &mut AppState,
+    audited: Vec<(String, Result<Audit, String>)>,
+    done: bool,
+) -> Vec<Effect> {
+    state.thread_audit.audits.extend(audited);
+    if done {
+        state.loads.set(Slot::Audit, LoadStatus::Loaded);
+        let failed = state
+            .thread_audit
+            .audits
+            .values()
+            .filter(|a| a.is_err())
+            .count();
+        let total = state.thread_audit.audits.len();
+        let text = match failed {
+            0 => format!("{total} threads audited"),
+            n => format!("{total} threads audited, {n} failed (their rows say so)"),
+        };
+        state.notify(Level::Info, text);
+    }
+    reorder(state);
+    vec![]
+}
+
+/// `O`: the next order.
+pub(super) fn cycle_sort(state: &mut AppState) -> Vec<Effect> {
+    state.thread_audit.sort = state.thread_audit.sort.next();
+    show_tab(state, DetailTab::Threads);
+    reorder(state);
+    state.notify(
+        Level::Info,
+        format!("threads sorted by {}", state.thread_audit.sort.name()),
+    );
+    vec![]
+}
+
+/// `f`: the next filter; filters other than deletion need the audit.
+pub(super) fn cycle_filter(state: &mut AppState) -> Vec<Effect> {
+    state.thread_audit.filter = state.thread_audit.filter.next();
+    show_tab(state, DetailTab::Threads);
+    reorder(state);
+    let filter = state.thread_audit.filter.name();
+    let text = if state.thread_audit.audits.is_empty() && filter != "all" {
+        let key = super::super::keymap::key(
+            super::super::keymap::Context::Results,
+            &super::super::action::Action::AuditThreads,
+        );
+        format!("threads: {filter} (this needs the audit: {key} runs it)")
+    } else {
+        format!("threads: {filter}")
+    };
+    state.notify(Level::Info, text);
+    vec![]
+}
+
+/// Applies the order and filter to the listed threads (after a page, an audit, a change).
+pub(super) fn reorder(state: &mut AppState) {
+    let now = state.now;
+    state.thread_audit.apply(&mut state.threads, now);
+}
