@@ -66,6 +66,13 @@ pub enum Answer {
         audited: Vec<(String, Result<crate::across::audit::Audit, String>)>,
         done: bool,
     },
+    /// Search matches so far, with how many threads were searched and could not be read.
+    Searched {
+        found: Vec<crate::tui::search::SearchHit>,
+        searched: usize,
+        unreadable: usize,
+        done: bool,
+    },
     /// What fetching each image attachment gave, by attachment id.
     Images(Vec<(String, Result<crate::acs::ChatImage, String>)>),
     /// A poll of live mode: the changes it saw (none after a quiet poll), when it was answered.
@@ -143,6 +150,8 @@ pub enum Action {
     Export { redacted: bool },
     /// Write every HTTP exchange of the session as a HAR 1.2 file (tokens and keys redacted).
     ExportHar,
+    /// Search every thread of the user (a prompt).
+    StartSearch,
     /// Audit the listed threads: membership, deletion, retention deletion date.
     AuditThreads,
     /// The Threads tab's next order.

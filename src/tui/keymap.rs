@@ -29,10 +29,12 @@ pub enum Context {
     Overlay,
     /// While the filter or jump prompt is open (every other key is typed into it).
     Prompt,
+    /// While the matches of a search across threads are shown.
+    Search,
 }
 
 impl Context {
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 11] = [
         Context::Anywhere,
         Context::Field,
         Context::Results,
@@ -42,6 +44,7 @@ impl Context {
         Context::Log,
         Context::CopyMenu,
         Context::Profiles,
+        Context::Search,
         Context::Help,
     ];
 
@@ -56,6 +59,7 @@ impl Context {
             Context::Log => &[Log, Overlay],
             Context::CopyMenu => &[CopyMenu, Overlay],
             Context::Profiles => &[Profiles, Overlay],
+            Context::Search => &[Search, Overlay],
             Context::Prompt => &[Prompt],
             Context::Anywhere => &[Anywhere],
             Context::Overlay => &[Overlay],
@@ -77,8 +81,11 @@ impl Context {
             Context::Log => "In the request log",
             Context::CopyMenu => "In the copy menu",
             Context::Profiles => "In the profile picker",
-            Context::Overlay => "In any overlay (help, raw view, request log, copy menu, profiles)",
-            Context::Prompt => "In the filter / jump prompt",
+            Context::Overlay => {
+                "In any overlay (help, raw view, request log, copy menu, profiles, search)"
+            }
+            Context::Prompt => "In the filter / jump / search prompt",
+            Context::Search => "In the search results",
         }
     }
 }
@@ -135,7 +142,9 @@ const fn bind(
     }
 }
 
-use Context::{Anywhere, CopyMenu, Field, Help, Log, Overlay, Profiles, Prompt, Raw, Results};
+use Context::{
+    Anywhere, CopyMenu, Field, Help, Log, Overlay, Profiles, Prompt, Raw, Results, Search,
+};
 use KeyCode as K;
 
 /// Every key the inspector knows, one line each.
@@ -173,6 +182,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('6')], "6", Action::ShowTab(DetailTab::Token), "the token, decoded offline (never shown in clear)"),
     bind(Results, &[ch('7'), ch('F')], "7 / F", Action::ShowTab(DetailTab::Findings), "findings: who sees what, and why (Enter shows the evidence)"),
     bind(Results, &[ch('i')], "i", Action::FetchImages, "the shown message's image attachments: type, size, dimensions (with the token)"),
+    bind(Results, &[ch('S')], "S", Action::StartSearch, "search every thread of the user: text, from:RAWID, id:MESSAGE_ID"),
     bind(Results, &[ch('A')], "A", Action::AuditThreads, "audit the user's threads: membership, deletion, retention (Threads tab)"),
     bind(Results, &[ch('O')], "O", Action::CycleThreadSort, "threads: sort as listed / by retention deletion / left first / by topic"),
     bind(Results, &[ch('f')], "f", Action::CycleThreadFilter, "threads: show all / left / deleting soon / deleted"),
@@ -202,6 +212,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(Profiles, &[plain(K::Enter)], "Enter", Action::Activate, "apply the profile / open the recent thread"),
     bind(Profiles, &[ch('P')], "P", Action::OpenProfiles, "close the profile picker"),
     bind(Log, &[ch('l')], "l", Action::ToggleLog, "close the request log"),
+    bind(Search, &[plain(K::Enter)], "Enter", Action::Activate, "open the thread at this message"),
+    bind(Search, &[ch('S')], "S", Action::StartSearch, "search again"),
     bind(Log, &[plain(K::Enter)], "Enter", Action::Activate, "raw view of the selected exchange"),
     bind(Overlay, &[plain(K::Esc)], "Esc", Action::Cancel, "close"),
     bind(Overlay, &[ch('q')], "q", Action::Quit, "quit"),

@@ -16,6 +16,7 @@ pub mod keymap;
 pub mod offline;
 pub mod raw;
 pub mod raw_view;
+pub mod search;
 pub mod state;
 pub mod tasks;
 pub mod terminal;

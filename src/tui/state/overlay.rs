@@ -13,6 +13,8 @@ use super::profiles::ProfilePicker;
 pub enum PromptKind {
     Filter,
     Jump,
+    /// Search every thread of the user.
+    Search,
 }
 
 #[derive(Debug)]
@@ -34,6 +36,8 @@ pub enum Overlay {
     Log(usize),
     Profiles(ProfilePicker),
     Prompt(Prompt),
+    /// The matches of the last search across threads (kept in the state as they arrive).
+    Search,
 }
 
 impl Overlay {
@@ -46,6 +50,7 @@ impl Overlay {
             Overlay::Log(_) => Context::Log,
             Overlay::Profiles(_) => Context::Profiles,
             Overlay::Prompt(_) => Context::Prompt,
+            Overlay::Search => Context::Search,
         }
     }
 }

@@ -197,7 +197,16 @@ fn cancel_fetched(state: &mut AppState) -> Vec<Effect> {
 
 /// Esc outside fields: close the top overlay, else cancel loading, else clear the filter.
 pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
-    if state.overlays.pop().is_some() {
+    if let Some(closed) = state.overlays.pop() {
+        // Closing the search's matches stops the search too.
+        if matches!(closed, Overlay::Search) {
+            return state
+                .loads
+                .cancel(|s| s == Slot::Search)
+                .into_iter()
+                .map(Effect::Cancel)
+                .collect();
+        }
         return vec![];
     }
     if state.is_loading() || state.timeline.page_pending {

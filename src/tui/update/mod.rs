@@ -5,7 +5,7 @@
 //! - [`navigate`]: focus, tabs, scrolling, the timeline's cursor, filter and jump, typing.
 //! - [`overlay`]: the overlay stack: help, copy menu, raw view, request log.
 //! - [`profiles`]: the profile picker, credentials, minted tokens and their refresh.
-//! - [`threads`]: the Threads tab's audit, sort and filter.
+//! - [`threads`]: across the user's threads: the Threads tab's audit, sort and filter, and search.
 
 mod answers;
 mod fetch;
@@ -58,6 +58,8 @@ pub enum Request {
     Audit {
         thread_ids: Vec<String>,
     },
+    /// Messages matching across every thread of the user, many threads at once.
+    Search(crate::tui::search::SearchQuery),
 }
 
 impl Request {
@@ -72,6 +74,7 @@ impl Request {
             Request::Threads => Slot::Threads,
             Request::Images { .. } => Slot::Images,
             Request::Audit { .. } => Slot::Audit,
+            Request::Search(_) => Slot::Search,
         }
     }
 }
@@ -197,6 +200,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Last => navigate::scroll(state, isize::MAX / 2),
         Action::StartFilter => navigate::open_prompt(state, super::state::PromptKind::Filter),
         Action::StartJump => navigate::open_prompt(state, super::state::PromptKind::Jump),
+        Action::StartSearch => navigate::open_prompt(state, super::state::PromptKind::Search),
         Action::PromptSubmit => navigate::submit_prompt(state),
         Action::ToggleOrder => navigate::toggle_order(state),
         Action::CycleApiVersion => cycle_api_version(state),

@@ -42,6 +42,7 @@ pub(super) fn activate(state: &mut AppState) -> Vec<Effect> {
             return target.map_or_else(Vec::new, |t| copy_target(state, t));
         }
         Some(Overlay::Log(selected)) => return open_logged(state, *selected),
+        Some(Overlay::Search) => return super::threads::open_hit(state),
         _ => {}
     }
     match state.focus {
@@ -196,6 +197,12 @@ pub(super) fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
             *selected = step(*selected, delta, exchanges.saturating_sub(1));
         }
         Some(Overlay::Prompt(_)) => {}
+        Some(Overlay::Search) => {
+            if let Some(results) = &mut state.search {
+                let last = results.found.len().saturating_sub(1);
+                results.selected = step(results.selected, delta, last);
+            }
+        }
         None if state.focus == Focus::Details => return scroll_detail(state, delta),
         None => return move_timeline(state, delta),
     }
@@ -307,6 +314,7 @@ pub(super) fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
     match prompt.kind {
         PromptKind::Filter => apply_filter(state, &text),
         PromptKind::Jump => jump(state, &text),
+        PromptKind::Search => super::threads::search(state, &text),
     }
 }
 

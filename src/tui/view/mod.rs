@@ -17,6 +17,7 @@ pub mod profiles;
 pub mod raw;
 pub mod receipts;
 pub mod retention;
+pub mod search;
 pub mod status;
 pub mod thread;
 pub mod threads;
@@ -55,6 +56,7 @@ pub fn render(state: &AppState, frame: &mut Frame) {
             Overlay::Raw(view) => raw::render(view, frame, area),
             Overlay::Log(selected) => log::render(state, *selected, frame, area),
             Overlay::Profiles(picker) => profiles::render(state, picker, frame, area),
+            Overlay::Search => search::render(state, frame, area),
             // The prompt lives in the status line.
             Overlay::Prompt(_) => {}
         }

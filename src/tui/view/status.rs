@@ -44,6 +44,7 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         let label = match prompt.kind {
             PromptKind::Filter => "filter / ",
             PromptKind::Jump => "jump to id or #seq: ",
+            PromptKind::Search => "search every thread (text from:RAWID id:MSGID): ",
         };
         let [l, input] = Layout::horizontal([
             Constraint::Length(label.chars().count() as u16),
