@@ -84,6 +84,13 @@ pub enum Answer {
         audited: Vec<(String, Result<crate::across::audit::Audit, String>)>,
         done: bool,
     },
+    /// Search matches so far, with how many threads were searched and could not be read.
+    Searched {
+        found: Vec<crate::tui::search::SearchHit>,
+        searched: usize,
+        unreadable: usize,
+        done: bool,
+    },
     /// What fetching each image attachment gave, by attachment id.
     Images(Vec<(String, Result<crate::acs::ChatImage, String>)>),
     /// A poll of live mode: the changes it saw (none after a quiet poll), when it was answered.
@@ -128,7 +135,7 @@ pub enum Action {
     /// Open or close the history of notices.
     ToggleNotices,
     /// In the raw view: open the search prompt.
-    StartSearch,
+    StartRawSearch,
     /// In the raw view: the next (`true`) or previous search hit.
     SearchStep(bool),
     /// In the raw view: one message's own JSON, or the whole page it came in.
@@ -175,6 +182,8 @@ pub enum Action {
     Export { redacted: bool },
     /// Write every HTTP exchange of the session as a HAR 1.2 file (tokens and keys redacted).
     ExportHar,
+    /// Search every thread of the user (a prompt).
+    StartSearch,
     /// Audit the listed threads: membership, deletion, retention deletion date.
     AuditThreads,
     /// The Threads tab's next order.

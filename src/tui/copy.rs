@@ -6,6 +6,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::acs::Exchange;
+
+use super::action::{Action, Sent};
 pub use crate::clipboard::CopyTarget;
 
 /// One thing to copy.
@@ -56,4 +58,22 @@ impl<T: Serialize> Json for T {
     fn pretty(&self) -> Option<String> {
         serde_json::to_string_pretty(self).ok()
     }
+}
+
+/// Hands a copy to the clipboard programs off the UI thread; what they say comes back as
+/// [`Action::CopyReported`].
+pub fn report_in_background(
+    sent: Sent,
+    setup: crate::system_clipboard::Setup,
+    tx: tokio::sync::mpsc::Sender<Action>,
+) {
+    tokio::spawn(async move {
+        let report = tokio::task::spawn_blocking(move || {
+            crate::system_clipboard::deliver(&sent.text, &sent.what, &setup)
+        })
+        .await;
+        if let Ok(report) = report {
+            let _ = tx.send(Action::CopyReported(report)).await;
+        }
+    });
 }

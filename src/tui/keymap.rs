@@ -35,10 +35,12 @@ pub enum Context {
     Overlay,
     /// While the filter or jump prompt is open (every other key is typed into it).
     Prompt,
+    /// While the matches of a search across threads are shown.
+    Search,
 }
 
 impl Context {
-    pub const ALL: [Context; 12] = [
+    pub const ALL: [Context; 13] = [
         Context::Always,
         Context::Anywhere,
         Context::Field,
@@ -50,6 +52,7 @@ impl Context {
         Context::CopyMenu,
         Context::Profiles,
         Context::Notices,
+        Context::Search,
         Context::Help,
     ];
 
@@ -65,6 +68,7 @@ impl Context {
             Context::CopyMenu => &[CopyMenu, Overlay, Always],
             Context::Profiles => &[Profiles, Overlay, Always],
             Context::Notices => &[Notices, Overlay, Always],
+            Context::Search => &[Search, Overlay, Always],
             Context::Prompt => &[Prompt, Always],
             Context::Anywhere => &[Anywhere, Always],
             Context::Overlay => &[Overlay, Always],
@@ -89,8 +93,11 @@ impl Context {
             Context::CopyMenu => "In the copy menu",
             Context::Profiles => "In the profile picker",
             Context::Notices => "In the history of notices",
-            Context::Overlay => "In any overlay (help, raw view, request log, copy menu, profiles)",
+            Context::Overlay => {
+                "In any overlay (help, raw view, request log, copy menu, profiles, search)"
+            }
             Context::Prompt => "In a prompt (filter, jump, search)",
+            Context::Search => "In the search results",
         }
     }
 }
@@ -149,6 +156,7 @@ const fn bind(
 
 use Context::{
     Always, Anywhere, CopyMenu, Field, Help, Log, Notices, Overlay, Profiles, Prompt, Raw, Results,
+    Search,
 };
 use KeyCode as K;
 
@@ -188,6 +196,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(Results, &[ch('6')], "6", Action::ShowTab(DetailTab::Token), "the token, decoded offline (never shown in clear)"),
     bind(Results, &[ch('7'), ch('F')], "7 / F", Action::ShowTab(DetailTab::Findings), "findings: who sees what, and why (Enter shows the evidence)"),
     bind(Results, &[ch('i')], "i", Action::FetchImages, "the shown message's image attachments: type, size, dimensions (with the token)"),
+    bind(Results, &[ch('S')], "S", Action::StartSearch, "search every thread of the user: text, from:RAWID, id:MESSAGE_ID"),
     bind(Results, &[ch('A')], "A", Action::AuditThreads, "audit the user's threads: membership, deletion, retention (Threads tab)"),
     bind(Results, &[ch('O')], "O", Action::CycleThreadSort, "threads: sort as listed / by retention deletion / left first / by topic"),
     bind(Results, &[ch('f')], "f", Action::CycleThreadFilter, "threads: show all / left / deleting soon / deleted"),
@@ -211,7 +220,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(Raw, &[ch('r')], "r", Action::ToggleRaw, "close the raw view"),
     bind(Raw, &[ch('y')], "y", Action::OpenCopy, "copy from this exchange"),
     bind(Raw, &[ch('p')], "p", Action::ToggleRawScope, "the message's own JSON / the whole page"),
-    bind(Raw, &[ch('/')], "/", Action::StartSearch, "search in the raw view"),
+    bind(Raw, &[ch('/')], "/", Action::StartRawSearch, "search in the raw view"),
     bind(Raw, &[ch('n')], "n", Action::SearchStep(true), "next match"),
     bind(Raw, &[ch('N')], "N", Action::SearchStep(false), "previous match"),
     bind(Notices, &[ch('N')], "N", Action::ToggleNotices, "close the history"),
@@ -224,6 +233,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(Profiles, &[plain(K::Enter)], "Enter", Action::Activate, "apply the profile / open the recent thread"),
     bind(Profiles, &[ch('P')], "P", Action::OpenProfiles, "close the profile picker"),
     bind(Log, &[ch('l')], "l", Action::ToggleLog, "close the request log"),
+    bind(Search, &[plain(K::Enter)], "Enter", Action::Activate, "open the thread at this message"),
+    bind(Search, &[ch('S')], "S", Action::StartSearch, "search again"),
     bind(Log, &[plain(K::Enter)], "Enter", Action::Activate, "raw view of the selected exchange"),
     bind(Overlay, &[plain(K::Esc)], "Esc", Action::Cancel, "close"),
     bind(Overlay, &[ch('q')], "q", Action::Quit, "quit"),
@@ -386,7 +397,7 @@ mod tests {
     fn contract_keys_are_bound_outside_fields() {
         for c in [
             '?', 'q', 'r', 'l', 'y', 'e', 't', '/', 'j', 'k', 'g', 'G', '7', 'F', 'w', 'H', 'E',
-            'N', 'v', 'V',
+            'N', 'v', 'V', 'i', 'a', 'A', 'O', 'f', 'S',
         ] {
             let event = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
             assert!(lookup(Results, &event).is_some(), "{c}");

@@ -19,6 +19,7 @@ pub mod offline;
 pub mod query;
 pub mod raw;
 pub mod raw_view;
+pub mod search;
 pub mod state;
 pub mod tasks;
 pub mod terminal;

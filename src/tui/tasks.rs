@@ -146,15 +146,7 @@ impl Tasks {
                 self.spawn(request_id, None, work);
             }
             Effect::ReportCopy { sent, setup } => {
-                tokio::spawn(async move {
-                    let report = tokio::task::spawn_blocking(move || {
-                        crate::system_clipboard::deliver(&sent.text, &sent.what, &setup)
-                    })
-                    .await;
-                    if let Ok(report) = report {
-                        let _ = tx.send(Action::CopyReported(report)).await;
-                    }
-                });
+                super::copy::report_in_background(sent, setup, tx)
             }
             Effect::Watch {
                 request_id,
@@ -512,6 +504,7 @@ async fn perform(
             stream(pager, id, &tx, None, Answer::ThreadsPage).await;
         }
         Request::Audit { thread_ids } => audit(client, id, thread_ids, &tx).await,
+        Request::Search(query) => search(client, id, query, &tx).await,
         Request::Images { links } => {
             let mut found = Vec::new();
             for (attachment, link) in links {
@@ -561,6 +554,67 @@ async fn audit(client: ChatClient, request_id: u64, thread_ids: Vec<String>, tx:
     }
     let done = Answer::Audit {
         audited: last,
+        done: true,
+    };
+    answer(tx, request_id, done).await;
+}
+
+/// Searches every thread of the user many at once (within the rate limits), sending matches and
+/// counts every few events; stops after [`crate::tui::search::MAX_FOUND`] matches.
+async fn search(
+    client: ChatClient,
+    request_id: u64,
+    query: crate::tui::search::SearchQuery,
+    tx: &Sender<Action>,
+) {
+    use crate::across::search::{Query, SearchEvent, search};
+    use crate::across::{DEFAULT_THREADS_AT_ONCE, listed_threads};
+    use crate::acs::{Pacing, Scheduler};
+    use crate::tui::search::{MAX_FOUND, SearchHit};
+    use futures::StreamExt;
+    const BATCH: usize = 16;
+    let Ok(query) = Query::new(
+        query.text.as_deref(),
+        query.from.as_deref(),
+        query.message_id.as_deref(),
+    ) else {
+        return;
+    };
+    let client = client.with_scheduler(Scheduler::new(DEFAULT_THREADS_AT_ONCE, Pacing::Adaptive));
+    let threads = listed_threads(&client, &ListOptions::default());
+    let mut events =
+        std::pin::pin!(search(&client, query, threads, DEFAULT_THREADS_AT_ONCE).chunks(BATCH));
+    let mut total = 0;
+    while let Some(batch) = events.next().await {
+        let (mut found, mut searched, mut unreadable) = (Vec::new(), 0, 0);
+        for event in batch {
+            match event {
+                Ok(SearchEvent::Found(hit)) => {
+                    found.extend(hit.parsed().map(|message| SearchHit {
+                        thread_id: hit.thread_id,
+                        message,
+                    }))
+                }
+                Ok(SearchEvent::Searched { .. }) => searched += 1,
+                Ok(SearchEvent::Unreadable { .. }) | Err(_) => unreadable += 1,
+            }
+        }
+        total += found.len();
+        let progress = Answer::Searched {
+            found,
+            searched,
+            unreadable,
+            done: false,
+        };
+        answer(tx, request_id, progress).await;
+        if total >= MAX_FOUND {
+            break;
+        }
+    }
+    let done = Answer::Searched {
+        found: Vec::new(),
+        searched: 0,
+        unreadable: 0,
         done: true,
     };
     answer(tx, request_id, done).await;
@@ -618,6 +672,12 @@ fn failed(request: &Request, e: crate::acs::AcsError) -> Answer {
         Request::Participants { .. } => Answer::ParticipantsPage(page(e)),
         Request::Receipts { .. } => Answer::ReceiptsPage(page(e)),
         Request::Threads => Answer::ThreadsPage(page(e)),
+        Request::Search(_) => Answer::Searched {
+            found: Vec::new(),
+            searched: 0,
+            unreadable: 0,
+            done: true,
+        },
         Request::Audit { thread_ids } => Answer::Audit {
             audited: thread_ids
                 .iter()

@@ -151,6 +151,10 @@ fn the_inspector_with_har_writes_every_exchange_of_the_session_at_exit() {
     let (_dir, path) = temp_file("session.har");
     let mut tty = PtySession::spawn(&["--demo", "--har", path_str(&path)], 100, 30);
     tty.wait_for(SEED);
+    // Every request of the first screen answered before quitting (the seed message shows first).
+    tty.wait_until("every request answered", |s| {
+        s.contains("Timeline · all") && !s.contains("loading")
+    });
     tty.send("q");
     tty.assert_exits_restored(true);
     let text = std::fs::read_to_string(&path).unwrap();

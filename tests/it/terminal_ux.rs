@@ -5,6 +5,15 @@ use crate::support::pty::{PtySession, SEED};
 
 /// The screen's text with line breaks and runs of blanks as single spaces: a status message
 /// wraps wherever its words fall.
+/// The demo opened and every request answered, so that a key or a click acts on what is shown
+/// and no "loading" line stands in front of the notice it gives.
+fn wait_ready(tty: &PtySession) {
+    tty.wait_for(SEED);
+    tty.wait_until("every request answered", |s| {
+        s.contains("Timeline · all") && !s.contains("loading")
+    });
+}
+
 fn flat(screen: &str) -> String {
     screen.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -28,7 +37,7 @@ fn a_copy_goes_to_the_clipboard_program_and_says_so() {
         30,
         &[("ACS_CHAT_INSPECTOR_COPY_COMMAND", &command)],
     );
-    tty.wait_for(SEED);
+    wait_ready(&tty);
     tty.send("y");
     tty.wait_for("Copy to the clipboard");
     tty.send("i");
@@ -55,7 +64,7 @@ fn inside_tmux_a_copy_is_sent_plain_and_wrapped_and_not_called_confirmed() {
             ("TMUX_PANE", "%0"),
         ],
     );
-    tty.wait_for(SEED);
+    wait_ready(&tty);
     tty.send("y");
     tty.wait_for("Copy to the clipboard");
     tty.send("i");
@@ -71,7 +80,7 @@ fn inside_tmux_a_copy_is_sent_plain_and_wrapped_and_not_called_confirmed() {
 #[test]
 fn a_plain_terminal_copy_is_not_claimed_as_done() {
     let mut tty = PtySession::spawn(&["--demo"], 120, 30);
-    tty.wait_for(SEED);
+    wait_ready(&tty);
     tty.send("y");
     tty.wait_for("Copy to the clipboard");
     tty.send("i");
@@ -85,7 +94,7 @@ fn a_plain_terminal_copy_is_not_claimed_as_done() {
 #[test]
 fn a_click_selects_a_timeline_row_and_no_mouse_leaves_the_mouse_alone() {
     let mut tty = PtySession::spawn_80x24(&["--demo"]);
-    tty.wait_for(SEED);
+    wait_ready(&tty);
     assert!(
         tty.raw().windows(8).any(|w| w == b"\x1b[?1000h"),
         "mouse reports are asked for"
@@ -99,7 +108,7 @@ fn a_click_selects_a_timeline_row_and_no_mouse_leaves_the_mouse_alone() {
     tty.assert_exits_restored(true);
 
     let mut tty = PtySession::spawn_80x24(&["--demo", "--no-mouse"]);
-    tty.wait_for(SEED);
+    wait_ready(&tty);
     assert!(!tty.raw().windows(8).any(|w| w == b"\x1b[?1000h"));
     tty.send("q");
     tty.assert_exits_restored(true);
@@ -108,7 +117,7 @@ fn a_click_selects_a_timeline_row_and_no_mouse_leaves_the_mouse_alone() {
 #[test]
 fn no_color_sends_no_colour_and_no_bold() {
     let mut tty = PtySession::spawn_with_env(&["--demo"], 100, 30, &[("NO_COLOR", "1")]);
-    tty.wait_for(SEED);
+    wait_ready(&tty);
     tty.send("?");
     tty.wait_for("Keys");
     let raw = tty.raw();
@@ -133,7 +142,7 @@ fn no_color_sends_no_colour_and_no_bold() {
 #[test]
 fn f1_opens_the_help_from_a_field_and_the_filter_follows_typing() {
     let mut tty = PtySession::spawn_80x24(&["--demo"]);
-    tty.wait_for(SEED);
+    wait_ready(&tty);
     tty.send("\t\t");
     tty.wait_for("Enter fetch · Tab next");
     tty.send("\x1bOP");

@@ -136,3 +136,90 @@ async fn the_audit_keeps_within_the_rate_limits() {
     let failed: Vec<_> = audits.iter().filter(|(_, a)| a.is_err()).collect();
     assert!(failed.is_empty(), "{failed:?}");
 }
+
+/// `S`: the search prompt; its matches come from every thread, and Enter opens the thread at one.
+#[tokio::test]
+async fn s_searches_every_thread_and_enter_opens_the_thread_at_the_match() {
+    use acs_chat_inspector::emulator::many::SEARCH_PHRASE;
+    use acs_chat_inspector::tui::state::Overlay;
+    let mut h = listed(false).await;
+    h.key(KeyCode::Char('S')).await;
+    h.type_text(SEARCH_PHRASE).await;
+    h.key(KeyCode::Enter).await;
+    assert!(matches!(h.lp.state.overlays.top(), Some(Overlay::Search)));
+    h.until("the search", |s| !s.loads.status(Slot::Search).is_loading())
+        .await;
+    let results = h.lp.state.search.as_ref().unwrap();
+    assert!(results.found.len() > 3, "{}", results.found.len());
+    assert!(results.searched > THREADS, "{}", results.searched);
+    let threads: std::collections::BTreeSet<&str> =
+        results.found.iter().map(|f| f.thread_id.as_str()).collect();
+    assert!(threads.len() > 1, "matches from many threads");
+    for hit in &results.found {
+        // HTML matches as the text it shows.
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in hit.message.text().chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.extend(c.to_lowercase()),
+                _ => {}
+            }
+        }
+        let topic = hit.message.content.as_ref().and_then(|c| c.topic.clone());
+        assert!(
+            text.contains(SEARCH_PHRASE)
+                || topic.is_some_and(|t| t.to_lowercase().contains(SEARCH_PHRASE)),
+            "{hit:?}"
+        );
+    }
+    let screen = render_at(&h.lp.state, 120, 40);
+    assert!(
+        screen.contains(&format!("Search \"{SEARCH_PHRASE}\"")),
+        "{screen}"
+    );
+    assert!(screen.contains("found"), "{screen}");
+
+    h.key(KeyCode::Down).await;
+    let hit =
+        h.lp.state
+            .search
+            .as_ref()
+            .unwrap()
+            .selected_hit()
+            .unwrap()
+            .clone();
+    h.key(KeyCode::Enter).await;
+    assert!(h.lp.state.overlays.top().is_none(), "the matches close");
+    assert_eq!(h.lp.state.value(Field::Thread), hit.thread_id);
+    assert_eq!(h.lp.state.value(Field::Message), hit.message.id);
+    h.until("the thread", |s| !s.is_loading()).await;
+    assert_eq!(
+        h.lp.state.message.as_ref().unwrap().value.id,
+        hit.message.id
+    );
+}
+
+/// A search with nothing to look for says so and starts nothing; `from:` alone is a search.
+#[tokio::test]
+async fn an_empty_search_is_refused_and_from_alone_searches() {
+    use acs_chat_inspector::emulator::data::JANE;
+    let mut h = listed(false).await;
+    h.key(KeyCode::Char('S')).await;
+    h.key(KeyCode::Enter).await;
+    assert!(h.lp.state.search.is_none());
+    let notice = h.lp.state.notice.as_ref().unwrap().text.clone();
+    assert!(notice.contains("nothing to search for"), "{notice}");
+
+    h.key(KeyCode::Char('S')).await;
+    h.type_text(&format!("from:{}", JANE.raw_id())).await;
+    h.key(KeyCode::Enter).await;
+    h.until("the search", |s| !s.loads.status(Slot::Search).is_loading())
+        .await;
+    let results = h.lp.state.search.as_ref().unwrap();
+    assert!(!results.found.is_empty());
+    // Esc closes the matches.
+    h.key(KeyCode::Esc).await;
+    assert!(h.lp.state.overlays.top().is_none());
+}

@@ -23,10 +23,12 @@ pub enum Slot {
     Images,
     /// The audit of the user's threads (the Threads tab's columns).
     Audit,
+    /// A search across every thread of the user.
+    Search,
 }
 
 impl Slot {
-    pub const ALL: [Slot; 11] = [
+    pub const ALL: [Slot; 12] = [
         Slot::Thread,
         Slot::Message,
         Slot::Timeline,
@@ -38,6 +40,7 @@ impl Slot {
         Slot::Mint,
         Slot::Images,
         Slot::Audit,
+        Slot::Search,
     ];
 
     /// What the status line calls it while it loads.
@@ -54,6 +57,7 @@ impl Slot {
             Slot::Mint => "minted token",
             Slot::Images => "images",
             Slot::Audit => "audit",
+            Slot::Search => "search",
         }
     }
 

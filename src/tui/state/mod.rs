@@ -252,6 +252,8 @@ pub struct AppState {
     pub images: super::view::attachments::FetchedImages,
     /// The Threads tab's audit (`A`), sort and filter.
     pub thread_audit: super::audit::ThreadAudit,
+    /// The last search across threads (`S`), shown in its overlay.
+    pub search: Option<super::search::SearchResults>,
 }
 
 /// Live mode: the watch running on the open thread and what it has brought.
@@ -307,6 +309,7 @@ impl AppState {
             as_identity: None,
             images: Default::default(),
             thread_audit: Default::default(),
+            search: None,
         };
         state.sync_field_styles();
         state

@@ -16,6 +16,8 @@ pub enum PromptKind {
     Jump,
     /// A search in the raw view below it, applied as it is typed.
     RawSearch,
+    /// Search every thread of the user.
+    Search,
 }
 
 #[derive(Debug)]
@@ -47,6 +49,8 @@ pub enum Overlay {
     Prompt(Prompt),
     /// The history of notices; the scroll offset from the newest.
     Notices(usize),
+    /// The matches of the last search across threads (kept in the state as they arrive).
+    Search,
 }
 
 impl Overlay {
@@ -60,6 +64,7 @@ impl Overlay {
             Overlay::Profiles(_) => Context::Profiles,
             Overlay::Prompt(_) => Context::Prompt,
             Overlay::Notices(_) => Context::Notices,
+            Overlay::Search => Context::Search,
         }
     }
 }

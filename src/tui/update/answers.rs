@@ -31,6 +31,15 @@ pub(super) fn apply(state: &mut AppState, request_id: u64, answer: Answer) -> Ve
     {
         return super::threads::audited(state, audited, false);
     }
+    if let Answer::Searched {
+        found,
+        searched,
+        unreadable,
+        done: false,
+    } = answer
+    {
+        return super::threads::searched(state, found, (searched, unreadable), false);
+    }
     state.retry = None;
     let mut effects = take(state, slot, answer);
     effects.extend(live_at_start(state));
@@ -95,6 +104,12 @@ fn take(state: &mut AppState, slot: Slot, answer: Answer) -> Vec<Effect> {
         }
         Answer::Credentials(result) => credentials_resolved(state, result),
         Answer::Audit { audited, done } => super::threads::audited(state, audited, done),
+        Answer::Searched {
+            found,
+            searched,
+            unreadable,
+            done,
+        } => super::threads::searched(state, found, (searched, unreadable), done),
         Answer::Images(found) => {
             state.loads.set(Slot::Images, LoadStatus::Loaded);
             state.images.extend(found);

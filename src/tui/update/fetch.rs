@@ -238,6 +238,15 @@ fn cancel_fetched(state: &mut AppState) -> Vec<Effect> {
 pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
     match state.overlays.pop() {
         Some(Overlay::Prompt(prompt)) => return super::filter::undo(state, &prompt),
+        // Closing the search's matches stops the search too.
+        Some(Overlay::Search) => {
+            return state
+                .loads
+                .cancel(|s| s == Slot::Search)
+                .into_iter()
+                .map(Effect::Cancel)
+                .collect();
+        }
         Some(_) => return vec![],
         None => {}
     }

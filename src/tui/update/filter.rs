@@ -26,7 +26,7 @@ pub(super) fn live(state: &mut AppState) -> Vec<Effect> {
             }
             vec![]
         }
-        PromptKind::Jump => vec![],
+        PromptKind::Jump | PromptKind::Search => vec![],
     }
 }
 
@@ -64,7 +64,7 @@ pub(super) fn undo(state: &mut AppState, prompt: &Prompt) -> Vec<Effect> {
             }
             vec![]
         }
-        PromptKind::Jump => vec![],
+        PromptKind::Jump | PromptKind::Search => vec![],
     }
 }
 
@@ -106,6 +106,6 @@ pub(super) fn current(state: &AppState, kind: PromptKind) -> String {
             .and_then(|r| r.search.as_ref())
             .map(|s| s.text.clone())
             .unwrap_or_default(),
-        PromptKind::Jump => String::new(),
+        PromptKind::Jump | PromptKind::Search => String::new(),
     }
 }

@@ -5,7 +5,7 @@
 //! - [`navigate`]: focus, tabs, scrolling, the timeline's cursor, filter and jump, typing.
 //! - [`overlay`]: the overlay stack: help, copy menu, raw view, request log.
 //! - [`profiles`]: the profile picker, credentials, minted tokens and their refresh.
-//! - [`threads`]: the Threads tab's audit, sort and filter.
+//! - [`threads`]: across the user's threads: the Threads tab's audit, sort and filter, and search.
 
 mod answers;
 mod fetch;
@@ -60,6 +60,8 @@ pub enum Request {
     Audit {
         thread_ids: Vec<String>,
     },
+    /// Messages matching across every thread of the user, many threads at once.
+    Search(crate::tui::search::SearchQuery),
 }
 
 impl Request {
@@ -74,6 +76,7 @@ impl Request {
             Request::Threads => Slot::Threads,
             Request::Images { .. } => Slot::Images,
             Request::Audit { .. } => Slot::Audit,
+            Request::Search(_) => Slot::Search,
         }
     }
 }
@@ -210,7 +213,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::ToggleNotices => overlay::toggle_notices(state),
-        Action::StartSearch => navigate::open_prompt(state, super::state::PromptKind::RawSearch),
+        Action::StartRawSearch => navigate::open_prompt(state, super::state::PromptKind::RawSearch),
         Action::SearchStep(forward) => overlay::search_step(state, forward),
         Action::ToggleRawScope => overlay::toggle_raw_scope(state),
         Action::Click { column, row } => mouse::click(state, column, row),
@@ -225,6 +228,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Last => navigate::scroll(state, isize::MAX / 2),
         Action::StartFilter => navigate::open_prompt(state, super::state::PromptKind::Filter),
         Action::StartJump => navigate::open_prompt(state, super::state::PromptKind::Jump),
+        Action::StartSearch => navigate::open_prompt(state, super::state::PromptKind::Search),
         Action::PromptSubmit => navigate::submit_prompt(state),
         Action::ToggleOrder => navigate::toggle_order(state),
         Action::StepApiVersion(delta) => step_api_version(state, delta),

@@ -52,6 +52,7 @@ pub(super) fn activate(state: &mut AppState) -> Vec<Effect> {
             return target.map_or_else(Vec::new, |t| copy_target(state, t));
         }
         Some(Overlay::Log(selected)) => return open_logged(state, *selected),
+        Some(Overlay::Search) => return super::threads::open_hit(state),
         _ => {}
     }
     match state.focus {
@@ -264,6 +265,12 @@ pub(super) fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
             *selected = step(*selected, delta, exchanges.saturating_sub(1));
         }
         Some(Overlay::Prompt(_)) => {}
+        Some(Overlay::Search) => {
+            if let Some(results) = &mut state.search {
+                let last = results.found.len().saturating_sub(1);
+                results.selected = step(results.selected, delta, last);
+            }
+        }
         None if delta == 0 => {}
         None if state.focus == Focus::Details => return scroll_detail(state, delta),
         None => return move_timeline(state, delta),
@@ -364,7 +371,8 @@ pub(super) fn open_prompt(state: &mut AppState, kind: PromptKind) -> Vec<Effect>
     if kind == PromptKind::RawSearch && !state.overlays.top_is(Context::Raw) {
         return vec![];
     }
-    if kind != PromptKind::RawSearch {
+    // The filter and the jump act on the timeline: it comes into view in a small window.
+    if matches!(kind, PromptKind::Filter | PromptKind::Jump) {
         reveal(state, Focus::Timeline);
     }
     let before = filter::current(state, kind);
@@ -386,6 +394,7 @@ pub(super) fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
     match prompt.kind {
         PromptKind::Filter => filter::submit(state, &text),
         PromptKind::Jump => jump(state, &text),
+        PromptKind::Search => super::threads::search(state, &text),
         PromptKind::RawSearch => {
             let found = state
                 .overlays

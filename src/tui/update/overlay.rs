@@ -37,7 +37,7 @@ pub(super) fn toggle_notices(state: &mut AppState) -> Vec<Effect> {
 
 /// `n` / `N` in the raw view.
 pub(super) fn search_step(state: &mut AppState, forward: bool) -> Vec<Effect> {
-    let search = keymap::label(Context::Raw, &Action::StartSearch);
+    let search = keymap::label(Context::Raw, &Action::StartRawSearch);
     let rows = super::navigate::overlay_rows(state);
     match state.overlays.raw_mut() {
         Some(raw) if raw.search.is_some() => {

@@ -1,8 +1,10 @@
-//! The Threads tab's audit (`A`), sort (`O`) and filter (`f`).
+//! Across the user's threads: the Threads tab's audit (`A`), sort (`O`) and filter (`f`), and the
+//! search of every thread (`S`) whose matches open their thread at the message.
 
 use crate::across::audit::Audit;
 
-use super::super::state::{AppState, DetailTab, Level, LoadStatus, Slot};
+use super::super::search::{SearchHit, SearchQuery, SearchResults};
+use super::super::state::{AppState, DetailTab, Field, Level, LoadStatus, Overlay, Slot};
 use super::fetch::validate;
 use super::navigate::show_tab;
 use super::{Effect, Request};
@@ -99,4 +101,71 @@ pub(super) fn cycle_filter(state: &mut AppState) -> Vec<Effect> {
 pub(super) fn reorder(state: &mut AppState) {
     let now = state.now;
     state.thread_audit.apply(&mut state.threads, now);
+}
+
+/// The search prompt's text submitted: the search starts and its matches overlay the screen.
+pub(super) fn search(state: &mut AppState, text: &str) -> Vec<Effect> {
+    let query = SearchQuery::parse(text);
+    let checked = crate::across::search::Query::new(
+        query.text.as_deref(),
+        query.from.as_deref(),
+        query.message_id.as_deref(),
+    );
+    if let Err(e) = checked {
+        state.notify(Level::Warn, e.to_string());
+        return vec![];
+    }
+    let target = match validate(state) {
+        Ok(target) => target,
+        Err(refusal) => return super::fetch::refuse(state, refusal),
+    };
+    let mut effects: Vec<Effect> = state
+        .loads
+        .cancel(|s| s == Slot::Search)
+        .into_iter()
+        .map(Effect::Cancel)
+        .collect();
+    while matches!(state.overlays.top(), Some(Overlay::Search)) {
+        state.overlays.pop();
+    }
+    state.search = Some(SearchResults {
+        asked: text.trim().to_string(),
+        ..SearchResults::default()
+    });
+    state.overlays.push(Overlay::Search);
+    let request_id = state.start(Slot::Search);
+    effects.push(Effect::Fetch {
+        request_id,
+        config: Box::new(target.config),
+        request: Request::Search(query),
+    });
+    effects
+}
+
+/// Matches and counts of the search so far.
+pub(super) fn searched(
+    state: &mut AppState,
+    found: Vec<SearchHit>,
+    (searched, unreadable): (usize, usize),
+    done: bool,
+) -> Vec<Effect> {
+    if let Some(results) = &mut state.search {
+        results.add(found, searched, unreadable);
+    }
+    if done {
+        state.loads.set(Slot::Search, LoadStatus::Loaded);
+    }
+    vec![]
+}
+
+/// Enter on a match: its thread opens at the message.
+pub(super) fn open_hit(state: &mut AppState) -> Vec<Effect> {
+    let Some(hit) = state.search.as_ref().and_then(SearchResults::selected_hit) else {
+        return vec![];
+    };
+    let (thread_id, message_id) = (hit.thread_id.clone(), hit.message.id.clone());
+    state.overlays.pop();
+    state.set_value(Field::Thread, &thread_id);
+    state.set_value(Field::Message, &message_id);
+    super::fetch::fetch(state)
 }

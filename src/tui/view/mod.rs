@@ -18,6 +18,7 @@ pub mod profiles;
 pub mod raw;
 pub mod receipts;
 pub mod retention;
+pub mod search;
 pub mod single;
 pub mod status;
 pub mod thread;
@@ -71,6 +72,7 @@ fn render_screen(state: &AppState, frame: &mut Frame, area: Rect) {
             Overlay::Log(selected) => log::render(state, *selected, frame, area),
             Overlay::Profiles(picker) => profiles::render(state, picker, frame, area),
             Overlay::Notices(scroll) => notices::render(state, *scroll, frame, area),
+            Overlay::Search => search::render(state, frame, area),
             // The prompt lives in the status line.
             Overlay::Prompt(_) => {}
         }

@@ -90,7 +90,7 @@ fn hints(raw: &RawView, width: usize) -> String {
         }
         (RawScope::Exchange, false) => {}
     }
-    parts.push(format!("{} search", key(Action::StartSearch)));
+    parts.push(format!("{} search", key(Action::StartRawSearch)));
     parts.push(format!("{} copy", key(Action::OpenCopy)));
     while parts.len() > 1 && parts.join(" · ").width() + 2 > width {
         parts.pop();

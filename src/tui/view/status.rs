@@ -126,6 +126,7 @@ fn render_prompt(state: &AppState, prompt: &Prompt, frame: &mut Frame, area: Rec
         PromptKind::Filter => "filter / ",
         PromptKind::Jump => "jump to id or #seq: ",
         PromptKind::RawSearch => "search / ",
+        PromptKind::Search => "search every thread (text from:RAWID id:MSGID): ",
     };
     let problem = match prompt.kind {
         PromptKind::Filter => query::parse(&prompt.text()).err(),
