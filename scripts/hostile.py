@@ -385,6 +385,7 @@ def section(binary):
         "no panic, peak resident memory (VmHWM of `/proc/<pid>/status`, sampled every 5 ms), and the secret (the",
         "token, its payload, or the key) searched in stdout, stderr, the `--log-file` log, written files and the",
         "stand-in proxy. `tests/it/hostile.rs` checks the same cases on every `cargo test`.",
+        f"Measured on {time.strftime('%Y-%m-%d %H:%M %Z')}; re-run this part alone with `scripts/reliability --only hostile`.",
         "",
         "| case | command | exit | expected | one error line | panic | peak memory | secret found | first error line | note |",
         "|---|---|---|---|---|---|---|---|---|---|",
