@@ -119,6 +119,57 @@ pub struct ConnectionArgs {
     pub max_pages: usize,
 }
 
+/// Reports a command-line error as every error is reported (one `error:` line, then `hint:` lines,
+/// exit 2); `--help` and `--version` print as clap prints them (exit 0).
+pub fn report_parse_error(e: &clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return std::process::ExitCode::SUCCESS;
+    }
+    eprint!("{}", parse_error_lines(&e.render().to_string()));
+    std::process::ExitCode::from(2)
+}
+
+/// clap's message as `error:` and `hint:` lines: its tips and usage become hints, its closing
+/// "For more information" line the last hint.
+fn parse_error_lines(rendered: &str) -> String {
+    let mut error: Option<String> = None;
+    let mut error_open = false;
+    let mut hints = Vec::new();
+    for line in rendered.lines().map(str::trim) {
+        if line.is_empty() {
+            error_open = false;
+        } else if let Some(message) = line.strip_prefix("error:") {
+            error.get_or_insert_with(|| message.trim().to_string());
+            error_open = true;
+        } else if let (true, Some(error)) = (error_open, error.as_mut()) {
+            // What the error line goes on to name (the missing arguments).
+            error.push(' ');
+            error.push_str(line);
+        } else if let Some(tip) = line.strip_prefix("tip:") {
+            hints.push(tip.trim().to_string());
+        } else if let Some(usage) = line.strip_prefix("Usage:") {
+            hints.push(format!("usage: {}", usage.trim()));
+        } else if line.starts_with("For more information") {
+            hints.push("--help lists every flag and subcommand".to_string());
+        } else {
+            hints.push(line.to_string());
+        }
+    }
+    let error = error.unwrap_or_else(|| "bad command line".into());
+    let mut out = format!("error: {}\n", crate::sanitize::error_line(&error));
+    for hint in hints {
+        out.push_str(&format!("hint: {}\n", crate::sanitize::error_line(&hint)));
+    }
+    out
+}
+
 /// A count that must be 1 or more.
 fn at_least_one(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
@@ -391,6 +442,31 @@ mod tests {
         let shown = format!("{cli:?}");
         assert!(!shown.contains("payload"), "{shown}");
         assert!(shown.contains("eyJs…(21 chars)"), "{shown}");
+    }
+
+    #[test]
+    fn command_line_errors_are_one_error_line_then_hints() {
+        let err = Cli::try_parse_from(["acs-chat-inspector", "thread", "--bogus"]).unwrap_err();
+        let text = parse_error_lines(&err.render().to_string());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "error: unexpected argument '--bogus' found");
+        assert!(lines[1..].iter().all(|l| l.starts_with("hint: ")), "{text}");
+        assert!(
+            text.contains("hint: usage: acs-chat-inspector thread"),
+            "{text}"
+        );
+        let err = Cli::try_parse_from(["acs-chat-inspector", "emulator", "--fail-rate", "2"])
+            .unwrap_err();
+        let text = parse_error_lines(&err.render().to_string());
+        assert!(
+            text.starts_with("error: invalid value '2' for '--fail-rate <P>'"),
+            "{text}"
+        );
+        assert!(!text.contains("\n\n"), "no blank lines: {text}");
+        let err = Cli::try_parse_from(["acs-chat-inspector", "thread"]).unwrap_err();
+        let text = parse_error_lines(&err.render().to_string());
+        let expected = "error: the following required arguments were not provided: <THREAD_ID>\n";
+        assert!(text.starts_with(expected), "{text}");
     }
 
     #[test]
