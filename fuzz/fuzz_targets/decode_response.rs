@@ -10,7 +10,8 @@ use acs_chat_inspector::acs::client::decode_body;
 use acs_chat_inspector::acs::error::parse_error_body;
 use acs_chat_inspector::acs::token::decode_token;
 use acs_chat_inspector::acs::{
-    ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem, ChatThreadProperties, Exchange, Page,
+    ChatMessage, ChatMessageReadReceipt, ChatParticipant, ChatThreadItem, ChatThreadProperties,
+    Exchange, Page,
 };
 use acs_chat_inspector::sanitize::{one_line, terminal_safe_json};
 use libfuzzer_sys::fuzz_target;
@@ -32,7 +33,12 @@ fuzz_target!(|data: &[u8]| {
     });
     let _ = decode_body::<ChatThreadProperties>(&exchange);
     if let Ok(m) = decode_body::<ChatMessage>(&exchange) {
-        let _ = (m.sequence(), m.created(), m.sender_raw_id(), one_line(m.text()));
+        let _ = (
+            m.sequence(),
+            m.created(),
+            m.sender_raw_id(),
+            one_line(m.text()),
+        );
     }
     let _ = decode_body::<Page<ChatMessage>>(&exchange);
     let _ = decode_body::<Page<ChatParticipant>>(&exchange);
@@ -48,6 +54,9 @@ fuzz_target!(|data: &[u8]| {
                 || (c.is_control() && c != '\n')
         };
         assert!(!printed.chars().any(unsafe_char), "{printed:?}");
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&printed).unwrap(), value);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&printed).unwrap(),
+            value
+        );
     }
 });

@@ -36,8 +36,14 @@ fuzz_target!(|data: &[u8]| {
             continue;
         };
         assert_eq!(next.origin(), origin, "{link:?} -> {next}");
-        assert!(next.username().is_empty() && next.password().is_none(), "{next}");
-        assert!(next.query_pairs().any(|(k, _)| k == "api-version"), "{next}");
+        assert!(
+            next.username().is_empty() && next.password().is_none(),
+            "{next}"
+        );
+        assert!(
+            next.query_pairs().any(|(k, _)| k == "api-version"),
+            "{next}"
+        );
         match trail.judge(&next) {
             NextStep::Follow => {
                 assert!(!fetched.contains(&next), "{next} fetched twice");

@@ -5,7 +5,12 @@ use acs_chat_inspector::acs::RetryPolicy;
 use acs_chat_inspector::acs::retry::{MAX_RETRY_HINT, retry_after};
 use libfuzzer_sys::fuzz_target;
 
-const NAMES: [&str; 4] = ["retry-after-ms", "x-ms-retry-after-ms", "Retry-After", "RETRY-AFTER"];
+const NAMES: [&str; 4] = [
+    "retry-after-ms",
+    "x-ms-retry-after-ms",
+    "Retry-After",
+    "RETRY-AFTER",
+];
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
