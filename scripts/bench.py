@@ -202,17 +202,38 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--runs-limited", type=int, default=3, help="runs of each rate-limited audit (about 40 s each)")
     ap.add_argument("--out", default="docs/performance.md")
+    ap.add_argument("--only", default="", metavar="NAMES",
+                    help="comma-separated measures with 50 ms latency (audit, audit-limited, audit-paced, "
+                         "messages-latency, tui-first-screen): runs just those and prints their rows and "
+                         "notes; the --out file is left as it is")
     args = ap.parse_args()
 
+    latency_measures = {
+        "audit": lambda: bench_across.bench_audit(run_measured, args.binary, args.python, args.runs),
+        "audit-limited": lambda: bench_across.bench_audit_limited(run_measured, args.binary, args.runs_limited,
+                                                                  paced=False),
+        "audit-paced": lambda: bench_across.bench_audit_limited(run_measured, args.binary, args.runs_limited,
+                                                                paced=True),
+        "messages-latency": lambda: bench_across.bench_messages_floor(run_measured, args.binary, args.runs),
+        "tui-first-screen": lambda: bench_across.bench_first_screen(Pty, args.binary, args.runs, SEED_TEXT),
+    }
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = [name for name in only if name not in latency_measures]
+    if unknown:
+        sys.exit(f"unknown measure {', '.join(unknown)}; known: {', '.join(latency_measures)}")
+
     rows, notes = [], []
-    for bench in (lambda: bench_across.bench_audit(run_measured, args.binary, args.python, args.runs),
-                  lambda: bench_across.bench_audit_limited(run_measured, args.binary, args.runs_limited, paced=False),
-                  lambda: bench_across.bench_audit_limited(run_measured, args.binary, args.runs_limited, paced=True),
-                  lambda: bench_across.bench_messages_floor(run_measured, args.binary, args.runs),
-                  lambda: bench_across.bench_first_screen(Pty, args.binary, args.runs, SEED_TEXT)):
+    for name, bench in latency_measures.items():
+        if only and name not in only:
+            continue
         more_rows, more_notes = bench()
         rows += more_rows
         notes += more_notes
+    if only:
+        print(f"{time.strftime('%Y-%m-%d')}, {args.runs} runs (medians), {machine()}")
+        print("\n".join(f"| {' | '.join(r)} |" for r in rows))
+        print("\n".join(f"- {n}" for n in notes))
+        return
 
     emu, info = start_emulator(args.binary, 10_000)
     try:

@@ -167,7 +167,7 @@ def bench_messages_floor(run_measured, binary, runs):
            f"the same pages {loop * 1000:.0f} ms", f"{wall / floor:.3f}x the floor, {wall / loop:.3f}x the loop",
            "within 1.1x of the floor", verdict(wall / floor <= 1.1))
     notes = [f"`messages` with latency runs spread {spread(walls):.0f} %, the bare loop's {spread(bare):.0f} %; "
-             f"the emulator's own time per page (bare loop / pages - 50 ms): "
+             f"a page's round trip beyond the 50 ms latency (bare loop / pages - 50 ms): "
              f"{(loop / statistics.median(pages) - LATENCY_MS / 1000) * 1000:.1f} ms."]
     return [row], notes
 

@@ -1,7 +1,9 @@
 //! Misbehaviour on purpose, and the headers every answer carries.
 //!
 //! Which requests each fault touches (the others keep working, so the demo stays usable):
-//! - `latency` and `latency_jitter`: every answer is delayed by `latency + uniform(0..=jitter)`.
+//! - `latency` and `latency_jitter`: every answer leaves `latency + uniform(0..=jitter)` after its
+//!   request arrived, or later when building it takes longer: the emulator works during the wait, so
+//!   the latency is the whole round trip, as a real service's is.
 //! - `fail_rate`: that fraction of all requests, spread evenly (deterministic, so a retrying client
 //!   always gets through when the rate is at most 0.5), answered 429 or 503 with, in rotation,
 //!   `retry-after-ms: 20`, `x-ms-retry-after-ms: 30`, `Retry-After: 0` and `Retry-After: <HTTP date of now>`.
@@ -243,15 +245,16 @@ pub async fn layer(State(state): State<EmulatorState>, request: Request, next: N
     }
     let started = Instant::now();
     let faults = state.faults();
-    let delay = faults.next_delay();
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
+    let latency = latency_from_now(faults.next_delay());
     let path = request.uri().path().to_string();
     let (mut response, injected) = if faults.should_fail() {
+        latency.await;
         faults.throttled()
     } else {
-        (next.run(request).await, Injected::None)
+        // The answer is built while the latency runs, as a service's own time is part of its round
+        // trip: an answer leaves after the latency or after its work, whichever ends last.
+        let (_, response) = tokio::join!(latency, next.run(request));
+        (response, Injected::None)
     };
     faults
         .stats
@@ -261,6 +264,17 @@ pub async fn layer(State(state): State<EmulatorState>, request: Request, next: N
         wire::add_service_headers(response.headers_mut(), started.elapsed().as_millis());
     }
     response
+}
+
+/// Ends `delay` after the call (the request's arrival), whenever it is first awaited; a zero
+/// delay does not wait for the timer at all.
+fn latency_from_now(delay: Duration) -> impl Future<Output = ()> {
+    let until = tokio::time::Instant::now() + delay;
+    async move {
+        if !delay.is_zero() {
+            tokio::time::sleep_until(until).await;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -322,5 +336,100 @@ mod tests {
                 .unwrap()
                 .ends_with("GMT")
         );
+    }
+
+    /// Latency on a paused clock: requests go to the router without a socket, and the route
+    /// `/timed` takes `work` of that clock to answer.
+    mod latency {
+        use std::sync::{Arc, Mutex};
+
+        use axum::Router;
+        use axum::routing::get;
+        use tokio::time::Instant;
+        use tower::ServiceExt;
+
+        use super::*;
+        use crate::emulator::{EmulatorConfig, app};
+
+        const LATENCY: Duration = Duration::from_millis(50);
+
+        /// When the request went out, when `/timed` began its work, and when the answer came.
+        struct Timed {
+            sent: Instant,
+            work_began: Option<Instant>,
+            answered: Instant,
+            status: StatusCode,
+        }
+
+        async fn send_timed(fail_rate: f64, work: Duration) -> Timed {
+            let config = EmulatorConfig {
+                latency: LATENCY,
+                fail_rate,
+                ..EmulatorConfig::default()
+            };
+            let state = EmulatorState::new(&config, "http://127.0.0.1:1");
+            let began: Arc<Mutex<Option<Instant>>> = Arc::default();
+            let record = began.clone();
+            let timed = Router::new().route(
+                "/timed",
+                get(move || async move {
+                    *record.lock().unwrap() = Some(Instant::now());
+                    tokio::time::sleep(work).await;
+                    "done"
+                }),
+            );
+            let request = Request::builder()
+                .uri("/timed")
+                .body(Body::empty())
+                .unwrap();
+            let sent = Instant::now();
+            let response = app(state, timed).oneshot(request).await.unwrap();
+            let answered = Instant::now();
+            let work_began = *began.lock().unwrap();
+            Timed {
+                sent,
+                work_began,
+                answered,
+                status: response.status(),
+            }
+        }
+
+        /// The round trip is the longer of the latency and the work, never their sum.
+        fn assert_overlapped(t: &Timed, work: Duration) {
+            let round_trip = t.answered - t.sent;
+            assert_eq!(t.status, StatusCode::OK);
+            assert_eq!(t.work_began, Some(t.sent), "the work starts on arrival");
+            assert!(
+                round_trip >= LATENCY.max(work),
+                "the answer waits for the latency and its work: {round_trip:?}"
+            );
+            assert!(
+                round_trip < LATENCY + work,
+                "the work runs during the latency: {round_trip:?}"
+            );
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn the_answer_is_built_during_the_latency_and_leaves_after_it() {
+            let work = Duration::from_millis(20);
+            assert_overlapped(&send_timed(0.0, work).await, work);
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn work_longer_than_the_latency_sets_the_round_trip() {
+            let work = Duration::from_millis(80);
+            assert_overlapped(&send_timed(0.0, work).await, work);
+        }
+
+        #[tokio::test(start_paused = true)]
+        async fn injected_failures_wait_the_latency_too() {
+            let t = send_timed(1.0, Duration::from_millis(20)).await;
+            assert_eq!(t.status, StatusCode::TOO_MANY_REQUESTS);
+            assert_eq!(
+                t.work_began, None,
+                "a failed request never reaches the route"
+            );
+            assert!(t.answered - t.sent >= LATENCY, "{:?}", t.answered - t.sent);
+        }
     }
 }
