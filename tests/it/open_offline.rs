@@ -87,6 +87,9 @@ async fn an_opened_bundle_shows_the_panels_of_the_live_session() {
         offline.now = pinned();
         let screen = render_at(&offline, width, height);
         assert!(screen.contains("offline: bundle of "), "{screen}");
+        // The title keeps how long the thread is kept whole, at 80 columns too.
+        let title = screen.lines().next().unwrap();
+        assert!(title.contains("90 d after creation)"), "{screen}");
         // When it was bundled (now) and where the emulator listened change from run to run.
         let when = bundle.generated_at.format("%Y-%m-%d %H:%M").to_string();
         let stable = screen
