@@ -109,6 +109,11 @@ fn header(state: &AppState, width: u16) -> Vec<Line<'static>> {
         Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
     )));
     for (marker, meaning) in [
+        (
+            "●",
+            "new: arrived in live mode, or not in the older bundle of `open FILE --diff OLDER`",
+        ),
+        ("~", "changed since the older bundle of `open FILE --diff OLDER`"),
         ("✎  ✗", "edited, deleted"),
         ("⧉N", "N attachments"),
         ("✓N", "read by N participants (from read receipts)"),

@@ -8,6 +8,7 @@ pub mod help;
 pub mod html;
 pub mod input;
 pub mod layout;
+pub mod legend;
 pub mod list;
 pub mod log;
 pub mod message;
