@@ -1,5 +1,5 @@
 //! The program's TUI mode: credentials planned, the state filled in, the terminal set up, and the
-//! event loop run. The loop ([`run_loop`]) is generic over the ratatui backend, the event source
+//! event loop run. The loop ([`EventLoop`]) is generic over the ratatui backend, the event source
 //! and the clipboard's writer, so tests drive the very same loop on a `TestBackend`.
 
 use std::future::Future;
@@ -128,17 +128,17 @@ async fn run_terminal(
         }
     };
     let guard = terminal::Guard;
-    let result = match shutdown_signals() {
-        Ok(shutdown) => {
-            let events = EventStream::new();
-            let clipboard = Box::new(io::stdout());
-            run_loop(
-                terminal, events, shutdown, state, effects, clipboard, recorder,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let shutdown = shutdown_signals()?;
+        let events = EventStream::new();
+        let clipboard = Box::new(io::stdout());
+        EventLoop::recording(
+            terminal, events, shutdown, state, effects, clipboard, recorder,
+        )?
+        .run()
+        .await
+    }
+    .await;
     drop(guard);
     match result {
         Ok(_) => 0,
@@ -297,33 +297,6 @@ fn shutdown_signals() -> io::Result<impl Future<Output = ()>> {
     })
 }
 
-/// The event loop: input first, then answers of tasks (a batch at a time), the shutdown signal,
-/// and a spinner tick only while something loads. It draws only after something changed; idle
-/// means no wake-ups at all. Returns the final state.
-pub async fn run_loop<B, E>(
-    terminal: Terminal<B>,
-    events: E,
-    shutdown: impl Future<Output = ()> + 'static,
-    state: AppState,
-    first: Vec<Effect>,
-    clipboard: Box<dyn Write>,
-    recorder: Option<crate::har::HarRecorder>,
-) -> io::Result<AppState>
-where
-    B: Backend,
-    B::Error: Send + Sync + 'static,
-    E: Stream<Item = io::Result<Event>> + Unpin,
-{
-    let mut event_loop = EventLoop::recording(
-        terminal, events, shutdown, state, first, clipboard, recorder,
-    )?;
-    let mut drill = CrashDrill::from_env();
-    while event_loop.step().await? {
-        drill.frame_drawn();
-    }
-    Ok(event_loop.state)
-}
-
 /// The loop's parts: the terminal it draws on, the events it reads, the state, the tasks and
 /// their channel. [`EventLoop::step`] is one turn of the loop; tests take turns themselves.
 pub struct EventLoop<B: Backend, E> {
@@ -387,6 +360,17 @@ where
         };
         event_loop.draw()?;
         Ok(event_loop)
+    }
+
+    /// The event loop: input first, then answers of tasks (a batch at a time), the shutdown
+    /// signal, and a spinner tick only while something loads. It draws only after something
+    /// changed; idle means no wake-ups at all. Returns the final state.
+    pub async fn run(mut self) -> io::Result<AppState> {
+        let mut drill = CrashDrill::from_env();
+        while self.step().await? {
+            drill.frame_drawn();
+        }
+        Ok(self.state)
     }
 
     /// Waits for the next input, answer, signal or tick, applies it (with the answers queued

@@ -416,18 +416,6 @@ fn strip_tags(html: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A one-character marker of a message type.
-pub fn type_marker(kind: &ChatMessageType) -> &'static str {
-    match kind {
-        ChatMessageType::Text => " ",
-        ChatMessageType::Html | ChatMessageType::RichtextHtml => "H",
-        ChatMessageType::TopicUpdated => "T",
-        ChatMessageType::ParticipantAdded => "+",
-        ChatMessageType::ParticipantRemoved => "-",
-        _ => "?",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,9 @@
 use crate::support::tui::{Emulated, render_at};
 use acs_chat_inspector::emulator::EmulatorConfig;
 use acs_chat_inspector::emulator::data::{PETER, SAM_TEAMS};
+use acs_chat_inspector::tui::action::Action;
 use acs_chat_inspector::tui::app;
-use acs_chat_inspector::tui::state::{AppState, DetailTab, Field, Slot};
+use acs_chat_inspector::tui::state::{AppState, DetailTab, Field, Focus, Slot};
 use chrono::{TimeZone, Utc};
 use insta::assert_snapshot;
 use ratatui::crossterm::event::KeyCode;
@@ -56,6 +57,40 @@ async fn the_findings_tab_lists_findings_most_severe_first_and_enter_shows_the_e
     assert_eq!(h.lp.state.tab, DetailTab::Message);
     let shown = h.lp.state.selected_message().unwrap();
     assert_eq!(shown.message_type.as_str(), "participantRemoved");
+}
+
+#[tokio::test]
+async fn a_click_on_a_finding_selects_it_as_a_click_on_a_list_row_does() {
+    let mut h = loaded(|info| info.token.clone()).await;
+    h.key(KeyCode::Char('7')).await;
+    for (w, hgt) in [(80, 24), (120, 40)] {
+        h.lp.state.size = (w, hgt);
+        h.lp.state.focus = Focus::Timeline;
+        h.lp.state.findings.as_mut().unwrap().selected = 0;
+        let text = screen(&h, w, hgt);
+        let (row, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains("historyLimited"))
+            .unwrap_or_else(|| panic!("{text}"));
+        let column = line[..line.find("historyLimited").unwrap()].chars().count();
+        h.act(Action::Click {
+            column: column as u16,
+            row: row as u16,
+        });
+        assert_eq!(h.lp.state.focus, Focus::Details, "at {w}x{hgt}");
+        assert_eq!(
+            selected_finding(&h.lp.state),
+            "historyLimited",
+            "at {w}x{hgt}"
+        );
+        let text = screen(&h, w, hgt);
+        assert!(
+            text.lines()
+                .any(|l| l.contains('▶') && l.contains("historyLimited")),
+            "{text}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -56,6 +56,10 @@ async fn live_mode_brings_new_messages_to_the_top_and_edits_in_place() {
         .find(|l| l.contains('●'))
         .unwrap_or_else(|| panic!("no new-message marker:\n{screen}"));
     assert!(row.contains(top.text().get(..10).unwrap_or("")), "{row}");
+    assert!(
+        screen.contains("● new") || screen.contains("●new"),
+        "the legend explains the marker:\n{screen}"
+    );
 
     // Step on until an edit: the edited message keeps its row and gets its new text.
     let edit = loop {

@@ -87,6 +87,9 @@ async fn an_opened_bundle_shows_the_panels_of_the_live_session() {
         offline.now = pinned();
         let screen = render_at(&offline, width, height);
         assert!(screen.contains("offline: bundle of "), "{screen}");
+        // The title keeps how long the thread is kept whole, at 80 columns too.
+        let title = screen.lines().next().unwrap();
+        assert!(title.contains("90 d after creation)"), "{screen}");
         // When it was bundled (now) and where the emulator listened change from run to run.
         let when = bundle.generated_at.format("%Y-%m-%d %H:%M").to_string();
         let stable = screen
@@ -129,6 +132,8 @@ async fn a_diff_against_an_older_bundle_marks_what_changed() {
     let (_live, newer, _dir) = live_and_bundle().await;
     // The older bundle: one message not there yet, another not yet edited.
     let mut older = newer.clone();
+    // A day earlier, so that the screen reads the same every run.
+    older.generated_at = Utc.with_ymd_and_hms(2026, 11, 29, 8, 0, 0).unwrap();
     let added = older.raw.messages.remove(0);
     let edited_id = older
         .raw
@@ -144,7 +149,8 @@ async fn a_diff_against_an_older_bundle_marks_what_changed() {
         }
     }
     let changes = diff(&older, &newer).unwrap();
-    let offline = state_of(&newer, Some((&older, changes)));
+    let mut offline = state_of(&newer, Some((&older, changes)));
+    offline.now = pinned();
     let notice = offline.notice.clone().unwrap().text;
     assert!(notice.contains("1 added, 1 edited"), "{notice}");
     let screen = render_at(&offline, 120, 40);
@@ -156,9 +162,25 @@ async fn a_diff_against_an_older_bundle_marks_what_changed() {
     let lines: Vec<&str> = screen.lines().collect();
     let first_row = lines.iter().position(|l| l.contains("Timeline")).unwrap() + 1;
     let added_line = lines[first_row + row(added["id"].as_str().unwrap())];
-    assert!(added_line.contains('+'), "{added_line}");
+    assert!(added_line.contains('●'), "{added_line}");
     let edited_line = lines[first_row + row(&edited_id)];
     assert!(edited_line.contains('~'), "{edited_line}");
+    // The diff's markers are not those of the kinds of message, and the legend says what they mean.
+    let legend = lines[first_row..]
+        .iter()
+        .find(|l| l.starts_with('└') || l.starts_with('┗'))
+        .unwrap();
+    assert!(
+        legend.contains("●new ~changed") && !legend.contains("+ added"),
+        "{screen}"
+    );
+    let when = newer.generated_at.format("%Y-%m-%d %H:%M").to_string();
+    for (width, height) in [(80, 24), (120, 40)] {
+        let stable = render_at(&offline, width, height)
+            .replace(&when, "<bundled at>")
+            .replace(&newer.endpoint, "http://127.0.0.1:<port>");
+        assert_snapshot!(format!("diff_{width}x{height}"), stable);
+    }
 }
 
 #[test]

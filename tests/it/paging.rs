@@ -286,7 +286,7 @@ fn only_visible_rows_are_formatted() {
         visible,
     );
     assert_eq!(range.len(), visible);
-    assert_eq!(rows(&s, range, 78).len(), visible);
+    assert_eq!(rows(&s, range, 78, &mut Default::default()).len(), visible);
     let before = ROWS_FORMATTED.get();
     let screen = render(&s);
     assert_eq!(ROWS_FORMATTED.get() - before, visible);

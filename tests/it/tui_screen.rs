@@ -4,7 +4,7 @@
 
 use crate::support::tui::*;
 use acs_chat_inspector::tui::action::Action;
-use acs_chat_inspector::tui::state::{AppState, DetailTab, Field, Focus, Level, Overlay};
+use acs_chat_inspector::tui::state::{AppState, DetailTab, Field, Focus, Level, Live, Overlay};
 use acs_chat_inspector::tui::update::update;
 use acs_chat_inspector::tui::view;
 use insta::assert_snapshot;
@@ -320,14 +320,45 @@ fn the_help_uses_the_width_and_g_never_scrolls_to_a_blank_page() {
     assert!(shown > 10, "a full page, not a blank one:\n{screen}");
 }
 
+/// The bottom border of the timeline panel.
+fn legend_of(screen: &str) -> &str {
+    let timeline = screen.lines().position(|l| l.contains("Timeline")).unwrap();
+    screen
+        .lines()
+        .skip(timeline + 1)
+        .find(|l| l.starts_with('└') || l.starts_with('┗'))
+        .unwrap_or("")
+}
+
 #[test]
-fn the_legend_explains_every_marker() {
+fn the_legend_explains_the_markers_on_screen_and_only_those() {
     let mut s = loaded(80, 24, false);
+    s.focus = Focus::Timeline;
     let screen = render(&s);
+    // The newest rows: attachments, a removal, a deleted and an edited message, an HTML one.
+    let legend = legend_of(&screen);
+    for marker in [
+        "✎edited",
+        "✗deleted",
+        "⧉files",
+        "✓read",
+        "H html",
+        "-removed",
+    ] {
+        assert!(legend.contains(marker), "{marker}:\n{screen}");
+    }
+    for absent in ["T topic", "+added", "●"] {
+        assert!(!legend.contains(absent), "{absent}:\n{screen}");
+    }
+    // At the oldest rows, the topic change and the participant added are explained instead.
+    press(&mut s, KeyCode::Char('G'));
+    let screen = render(&s);
+    let legend = legend_of(&screen);
     assert!(
-        screen.contains("H html T topic +added -removed"),
+        legend.contains("T topic") && legend.contains("+ added"),
         "{screen}"
     );
+    assert!(!legend.contains("deleted"), "{screen}");
     press(&mut s, KeyCode::Char('?'));
     let help: String = (0..8)
         .map(|_| {
@@ -339,25 +370,40 @@ fn the_legend_explains_every_marker() {
     for meaning in [
         "an HTML message; a topic change",
         "participants added, removed",
+        "new: arrived in live mode",
+        "changed since the older bundle",
     ] {
         assert!(help.contains(meaning), "{meaning}");
     }
 }
 
 #[test]
-fn the_timeline_says_how_many_rows_are_above_and_below_where_the_legend_leaves_room() {
-    let wide = render(&loaded(120, 24, true));
-    let bottom = wide.lines().find(|l| l.contains("more")).unwrap_or("");
-    assert!(bottom.contains("↑ 1 · ↓ 2 more"), "{wide}");
-    assert!(bottom.contains("+ added"), "{wide}");
-    // At 80 columns the markers' legend matters more than the count above.
-    let narrow = render(&loaded(80, 24, true));
-    let bottom = narrow.lines().find(|l| l.contains("more")).unwrap_or("");
-    assert!(
-        bottom.contains("↓ 2 more") && !bottom.contains('↑'),
-        "{narrow}"
-    );
-    assert!(bottom.contains("+added -removed"), "{narrow}");
+fn a_message_that_arrived_in_live_mode_is_marked_new_and_the_legend_says_so() {
+    let mut s = loaded(80, 24, false);
+    s.live = Some(Live {
+        new: ["1591768500000".to_string()].into_iter().collect(),
+        ..Live::default()
+    });
+    let screen = render(&s);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Photos from the place"))
+        .unwrap();
+    assert!(row.contains('●'), "{screen}");
+    assert!(legend_of(&screen).contains("●new"), "{screen}");
+    let wide = render_at(&s, 120, 40);
+    assert!(legend_of(&wide).contains("● new  ✎ edited"), "{wide}");
+    assert_snapshot!("live_new_message_80x24", screen);
+}
+
+#[test]
+fn the_timeline_says_how_many_rows_are_above_and_below_beside_the_legend() {
+    for width in [120, 80] {
+        let screen = render(&loaded(width, 24, true));
+        let bottom = legend_of(&screen);
+        assert!(bottom.contains("↑ 1 · ↓ 2 more"), "{screen}");
+        assert!(bottom.contains("H html  - removed"), "{screen}");
+    }
 }
 
 #[test]

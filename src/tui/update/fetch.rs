@@ -23,9 +23,9 @@ pub(super) struct Target {
 }
 
 /// Why the fields cannot be fetched, and the field to fix.
-pub(super) type Refusal = (Option<Field>, String);
+type Refusal = (Option<Field>, String);
 
-pub(super) fn validate(state: &AppState) -> Result<Target, Refusal> {
+fn validate(state: &AppState) -> Result<Target, Refusal> {
     if let Some(offline) = &state.offline {
         return Err((
             None,
@@ -95,20 +95,44 @@ pub(super) fn fetch(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
-/// A fetch refused before any request: the field to fix gets focus and says so, so the next key
-/// typed lands there knowingly.
-pub(super) fn refuse(state: &mut AppState, (field, text): Refusal) -> Vec<Effect> {
-    if let Some(field) = field {
-        set_focus(state, Focus::Field(field));
-    }
-    state.refuse(field, text);
-    vec![]
+/// The fields validated, or `None` when they cannot be fetched: then the field to fix gets focus
+/// and says why, so the next key typed lands there knowingly.
+pub(super) fn checked(state: &mut AppState) -> Option<Target> {
+    validate(state)
+        .map_err(|(field, text)| {
+            if let Some(field) = field {
+                set_focus(state, Focus::Field(field));
+            }
+            state.refuse(field, text);
+        })
+        .ok()
+}
+
+/// Stops the requests that fill `slot`.
+pub(super) fn stop(state: &mut AppState, slot: Slot) -> Vec<Effect> {
+    state
+        .loads
+        .cancel(|s| s == slot)
+        .into_iter()
+        .map(Effect::Cancel)
+        .collect()
+}
+
+/// Starts `request`, stopping any that fills its slot still.
+pub(super) fn restart(state: &mut AppState, config: ClientConfig, request: Request) -> Vec<Effect> {
+    let mut effects = stop(state, request.slot());
+    let request_id = state.start(request.slot());
+    effects.push(Effect::Fetch {
+        request_id,
+        config: Box::new(config),
+        request,
+    });
+    effects
 }
 
 fn fetch_fields(state: &mut AppState) -> Vec<Effect> {
-    let target = match validate(state) {
-        Ok(target) => target,
-        Err(refusal) => return refuse(state, refusal),
+    let Some(target) = checked(state) else {
+        return vec![];
     };
     state.input_error = None;
     state.retry = None;
@@ -239,14 +263,7 @@ pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
     match state.overlays.pop() {
         Some(Overlay::Prompt(prompt)) => return super::filter::undo(state, &prompt),
         // Closing the search's matches stops the search too.
-        Some(Overlay::Search) => {
-            return state
-                .loads
-                .cancel(|s| s == Slot::Search)
-                .into_iter()
-                .map(Effect::Cancel)
-                .collect();
-        }
+        Some(Overlay::Search) => return stop(state, Slot::Search),
         Some(_) => return vec![],
         None => {}
     }
@@ -271,17 +288,11 @@ pub(super) fn cancel(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
-    if state.status(Slot::Export).is_loading() {
-        let cancel = keymap::label(Context::Results, &Action::Cancel);
-        state.notify(
-            Level::Info,
-            format!("an export is already being written ({cancel} cancels it)"),
-        );
+    if export_busy(state) {
         return vec![];
     }
-    let target = match validate(state) {
-        Ok(target) => target,
-        Err(refusal) => return refuse(state, refusal),
+    let Some(target) = checked(state) else {
+        return vec![];
     };
     let loaded = state.thread.as_ref().map(|t| t.value.id.clone());
     let Some(thread_id) = loaded.or(target.thread_id) else {
@@ -312,6 +323,19 @@ pub(super) fn export(state: &mut AppState, redacted: bool) -> Vec<Effect> {
     }]
 }
 
+/// Whether an export is being written still (then it says so: one at a time).
+fn export_busy(state: &mut AppState) -> bool {
+    let busy = state.status(Slot::Export).is_loading();
+    if busy {
+        let cancel = keymap::label(Context::Results, &Action::Cancel);
+        state.notify(
+            Level::Info,
+            format!("an export is already being written ({cancel} cancels it)"),
+        );
+    }
+    busy
+}
+
 /// `i`: the image attachments of the shown message, fetched with the token for their type, size
 /// and dimensions. Only links on the endpoint are fetched (a SharePoint link never gets the token).
 pub(super) fn fetch_images(state: &mut AppState) -> Vec<Effect> {
@@ -335,24 +359,11 @@ pub(super) fn fetch_images(state: &mut AppState) -> Vec<Effect> {
         );
         return vec![];
     }
-    let target = match validate(state) {
-        Ok(target) => target,
-        Err(refusal) => return refuse(state, refusal),
+    let Some(target) = checked(state) else {
+        return vec![];
     };
-    let mut effects: Vec<Effect> = state
-        .loads
-        .cancel(|s| s == Slot::Images)
-        .into_iter()
-        .map(Effect::Cancel)
-        .collect();
-    let request_id = state.start(Slot::Images);
     show_tab(state, DetailTab::Message);
-    effects.push(Effect::Fetch {
-        request_id,
-        config: Box::new(target.config),
-        request: Request::Images { links },
-    });
-    effects
+    restart(state, target.config, Request::Images { links })
 }
 
 /// `H`: the session's exchanges (those the request log still holds) as a HAR file.
@@ -361,12 +372,7 @@ pub(super) fn export_har(state: &mut AppState) -> Vec<Effect> {
         state.notify(Level::Info, "no request yet: nothing to put in a HAR file");
         return vec![];
     }
-    if state.status(Slot::Export).is_loading() {
-        let cancel = keymap::label(Context::Results, &Action::Cancel);
-        state.notify(
-            Level::Info,
-            format!("an export is already being written ({cancel} cancels it)"),
-        );
+    if export_busy(state) {
         return vec![];
     }
     let thread = state.thread.as_ref().map(|t| t.value.id.clone());
@@ -400,34 +406,18 @@ pub(super) fn fetch_one_message(state: &mut AppState, text: &str) -> Vec<Effect>
         return vec![];
     }
     state.set_value(Field::Message, text);
-    let (thread_id, config) = match validate(state) {
-        Ok(Target {
-            thread_id: Some(thread_id),
-            config,
-            ..
-        }) => (thread_id, config),
-        Ok(_) => {
-            state.notify(Level::Warn, "a message id needs a thread id");
-            return vec![];
-        }
-        Err(refusal) => return refuse(state, refusal),
+    let Some(target) = checked(state) else {
+        return vec![];
     };
-    let mut effects: Vec<Effect> = state
-        .loads
-        .cancel(|s| s == Slot::Message)
-        .into_iter()
-        .map(Effect::Cancel)
-        .collect();
+    let Some(thread_id) = target.thread_id else {
+        state.notify(Level::Warn, "a message id needs a thread id");
+        return vec![];
+    };
     let request = Request::Message {
         thread_id,
         message_id: text.to_string(),
     };
-    let request_id = state.start(Slot::Message);
-    effects.push(Effect::Fetch {
-        request_id,
-        config: Box::new(config),
-        request,
-    });
+    let effects = restart(state, target.config, request);
     state.message = None;
     state.message_source = MessageSource::Fetched;
     state.notify(

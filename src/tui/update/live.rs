@@ -10,7 +10,7 @@ use super::super::action::Action;
 use super::super::keymap::{self, Context};
 use super::super::state::{AppState, Level, Live, MessageSource};
 use super::Effect;
-use super::fetch::validate;
+use super::fetch::checked;
 use super::navigate::keep_selection_visible;
 
 /// How many of the newest messages shown the watch starts from (what it reports is after them).
@@ -31,9 +31,8 @@ pub(super) fn toggle(state: &mut AppState) -> Vec<Effect> {
             return vec![];
         }
     };
-    let target = match validate(state) {
-        Ok(target) => target,
-        Err(refusal) => return super::fetch::refuse(state, refusal),
+    let Some(target) = checked(state) else {
+        return vec![];
     };
     let baseline = (0..state.timeline.data.loaded().min(BASELINE))
         .filter_map(|i| state.timeline.data.entry(i))

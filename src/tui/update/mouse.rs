@@ -2,13 +2,15 @@
 //! selects what is under it (a field, a timeline row, a list item, a tab, a pane), the wheel
 //! scrolls what is under it (over an overlay, the overlay).
 
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::{Margin, Position, Rect};
 
 use super::super::state::{AppState, DetailTab, Field, Focus};
 use super::super::view::single::{Pane, pane_ranges};
-use super::super::view::{input, layout, tab_ranges, timeline};
+use super::super::view::{findings, input, layout, list, tab_ranges, timeline};
 use super::Effect;
-use super::navigate::{keep_selection_visible, more_messages, scroll, set_focus, show_tab};
+use super::navigate::{
+    keep_selection_visible, list_selection, more_messages, scroll, set_focus, show_tab,
+};
 
 pub(super) fn click(state: &mut AppState, column: u16, row: u16) -> Vec<Effect> {
     let at = Position::new(column, row);
@@ -123,41 +125,15 @@ fn click_details(state: &mut AppState, area: Rect, at: Position) -> Vec<Effect> 
         };
     }
     set_focus(state, Focus::Details);
-    if !state.tab.is_list() {
-        return vec![];
-    }
-    // The list's header is the first row inside the border; its rows follow.
-    let inner_height = area.height.saturating_sub(2);
-    let detail_rows = (inner_height / 2).clamp(3, 8);
-    let body_rows = usize::from(inner_height.saturating_sub(detail_rows).saturating_sub(1));
-    let Some(offset) = usize::from(at.y).checked_sub(usize::from(area.y) + 2) else {
-        return vec![];
+    let bounds = match state.tab {
+        DetailTab::Findings => findings::DETAIL_ROWS,
+        _ => list::DETAIL_ROWS,
     };
-    let pick = |selected: usize, len: usize| {
-        let window = timeline::window(len, selected, 0, body_rows);
-        let row = window.start + offset;
-        (offset < body_rows && row < window.end).then_some(row)
-    };
-    match state.tab {
-        DetailTab::Participants => {
-            let l = &mut state.participants;
-            if let Some(row) = pick(l.selected, l.items.len()) {
-                l.selected = row;
-            }
-        }
-        DetailTab::Receipts => {
-            let l = &mut state.receipts;
-            if let Some(row) = pick(l.selected, l.items.len()) {
-                l.selected = row;
-            }
-        }
-        DetailTab::Threads => {
-            let l = &mut state.threads;
-            if let Some(row) = pick(l.selected, l.items.len()) {
-                l.selected = row;
-            }
-        }
-        _ => {}
+    let [top, _] = list::areas(area.inner(Margin::new(1, 1)), bounds);
+    if let Some((selected, len)) = list_selection(state)
+        && let Some(row) = list::item_at(top, len, *selected, at.y)
+    {
+        *selected = row;
     }
     vec![]
 }

@@ -280,29 +280,36 @@ pub(super) fn scroll(state: &mut AppState, delta: isize) -> Vec<Effect> {
 
 pub(super) fn scroll_detail(state: &mut AppState, delta: isize) -> Vec<Effect> {
     reveal(state, Focus::Details);
-    match state.tab {
-        DetailTab::Participants => step_list(&mut state.participants, delta),
-        DetailTab::Receipts => step_list(&mut state.receipts, delta),
-        DetailTab::Threads => step_list(&mut state.threads, delta),
-        DetailTab::Findings => {
-            if let Some(f) = &mut state.findings {
-                let last = f.diagnosis.findings.len().saturating_sub(1);
-                f.selected = step(f.selected, delta, last);
-            }
-        }
-        DetailTab::Thread | DetailTab::Message | DetailTab::Token => {
-            state.detail_scroll = step(state.detail_scroll as usize, delta, 10_000) as u16;
-        }
+    if let Some((selected, len)) = list_selection(state) {
+        *selected = step(*selected, delta, len.saturating_sub(1));
+    } else if !state.tab.is_list() {
+        state.detail_scroll = step(state.detail_scroll as usize, delta, 10_000) as u16;
     }
     vec![]
+}
+
+/// The selection of the list tab shown and how many items it shows; none on other tabs (and on
+/// the Findings tab before a diagnosis).
+pub(super) fn list_selection(state: &mut AppState) -> Option<(&mut usize, usize)> {
+    match state.tab {
+        DetailTab::Participants => Some(listed(&mut state.participants)),
+        DetailTab::Receipts => Some(listed(&mut state.receipts)),
+        DetailTab::Threads => Some(listed(&mut state.threads)),
+        DetailTab::Findings => {
+            let f = state.findings.as_mut()?;
+            Some((&mut f.selected, f.diagnosis.findings.len()))
+        }
+        DetailTab::Thread | DetailTab::Message | DetailTab::Token => None,
+    }
 }
 
 pub(super) fn step(value: usize, delta: isize, max: usize) -> usize {
     value.saturating_add_signed(delta).min(max)
 }
 
-pub(super) fn step_list<T>(list: &mut Listing<T>, delta: isize) {
-    list.selected = step(list.selected, delta, list.shown_len().saturating_sub(1));
+fn listed<T>(list: &mut Listing<T>) -> (&mut usize, usize) {
+    let len = list.shown_len();
+    (&mut list.selected, len)
 }
 
 pub(super) fn move_timeline(state: &mut AppState, delta: isize) -> Vec<Effect> {

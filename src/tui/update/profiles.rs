@@ -16,7 +16,7 @@ use super::super::state::{
     AppState, DetailTab, Field, Level, LoadStatus, MintSource, Minted, Overlay, PickerStage,
     ProfileList, ProfilePicker, RecentThreads, Slot,
 };
-use super::fetch::open_thread;
+use super::fetch::{open_thread, stop};
 use super::{Effect, Resolve};
 use crate::acs::Endpoint;
 
@@ -95,12 +95,7 @@ pub(super) fn picker_enter(state: &mut AppState) -> Vec<Effect> {
 
 /// Asks for the profile's credentials; the profile applies, whole, once they are worked out.
 fn apply_profile(state: &mut AppState, name: String, profile: Profile) -> Vec<Effect> {
-    let mut effects: Vec<Effect> = state
-        .loads
-        .cancel(|s| s == Slot::Credentials)
-        .into_iter()
-        .map(Effect::Cancel)
-        .collect();
+    let mut effects = stop(state, Slot::Credentials);
     state.identity.applying = Some(name.clone());
     let request_id = state.start(Slot::Credentials);
     if let Some(picker) = state.overlays.picker_mut() {
@@ -276,12 +271,7 @@ pub(super) fn mint_for_participant(state: &mut AppState) -> Vec<Effect> {
         );
         return vec![];
     }
-    let mut effects: Vec<Effect> = state
-        .loads
-        .cancel(|s| s == Slot::Mint)
-        .into_iter()
-        .map(Effect::Cancel)
-        .collect();
+    let mut effects = stop(state, Slot::Mint);
     let request_id = state.start(Slot::Mint);
     state.identity.minting_for = name;
     state.notify(

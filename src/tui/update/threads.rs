@@ -5,7 +5,7 @@ use crate::across::audit::Audit;
 
 use super::super::search::{SearchHit, SearchQuery, SearchResults};
 use super::super::state::{AppState, DetailTab, Field, Level, LoadStatus, Overlay, Slot};
-use super::fetch::validate;
+use super::fetch::{checked, restart};
 use super::navigate::show_tab;
 use super::{Effect, Request};
 
@@ -19,25 +19,12 @@ pub(super) fn audit(state: &mut AppState) -> Vec<Effect> {
         );
         return vec![];
     }
-    let target = match validate(state) {
-        Ok(target) => target,
-        Err(refusal) => return super::fetch::refuse(state, refusal),
+    let Some(target) = checked(state) else {
+        return vec![];
     };
-    let mut effects: Vec<Effect> = state
-        .loads
-        .cancel(|s| s == Slot::Audit)
-        .into_iter()
-        .map(Effect::Cancel)
-        .collect();
     state.thread_audit.audits.clear();
     let thread_ids = state.threads.items.iter().map(|t| t.id.clone()).collect();
-    let request_id = state.start(Slot::Audit);
-    effects.push(Effect::Fetch {
-        request_id,
-        config: Box::new(target.config),
-        request: Request::Audit { thread_ids },
-    });
-    effects
+    restart(state, target.config, Request::Audit { thread_ids })
 }
 
 /// Threads audited: their columns fill in, and the order and filter take them into account.
@@ -106,25 +93,18 @@ pub(super) fn reorder(state: &mut AppState) {
 /// The search prompt's text submitted: the search starts and its matches overlay the screen.
 pub(super) fn search(state: &mut AppState, text: &str) -> Vec<Effect> {
     let query = SearchQuery::parse(text);
-    let checked = crate::across::search::Query::new(
+    let valid = crate::across::search::Query::new(
         query.text.as_deref(),
         query.from.as_deref(),
         query.message_id.as_deref(),
     );
-    if let Err(e) = checked {
+    if let Err(e) = valid {
         state.notify(Level::Warn, e.to_string());
         return vec![];
     }
-    let target = match validate(state) {
-        Ok(target) => target,
-        Err(refusal) => return super::fetch::refuse(state, refusal),
+    let Some(target) = checked(state) else {
+        return vec![];
     };
-    let mut effects: Vec<Effect> = state
-        .loads
-        .cancel(|s| s == Slot::Search)
-        .into_iter()
-        .map(Effect::Cancel)
-        .collect();
     while matches!(state.overlays.top(), Some(Overlay::Search)) {
         state.overlays.pop();
     }
@@ -133,13 +113,7 @@ pub(super) fn search(state: &mut AppState, text: &str) -> Vec<Effect> {
         ..SearchResults::default()
     });
     state.overlays.push(Overlay::Search);
-    let request_id = state.start(Slot::Search);
-    effects.push(Effect::Fetch {
-        request_id,
-        config: Box::new(target.config),
-        request: Request::Search(query),
-    });
-    effects
+    restart(state, target.config, Request::Search(query))
 }
 
 /// Matches and counts of the search so far.

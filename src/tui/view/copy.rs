@@ -2,7 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 
@@ -11,7 +11,7 @@ use crate::sanitize::one_line;
 use super::super::action::Action;
 use super::super::copy::CopyMenu;
 use super::super::keymap::{self, Context};
-use super::panel_block;
+use super::overlay_block;
 use super::timeline::fit;
 
 pub fn render(menu: &CopyMenu, frame: &mut Frame, area: Rect) {
@@ -23,17 +23,12 @@ pub fn render(menu: &CopyMenu, frame: &mut Frame, area: Rect) {
         width,
         height,
     );
-    let block = panel_block("Copy to the clipboard", true).title_bottom(
-        Line::from(Span::styled(
-            format!(
-                " key or {} copies · {} closes ",
-                keymap::key(Context::CopyMenu, &Action::Activate),
-                keymap::key(Context::CopyMenu, &Action::Cancel)
-            ),
-            Style::default().fg(Color::DarkGray),
-        ))
-        .right_aligned(),
+    let keys = format!(
+        " key or {} copies · {} closes ",
+        keymap::key(Context::CopyMenu, &Action::Activate),
+        keymap::key(Context::CopyMenu, &Action::Cancel)
     );
+    let block = overlay_block("Copy to the clipboard", keys);
     let room = usize::from(width.saturating_sub(2)).saturating_sub(19);
     let lines: Vec<Line> = menu
         .choices

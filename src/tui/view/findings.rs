@@ -2,7 +2,7 @@
 //! evidence (the message in the timeline, or the participant).
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -14,8 +14,12 @@ use super::super::action::Action;
 use super::super::findings::Findings;
 use super::super::keymap::{self, Context};
 use super::super::state::AppState;
+use super::list::{areas, body_rows};
 use super::timeline::{fit, window};
 use super::{dim, field};
+
+/// The rows of a finding's details: half the area, within these bounds.
+pub const DETAIL_ROWS: (u16, u16) = (4, 12);
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let Some(findings) = &state.findings else {
@@ -25,13 +29,10 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         return;
     };
     let list = &findings.diagnosis.findings;
-    let detail_rows = (area.height / 2).clamp(4, 12);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(area);
+    let [top, bottom] = areas(area, DETAIL_ROWS);
     let mut lines = vec![header(state, findings)];
-    let rows = usize::from(top.height.saturating_sub(1));
     let width = usize::from(top.width);
-    for i in window(list.len(), findings.selected, 0, rows) {
+    for i in window(list.len(), findings.selected, 0, body_rows(top)) {
         lines.push(row(&list[i], i == findings.selected, width));
     }
     frame.render_widget(Paragraph::new(lines), top);

@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::super::action::Action;
 use super::super::keymap::{self, BINDINGS, Context};
 use super::super::state::AppState;
-use super::panel_block;
+use super::overlay_block;
 
 /// Columns before a description: two spaces and the keys.
 const KEY_COLUMN: usize = 18;
@@ -109,6 +109,14 @@ fn header(state: &AppState, width: u16) -> Vec<Line<'static>> {
         Style::default().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
     )));
     for (marker, meaning) in [
+        (
+            "●",
+            "new: arrived in live mode, or not in the older bundle of `open FILE --diff OLDER`",
+        ),
+        (
+            "~",
+            "changed since the older bundle of `open FILE --diff OLDER`",
+        ),
         ("✎  ✗", "edited, deleted"),
         ("⧉N", "N attachments"),
         ("✓N", "read by N participants (from read receipts)"),
@@ -154,19 +162,14 @@ pub fn render(state: &AppState, scroll: u16, frame: &mut Frame, area: Rect) {
     let mut popup = popup((area.width, area.height));
     popup.x += area.x;
     popup.y += area.y;
-    let block = panel_block("Keys", true).title_bottom(
-        Line::from(Span::styled(
-            format!(
-                " {}/{} scroll · {} or {} closes ",
-                keymap::key(Context::Help, &Action::ScrollDown),
-                keymap::key(Context::Help, &Action::ScrollUp),
-                keymap::key(Context::Help, &Action::ToggleHelp),
-                keymap::key(Context::Help, &Action::Cancel),
-            ),
-            Style::default().fg(Color::DarkGray),
-        ))
-        .right_aligned(),
+    let keys = format!(
+        " {}/{} scroll · {} or {} closes ",
+        keymap::key(Context::Help, &Action::ScrollDown),
+        keymap::key(Context::Help, &Action::ScrollUp),
+        keymap::key(Context::Help, &Action::ToggleHelp),
+        keymap::key(Context::Help, &Action::Cancel),
     );
+    let block = overlay_block("Keys", keys);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(all_lines(state, popup.width.saturating_sub(2)))

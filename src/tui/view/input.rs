@@ -8,6 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 use crate::sanitize::one_line;
 
@@ -16,13 +17,19 @@ use super::super::ids;
 use super::super::keymap::{self, Context};
 use super::super::state::{AppState, Field, Focus, token_summary};
 use super::super::update::expiry_text;
+use super::timeline::fit;
 use super::{panel_block, retention};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let focused = state.focus.is_field();
-    let mut block = panel_block(&title(state), focused);
+    // Inside the corners and the title's own spaces.
+    let (title, bundle) = titles(state, usize::from(area.width.saturating_sub(4)));
+    let mut block = panel_block(&title, focused);
     if focused {
         block = block.title(hints().right_aligned());
+    }
+    if let Some(bundle) = bundle {
+        block = block.title_bottom(Span::styled(format!(" {bundle} "), Style::default().bold()));
     }
     if let Some(acting) = acting_as(state) {
         block = block.title_bottom(acting.right_aligned());
@@ -52,20 +59,34 @@ pub fn halves(row: Rect) -> [Rect; 2] {
 }
 
 /// `"Lunch" · will be deleted 2027-02-27 (in 87 d, 90 d after creation)`, else `Connection`; an
-/// opened bundle's title first.
-fn title(state: &AppState) -> String {
+/// opened bundle's title first. When that is wider than `room` columns the bundle's title goes to
+/// the bottom border (returned second), and then the topic is cut: how long the thread is kept
+/// stays in view.
+fn titles(state: &AppState, room: usize) -> (String, Option<String>) {
     let offline = state
         .offline
         .as_ref()
         .map(|o| one_line(&o.title).into_owned());
     let Some(thread) = &state.thread else {
-        return offline.unwrap_or_else(|| "Connection".to_string());
+        return (offline.unwrap_or_else(|| "Connection".to_string()), None);
     };
-    let mut parts: Vec<String> = offline.into_iter().collect();
-    parts.push(format!("\"{}\"", one_line(&thread.value.topic)));
-    parts.extend(retention::summary(state));
-    parts.join(" · ")
+    let topic = format!("\"{}\"", one_line(&thread.value.topic));
+    let retention = retention::summary(state);
+    let title = |first: Option<&str>, topic: &str| {
+        let parts = first.into_iter().chain([topic]).chain(retention.as_deref());
+        parts.collect::<Vec<_>>().join(" · ")
+    };
+    let whole = title(offline.as_deref(), &topic);
+    if whole.width() <= room {
+        return (whole, None);
+    }
+    let kept = retention.as_ref().map_or(0, |r| r.width() + " · ".len());
+    let topic = fit(&topic, room.saturating_sub(kept).max(TOPIC_KEPT));
+    (title(None, topic.trim_end()), offline)
 }
+
+/// Columns of a topic kept when the title is cut.
+const TOPIC_KEPT: usize = 12;
 
 /// `Enter fetch · Tab next · Esc to results`, from the key table.
 fn hints() -> Line<'static> {

@@ -11,6 +11,29 @@ use crate::sanitize::one_line;
 use super::super::state::{AppState, Listing, LoadStatus, Slot};
 use super::{dim, spinner, status_lines, timeline::window};
 
+/// The rows of the selected item's details under a list: half the area, within these bounds.
+pub const DETAIL_ROWS: (u16, u16) = (3, 8);
+
+/// A list tab's two parts: the list (a header, then its rows) and the selected item's details.
+pub fn areas(area: Rect, (fewest, most): (u16, u16)) -> [Rect; 2] {
+    let detail_rows = (area.height / 2).clamp(fewest, most);
+    Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(area)
+}
+
+/// The rows of items under the header.
+pub fn body_rows(top: Rect) -> usize {
+    usize::from(top.height.saturating_sub(1))
+}
+
+/// The item drawn on screen row `y` of a list of `len` items drawn in `top` (the list's part of
+/// [`areas`]), if any.
+pub fn item_at(top: Rect, len: usize, selected: usize, y: u16) -> Option<usize> {
+    let offset = usize::from(y.checked_sub(top.y + 1)?);
+    let range = window(len, selected, 0, body_rows(top));
+    let row = range.start + offset;
+    (offset < body_rows(top) && row < range.end).then_some(row)
+}
+
 #[allow(clippy::too_many_arguments)]
 pub fn render<T>(
     state: &AppState,
@@ -28,11 +51,8 @@ pub fn render<T>(
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
         return;
     }
-    let detail_rows = (area.height / 2).clamp(3, 8);
-    let [top, bottom] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_rows)]).areas(area);
-    let body_rows = top.height.saturating_sub(1) as usize;
-    let range = window(list.shown_len(), list.selected, 0, body_rows);
+    let [top, bottom] = areas(area, DETAIL_ROWS);
+    let range = window(list.shown_len(), list.selected, 0, body_rows(top));
     let below = list.shown_len().saturating_sub(range.end);
     let more = if below > 0 {
         format!(" · ↓ {below} more")

@@ -4,8 +4,7 @@ use std::sync::Arc;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Clear, Paragraph, Table, TableState};
 
 use crate::acs::Exchange;
@@ -15,7 +14,7 @@ use super::super::keymap::{self, Context};
 use super::super::raw_view;
 use super::super::state::{AppState, MAX_EXCHANGES};
 use super::raw::overlay_area;
-use super::{dim, panel_block};
+use super::{dim, overlay_block};
 
 pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) {
     let popup = overlay_area(area);
@@ -23,20 +22,15 @@ pub fn render(state: &AppState, selected: usize, frame: &mut Frame, area: Rect) 
         "Request log · {} (last {MAX_EXCHANGES} kept)",
         state.exchanges.len()
     );
-    let block = panel_block(&title, true).title_bottom(
-        Line::from(Span::styled(
-            format!(
-                " {} raw view · {}/{} move · {} or {} closes ",
-                keymap::key(Context::Log, &Action::Activate),
-                keymap::key(Context::Log, &Action::ScrollDown),
-                keymap::key(Context::Log, &Action::ScrollUp),
-                keymap::key(Context::Log, &Action::ToggleLog),
-                keymap::key(Context::Log, &Action::Cancel),
-            ),
-            Style::default().fg(Color::DarkGray),
-        ))
-        .right_aligned(),
+    let keys = format!(
+        " {} raw view · {}/{} move · {} or {} closes ",
+        keymap::key(Context::Log, &Action::Activate),
+        keymap::key(Context::Log, &Action::ScrollDown),
+        keymap::key(Context::Log, &Action::ScrollUp),
+        keymap::key(Context::Log, &Action::ToggleLog),
+        keymap::key(Context::Log, &Action::Cancel),
     );
+    let block = overlay_block(&title, keys);
     frame.render_widget(Clear, popup);
     if state.exchanges.is_empty() {
         frame.render_widget(Paragraph::new(dim("No requests yet.")).block(block), popup);

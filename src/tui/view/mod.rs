@@ -8,6 +8,7 @@ pub mod help;
 pub mod html;
 pub mod input;
 pub mod layout;
+pub mod legend;
 pub mod list;
 pub mod log;
 pub mod message;
@@ -346,6 +347,11 @@ pub fn refresh_banner(
 }
 
 /// A bordered panel; the focused one stands out.
+/// An overlay's box: focused, titled, its keys dim on the right of the bottom border.
+pub fn overlay_block(title: &str, keys: String) -> Block<'static> {
+    panel_block(title, true).title_bottom(dim(keys).right_aligned())
+}
+
 pub fn panel_block(title: &str, focused: bool) -> Block<'static> {
     let style = if focused {
         Style::default().fg(Color::Cyan)

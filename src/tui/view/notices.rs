@@ -13,7 +13,7 @@ use super::super::action::Action;
 use super::super::keymap::{self, Context};
 use super::super::state::{AppState, Level, MAX_NOTICES};
 use super::raw::overlay_area;
-use super::{dim, panel_block};
+use super::{dim, overlay_block};
 
 /// The history's lines, newest first.
 fn lines(state: &AppState) -> Vec<Line<'static>> {
@@ -60,19 +60,14 @@ pub fn render(state: &AppState, scroll: usize, frame: &mut Frame, area: Rect) {
         "Notices · {} (last {MAX_NOTICES} kept), newest first",
         state.notices.len()
     );
-    let block = panel_block(&title, true).title_bottom(
-        Line::from(Span::styled(
-            format!(
-                " {}/{} scroll · {} or {} closes ",
-                keymap::key(Context::Notices, &Action::ScrollDown),
-                keymap::key(Context::Notices, &Action::ScrollUp),
-                keymap::key(Context::Notices, &Action::ToggleNotices),
-                keymap::key(Context::Notices, &Action::Cancel),
-            ),
-            Style::default().fg(Color::DarkGray),
-        ))
-        .right_aligned(),
+    let keys = format!(
+        " {}/{} scroll · {} or {} closes ",
+        keymap::key(Context::Notices, &Action::ScrollDown),
+        keymap::key(Context::Notices, &Action::ScrollUp),
+        keymap::key(Context::Notices, &Action::ToggleNotices),
+        keymap::key(Context::Notices, &Action::Cancel),
     );
+    let block = overlay_block(&title, keys);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines(state))

@@ -15,7 +15,7 @@ use super::super::keymap::{self, Context};
 use super::super::state::{
     AppState, Field, LoadStatus, PickerStage, ProfileList, ProfilePicker, Slot,
 };
-use super::{dim, error, panel_block, spinner};
+use super::{dim, error, overlay_block, spinner};
 use crate::credentials::describe_profile;
 
 /// The example shown when there are no profiles yet.
@@ -45,22 +45,12 @@ pub fn render(state: &AppState, picker: &ProfilePicker, frame: &mut Frame, area:
         PickerStage::Profiles => "Profiles".to_string(),
         PickerStage::Threads(name) => format!("Profile {} · recent threads", one_line(name)),
     };
-    let block = panel_block(&title, true)
-        .title_bottom(Line::from(Span::styled(
-            format!(" {path} "),
-            Style::default().fg(Color::DarkGray),
-        )))
-        .title_bottom(
-            Line::from(Span::styled(
-                format!(
-                    " {} picks · {} closes ",
-                    keymap::label(Context::Profiles, &Action::Activate),
-                    keymap::label(Context::Profiles, &Action::Cancel)
-                ),
-                Style::default().fg(Color::DarkGray),
-            ))
-            .right_aligned(),
-        );
+    let keys = format!(
+        " {} picks · {} closes ",
+        keymap::label(Context::Profiles, &Action::Activate),
+        keymap::label(Context::Profiles, &Action::Cancel)
+    );
+    let block = overlay_block(&title, keys).title_bottom(dim(format!(" {path} ")));
     let rows = usize::from(height.saturating_sub(2));
     // Keep the selected row in view.
     let scroll = selected_line.map_or(0, |line| (line + 2).saturating_sub(rows));

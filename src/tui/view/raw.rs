@@ -12,7 +12,7 @@ use super::super::keymap::{self, Context};
 use super::super::query::match_ranges;
 use super::super::raw::{RawScope, RawView, line_text};
 use super::super::raw_view;
-use super::panel_block;
+use super::overlay_block;
 use crate::sanitize::one_line;
 
 pub fn render(raw: &RawView, frame: &mut Frame, area: Rect) {
@@ -33,11 +33,8 @@ pub fn render(raw: &RawView, frame: &mut Frame, area: Rect) {
     } else {
         format!("{what} · {status}")
     };
-    let hints = Line::from(Span::styled(
-        hints(raw, usize::from(popup.width).saturating_sub(4)),
-        Style::default().fg(Color::DarkGray),
-    ));
-    let block = panel_block(&title, true).title_bottom(hints.right_aligned());
+    let keys = hints(raw, usize::from(popup.width).saturating_sub(4));
+    let block = overlay_block(&title, keys);
     let inner = block.inner(popup);
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);

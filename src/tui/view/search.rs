@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Clear, Paragraph, Row, Table, TableState};
 
 use crate::sanitize::one_line;
@@ -13,25 +12,20 @@ use super::super::keymap::{self, Context};
 use super::super::search::{SearchHit, SearchResults};
 use super::super::state::{AppState, Slot};
 use super::raw::overlay_area;
-use super::{dim, panel_block, spinner, time};
+use super::{dim, overlay_block, spinner, time};
 
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let Some(results) = &state.search else {
         return;
     };
     let popup = overlay_area(area);
-    let block = panel_block(&title(state, results), true).title_bottom(
-        Line::from(Span::styled(
-            format!(
-                " {} opens the thread at the message · {} searches again · {} closes ",
-                keymap::key(Context::Search, &Action::Activate),
-                keymap::key(Context::Search, &Action::StartSearch),
-                keymap::key(Context::Search, &Action::Cancel),
-            ),
-            Style::default().fg(Color::DarkGray),
-        ))
-        .right_aligned(),
+    let keys = format!(
+        " {} opens the thread at the message · {} searches again · {} closes ",
+        keymap::key(Context::Search, &Action::Activate),
+        keymap::key(Context::Search, &Action::StartSearch),
+        keymap::key(Context::Search, &Action::Cancel),
     );
+    let block = overlay_block(&title(state, results), keys);
     frame.render_widget(Clear, popup);
     if results.found.is_empty() {
         let text = if state.loads.status(Slot::Search).is_loading() {

@@ -20,7 +20,8 @@ use super::super::ids;
 use super::super::keymap::{self, Context};
 use super::super::query::match_ranges;
 use super::super::state::{AppState, Focus, LoadStatus, Slot};
-use super::super::timeline::{Entry, type_marker};
+use super::super::timeline::Entry;
+use super::legend::{self, Marker, Seen};
 use super::{dim, panel_block, spinner, status_lines};
 
 thread_local! {
@@ -32,18 +33,14 @@ thread_local! {
 const TIME_WIDTH: usize = 11;
 const SENDER_WIDTH: usize = 14;
 
-/// What each marker of a row means, longest first: the widest that fits is shown.
-const LEGENDS: [&str; 3] = [
-    " ✎ edited  ✗ deleted  ⧉ attachments  ✓ read by  ·  H html  T topic  + added  - removed ",
-    " ✎edited ✗deleted ⧉files ✓read · H html T topic +added -removed ",
-    " ✎edited ✗deleted ⧉files ✓read ",
-];
-
 pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
     let inner_width = usize::from(area.width.saturating_sub(2));
     let t = &state.timeline;
     let height = usize::from(area.height.saturating_sub(2));
-    let (more, legend) = bottom_titles(state, height, inner_width);
+    let range = window(t.data.len(), t.selected, t.offset, height);
+    let mut seen = Seen::new();
+    let lines = rows(state, range, inner_width, &mut seen);
+    let (more, legend) = bottom_titles(state, height, inner_width, &seen);
     let mut block = panel_block(&title(state), state.focus == Focus::Timeline);
     if let Some(legend) = legend {
         block = block.title_bottom(dim(legend).right_aligned());
@@ -63,20 +60,25 @@ pub fn render(state: &AppState, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let range = window(t.data.len(), t.selected, t.offset, inner.height as usize);
-    let lines = rows(state, range, inner.width as usize);
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The bottom border's texts: rows above and below those shown, and the widest legend that fits
-/// beside them. Every marker explained matters more than the count above, which goes first.
-fn bottom_titles(state: &AppState, rows: usize, width: usize) -> (String, Option<&'static str>) {
+/// The bottom border's texts: rows above and below those shown, and the widest legend of the
+/// markers `seen` that fits beside them. Every marker explained matters more than the count
+/// above, which goes first.
+fn bottom_titles(
+    state: &AppState,
+    rows: usize,
+    width: usize,
+    seen: &Seen,
+) -> (String, Option<String>) {
+    let legends = legend::legends(seen);
     let legend_beside = |more: &str| {
         let room = width.saturating_sub(more.width() + 2);
-        LEGENDS
+        legends
             .iter()
             .position(|l| l.width() <= room)
-            .unwrap_or(LEGENDS.len())
+            .unwrap_or(legends.len())
     };
     let with_above = more_text(state, rows, true);
     let below_only = more_text(state, rows, false);
@@ -86,7 +88,7 @@ fn bottom_titles(state: &AppState, rows: usize, width: usize) -> (String, Option
     } else {
         (with_above, full)
     };
-    (more, LEGENDS.get(legend).copied())
+    (more, legends.get(legend).cloned())
 }
 
 /// ` ↑ 3 · ↓ 40 more `: rows above (when `above`) and below those shown (` ↓ more to load ` when
@@ -238,26 +240,35 @@ pub fn window(len: usize, selected: usize, offset: usize, height: usize) -> Rang
     start..(start + height).min(len)
 }
 
-/// Lines for the given display rows only.
-pub fn rows(state: &AppState, range: Range<usize>, width: usize) -> Vec<Line<'static>> {
+/// Lines for the given display rows only; their markers go into `seen`.
+pub fn rows(
+    state: &AppState,
+    range: Range<usize>,
+    width: usize,
+    seen: &mut Seen,
+) -> Vec<Line<'static>> {
     range
         .filter_map(|row| {
             let entry = state.timeline.data.row(row)?;
-            Some(row_line(
-                state,
-                entry,
-                row == state.timeline.selected,
-                width,
-            ))
+            let selected = row == state.timeline.selected;
+            Some(row_line(state, entry, selected, width, seen))
         })
         .collect()
 }
 
-fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Line<'static> {
+fn row_line(
+    state: &AppState,
+    entry: &Entry,
+    selected: bool,
+    width: usize,
+    seen: &mut Seen,
+) -> Line<'static> {
     ROWS_FORMATTED.set(ROWS_FORMATTED.get() + 1);
     let m = &entry.message();
-    let flags = flags(state, entry, m);
-    let fixed = 2 + TIME_WIDTH + 1 + SENDER_WIDTH + 1 + 2 + flags.width() + 1;
+    let kind = Marker::of_type(&m.message_type);
+    seen.extend(kind);
+    let (change, flags) = flags(state, entry, m, seen);
+    let fixed = 2 + TIME_WIDTH + 1 + SENDER_WIDTH + 1 + 2 + 1 + flags.width() + 1;
     let preview_width = width.saturating_sub(fixed);
     let base = if m.is_deleted() {
         Style::default()
@@ -302,13 +313,14 @@ fn row_line(state: &AppState, entry: &Entry, selected: bool, width: usize) -> Li
     ));
     spans.push(Span::raw(" "));
     spans.push(Span::styled(
-        format!("{} ", type_marker(&m.message_type)),
+        format!("{} ", kind.map_or(" ", Marker::symbol)),
         Style::default().fg(Color::Magenta),
     ));
     let (text, mark) = with_marks(state, m, preview_width);
     spans.extend(highlighted(text, base, &highlights));
     spans.push(Span::styled(mark, Style::default().fg(Color::Green)));
     spans.push(Span::raw(" "));
+    spans.push(change);
     spans.push(Span::styled(flags, Style::default().fg(Color::Yellow)));
     let line = Line::from(spans);
     if selected {
@@ -404,28 +416,50 @@ fn sender(state: &AppState, m: &ChatMessage) -> String {
     }
 }
 
-/// ✎ ✗ ⧉N ✓N in fixed columns.
-fn flags(state: &AppState, entry: &Entry, m: &ChatMessage) -> String {
-    let edited = match state.offline.as_ref().and_then(|o| o.change(&m.id)) {
-        // Since the older bundle: added, or changed in place.
-        Some(MessageChange::Added) => '+',
-        Some(MessageChange::Edited) => '~',
-        // Arrived in live mode.
-        _ if state.live.as_ref().is_some_and(|l| l.new.contains(&m.id)) => '●',
-        _ if m.is_edited() => '✎',
-        _ => ' ',
-    };
-    let deleted = if m.is_deleted() { '✗' } else { ' ' };
+/// What changed (`●` `~` `✎`) in its colour, then ✗ ⧉N ✓N in fixed columns; the markers shown go
+/// into `seen`.
+fn flags(
+    state: &AppState,
+    entry: &Entry,
+    m: &ChatMessage,
+    seen: &mut Seen,
+) -> (Span<'static>, String) {
+    let change = change_marker(state, m);
+    let deleted = m.is_deleted().then_some(Marker::Deleted);
     let attachments = match m.attachments().len() {
         0 => String::new(),
-        n => format!("⧉{n}"),
+        n => format!("{}{n}", Marker::Attachments.symbol()),
     };
     let read = if state.timeline.data.has_readers() {
-        format!("✓{}", state.timeline.data.read_count(entry.seq))
+        let count = state.timeline.data.read_count(entry.seq);
+        format!("{}{count}", Marker::Read.symbol())
     } else {
         String::new()
     };
-    format!("{edited}{deleted} {attachments:<3} {read:<3}")
+    seen.extend(change.into_iter().chain(deleted));
+    seen.extend((!attachments.is_empty()).then_some(Marker::Attachments));
+    seen.extend((!read.is_empty()).then_some(Marker::Read));
+    let colour = match change {
+        Some(Marker::Edited) | None => Color::Yellow,
+        Some(_) => Color::Cyan,
+    };
+    let change = Span::styled(
+        change.map_or(" ", Marker::symbol),
+        Style::default().fg(colour),
+    );
+    let deleted = deleted.map_or(" ", Marker::symbol);
+    (change, format!("{deleted} {attachments:<3} {read:<3}"))
+}
+
+/// The first flag: added or edited since the older bundle, arrived in live mode, or edited.
+fn change_marker(state: &AppState, m: &ChatMessage) -> Option<Marker> {
+    match state.offline.as_ref().and_then(|o| o.change(&m.id)) {
+        Some(MessageChange::Added) => Some(Marker::NewSinceOlder),
+        Some(MessageChange::Edited) => Some(Marker::ChangedSinceOlder),
+        _ if state.live.as_ref().is_some_and(|l| l.new.contains(&m.id)) => Some(Marker::Arrived),
+        _ if m.is_edited() => Some(Marker::Edited),
+        _ => None,
+    }
 }
 
 /// Cut to `width` columns (with … when cut) and padded to exactly `width`.
